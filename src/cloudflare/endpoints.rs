@@ -1,0 +1,172 @@
+//! Every API call the action makes: method, path, query, body and the type its result parses into.
+//! Answer types hold only the fields the action reads; everything else Cloudflare sends is ignored.
+
+use std::marker::PhantomData;
+
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// One request, described as a value; [`super::Client::call`] sends it.
+#[derive(Debug, Clone)]
+pub struct Endpoint<T> {
+    pub method: Method,
+    /// Path segments below the API base, each percent-encoded when sent.
+    pub segments: Vec<String>,
+    pub query: Vec<(&'static str, String)>,
+    pub body: Option<Value>,
+    result: PhantomData<fn() -> T>,
+}
+
+impl<T> Endpoint<T> {
+    fn new(method: Method, segments: &[&str]) -> Self {
+        Endpoint {
+            method,
+            segments: segments.iter().map(|s| s.to_string()).collect(),
+            query: Vec::new(),
+            body: None,
+            result: PhantomData,
+        }
+    }
+
+    fn query(mut self, key: &'static str, value: &str) -> Self {
+        self.query.push((key, value.to_string()));
+        self
+    }
+
+    /// `GET /zones/{id}` style, for logs (never holds a credential).
+    pub fn describe(&self) -> String {
+        format!("{} /{}", self.method, self.segments.join("/"))
+    }
+}
+
+/// `result` of the token verify endpoints.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default)]
+pub struct TokenStatus {
+    pub id: String,
+    pub status: String,
+    pub expires_on: Option<String>,
+    pub not_before: Option<String>,
+}
+
+/// `GET /user/tokens/verify`: a user-owned token (an account-owned one answers 1000 here).
+pub fn verify_user_token() -> Endpoint<TokenStatus> {
+    Endpoint::new(Method::GET, &["user", "tokens", "verify"])
+}
+
+/// `GET /accounts/{account_id}/tokens/verify`: an account-owned token.
+pub fn verify_account_token(account_id: &str) -> Endpoint<TokenStatus> {
+    Endpoint::new(Method::GET, &["accounts", account_id, "tokens", "verify"])
+}
+
+/// `result` of `GET /user`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default)]
+pub struct User {
+    pub id: String,
+}
+
+/// `GET /user`: the way to check an email + Global API Key pair.
+pub fn user() -> Endpoint<User> {
+    Endpoint::new(Method::GET, &["user"])
+}
+
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(default)]
+pub struct AccountRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(default)]
+pub struct Plan {
+    pub name: String,
+    pub legacy_id: String,
+}
+
+/// A zone, as `GET /zones/{id}` and `GET /zones` describe it.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(default)]
+pub struct Zone {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub account: AccountRef,
+    pub plan: Plan,
+}
+
+/// `GET /zones/{zone_id}`.
+pub fn zone(zone_id: &str) -> Endpoint<Zone> {
+    Endpoint::new(Method::GET, &["zones", zone_id])
+}
+
+/// `GET /zones?name=…`: the zone of that exact name, if the credential can see it.
+pub fn zones_named(name: &str) -> Endpoint<Vec<Zone>> {
+    Endpoint::new(Method::GET, &["zones"]).query("name", name)
+}
+
+/// `GET /zones?per_page=50`: the first page of zones the credential can see.
+pub fn zones_visible() -> Endpoint<Vec<Zone>> {
+    Endpoint::new(Method::GET, &["zones"]).query("per_page", "50")
+}
+
+/// `result` of `GET /accounts/{id}`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default)]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+}
+
+/// `GET /accounts/{account_id}`: used to tell an account ID given as the zone.
+pub fn account(account_id: &str) -> Endpoint<Account> {
+    Endpoint::new(Method::GET, &["accounts", account_id])
+}
+
+/// One purge request's body: exactly one kind per request.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum PurgeBody {
+    PurgeEverything(bool),
+    Files(Vec<Value>),
+    Tags(Vec<String>),
+    Hosts(Vec<String>),
+    Prefixes(Vec<String>),
+}
+
+/// `result` of a purge.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default)]
+pub struct PurgeResult {
+    pub id: String,
+}
+
+/// `POST /zones/{zone_id}/purge_cache`.
+pub fn purge(zone_id: &str, body: &PurgeBody) -> Endpoint<PurgeResult> {
+    let mut endpoint = Endpoint::new(Method::POST, &["zones", zone_id, "purge_cache"]);
+    endpoint.body = serde_json::to_value(body).ok();
+    endpoint
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn purge_bodies_have_cloudflares_shape() {
+        let e = purge("z", &PurgeBody::PurgeEverything(true));
+        assert_eq!(e.body, Some(serde_json::json!({"purge_everything": true})));
+        let e = purge("z", &PurgeBody::Tags(vec!["a".into()]));
+        assert_eq!(e.body, Some(serde_json::json!({"tags": ["a"]})));
+        assert_eq!(e.describe(), "POST /zones/z/purge_cache");
+    }
+
+    #[test]
+    fn zone_tolerates_missing_and_extra_fields() {
+        let z: Zone =
+            serde_json::from_str(r#"{"id":"x","name":"example.com","extra":[1]}"#).unwrap();
+        assert_eq!(z.plan, Plan::default());
+    }
+}

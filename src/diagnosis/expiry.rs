@@ -1,0 +1,118 @@
+//! Token validity in time: status, `not_before`, `expires_on`, and the days left.
+
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::Cause;
+use crate::cloudflare::TokenStatus;
+
+/// What verify told about the token's lifetime.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Lifetime {
+    pub status: String,
+    /// RFC 3339, as Cloudflare sent it.
+    pub expires_on: Option<String>,
+    pub days_left: Option<i64>,
+}
+
+/// The token's lifetime, and the cause that stops the run if it is not usable now.
+pub fn judge(token: &TokenStatus, now: OffsetDateTime) -> (Lifetime, Option<Cause>) {
+    let expires = token.expires_on.as_deref().and_then(parse);
+    let lifetime = Lifetime {
+        status: token.status.clone(),
+        expires_on: expires.and_then(|e| e.format(&Rfc3339).ok()),
+        days_left: expires.map(|e| (e - now).whole_days()),
+    };
+    let not_before = token
+        .not_before
+        .as_deref()
+        .and_then(parse)
+        .filter(|nb| *nb > now);
+    let cause = match token.status.as_str() {
+        "expired" => Some(Cause::TokenExpired {
+            expires_on: lifetime.expires_on.clone(),
+        }),
+        "disabled" => Some(Cause::TokenDisabled),
+        _ if expires.is_some_and(|e| e <= now) => Some(Cause::TokenExpired {
+            expires_on: lifetime.expires_on.clone(),
+        }),
+        _ => not_before.map(|nb| Cause::TokenNotYetValid {
+            not_before: nb.format(&Rfc3339).unwrap_or_default(),
+        }),
+    };
+    (lifetime, cause)
+}
+
+/// `token-expiring-soon` when fewer than `warning_days` days are left.
+pub fn expiring_soon(lifetime: &Lifetime, warning_days: i64, fatal: bool) -> Option<Cause> {
+    let days = lifetime.days_left?;
+    let expires_on = lifetime.expires_on.clone()?;
+    (days < warning_days && days >= 0).then_some(Cause::TokenExpiringSoon {
+        expires_on,
+        days,
+        fatal,
+    })
+}
+
+fn parse(value: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(value.trim(), &Rfc3339).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(status: &str, expires_on: Option<&str>, not_before: Option<&str>) -> TokenStatus {
+        TokenStatus {
+            id: "x".into(),
+            status: status.into(),
+            expires_on: expires_on.map(str::to_string),
+            not_before: not_before.map(str::to_string),
+        }
+    }
+
+    fn now() -> OffsetDateTime {
+        OffsetDateTime::parse("2026-11-23T12:00:00Z", &Rfc3339).unwrap()
+    }
+
+    #[test]
+    fn lifetimes() {
+        let (l, c) = judge(&token("active", Some("2026-12-01T12:00:01Z"), None), now());
+        assert_eq!((l.days_left, c), (Some(8), None));
+        assert_eq!(
+            expiring_soon(&l, 14, false).unwrap().code(),
+            "token-expiring-soon"
+        );
+        assert_eq!(expiring_soon(&l, 8, false), None);
+        assert_eq!(
+            judge(&token("expired", Some("2026-08-31T23:59:59Z"), None), now())
+                .1
+                .unwrap()
+                .code(),
+            "token-expired"
+        );
+        assert_eq!(
+            judge(&token("active", Some("2026-11-01T00:00:00Z"), None), now())
+                .1
+                .unwrap()
+                .code(),
+            "token-expired"
+        );
+        assert_eq!(
+            judge(&token("disabled", None, None), now())
+                .1
+                .unwrap()
+                .code(),
+            "token-disabled"
+        );
+        assert_eq!(
+            judge(&token("active", None, Some("2027-01-01T00:00:00Z")), now())
+                .1
+                .unwrap()
+                .code(),
+            "token-not-yet-valid"
+        );
+        let (l, c) = judge(&token("active", None, Some("2020-01-01T00:00:00Z")), now());
+        assert_eq!((l.days_left, c), (None, None));
+    }
+}

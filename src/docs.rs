@@ -1,0 +1,79 @@
+//! Generated documentation: action.yml's inputs/outputs and the README tables, rendered from the input table.
+
+use crate::inputs::table::{INPUTS, OUTPUTS};
+
+pub const BEGIN: &str = "# BEGIN generated from src/inputs/table.rs";
+pub const END: &str = "# END generated";
+pub const README_BEGIN: &str = "<!-- BEGIN generated from src/inputs/table.rs -->";
+pub const README_END: &str = "<!-- END generated -->";
+
+/// The `inputs:` and `outputs:` sections of action.yml.
+pub fn action_yml_io() -> String {
+    let mut y = String::from("inputs:\n");
+    for input in INPUTS {
+        y.push_str(&format!(
+            "  {}:\n    description: {}\n    required: {}\n",
+            input.name,
+            yaml_str(input.description),
+            input.required
+        ));
+        if !input.default.is_empty() {
+            y.push_str(&format!("    default: {}\n", yaml_str(input.default)));
+        }
+    }
+    y.push_str("outputs:\n");
+    for output in OUTPUTS {
+        y.push_str(&format!(
+            "  {}:\n    description: {}\n",
+            output.name,
+            yaml_str(output.description)
+        ));
+    }
+    y
+}
+
+/// The README's input and output tables.
+pub fn readme_tables() -> String {
+    let mut md = String::from("| input | default | description |\n|---|---|---|\n");
+    for input in INPUTS {
+        let default = match (input.required, input.default) {
+            (true, _) => "required".to_string(),
+            (false, "") => String::new(),
+            (false, d) => format!("`{d}`"),
+        };
+        let local = if input.fallback.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Locally: {}.",
+                input
+                    .fallback
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )
+        };
+        md.push_str(&format!(
+            "| `{}` | {default} | {}{local} |\n",
+            input.name,
+            input.description.replace('|', "\\|")
+        ));
+    }
+    md.push_str("\n| output | value |\n|---|---|\n");
+    for output in OUTPUTS {
+        md.push_str(&format!("| `{}` | {} |\n", output.name, output.description));
+    }
+    md
+}
+
+/// Replace the text between two marker lines (markers kept); `None` if a marker is missing.
+pub fn splice(text: &str, begin: &str, end: &str, body: &str) -> Option<String> {
+    let start = text.find(begin)? + begin.len();
+    let stop = start + text[start..].find(end)?;
+    Some(format!("{}\n{}{}", &text[..start], body, &text[stop..]))
+}
+
+fn yaml_str(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}

@@ -1,0 +1,182 @@
+//! What to purge, as given: list syntax, the JSON form of `files`, `files_from`, and URL checks.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::BufRead;
+
+use serde::Deserialize;
+use url::Url;
+
+use crate::diagnosis::Cause;
+
+/// Refuse more than this many items in all: beyond it a purge would need more API requests than
+/// Cloudflare's 1,200 per 5 minutes allow, even at 500 per request.
+pub const MAX_ITEMS: usize = 500_000;
+
+/// One entry of `files`: a URL or a path, with optional cache-key headers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileItem {
+    pub target: FileTarget,
+    pub headers: Option<Headers>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FileTarget {
+    Url(String),
+    /// Starts with `/`; joined to `base_url` once the zone's name is known.
+    Path(String),
+}
+
+/// Items separated by newlines, commas or whitespace.
+pub fn split_list(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+}
+
+/// Deduplicate, keeping the first occurrence's place.
+pub fn dedup<T: Eq + std::hash::Hash + Clone>(items: Vec<T>) -> Vec<T> {
+    let mut seen = HashSet::with_capacity(items.len());
+    items
+        .into_iter()
+        .filter(|i| seen.insert(i.clone()))
+        .collect()
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum JsonFile {
+    Url(String),
+    WithHeaders {
+        url: String,
+        #[serde(default)]
+        headers: BTreeMap<String, String>,
+    },
+}
+
+/// Custom cache-key headers of one file.
+pub type Headers = BTreeMap<String, String>;
+
+/// The `files` input: a JSON array, or the list syntax. `Err` is an `invalid-input` cause.
+pub fn parse_files(value: &str) -> Result<Vec<(String, Option<Headers>)>, Cause> {
+    let value = value.trim();
+    if !value.starts_with('[') {
+        return Ok(split_list(value).map(|s| (s.to_string(), None)).collect());
+    }
+    let parsed: Vec<JsonFile> = serde_json::from_str(value).map_err(|e| Cause::InvalidInput {
+        input: "files",
+        value: "a JSON array".into(),
+        expected: format!("a JSON array of URL strings or {{\"url\", \"headers\"}} objects ({e})"),
+    })?;
+    Ok(parsed
+        .into_iter()
+        .map(|f| match f {
+            JsonFile::Url(url) => (url.trim().to_string(), None),
+            JsonFile::WithHeaders { url, headers } => (
+                url.trim().to_string(),
+                (!headers.is_empty()).then_some(headers),
+            ),
+        })
+        .collect())
+}
+
+/// Lines of a `files_from` file, streamed: blank lines and `#` comments skipped.
+pub fn read_list_file(path: &std::path::Path, limit: usize) -> Result<Vec<String>, Cause> {
+    let shown = path.display().to_string();
+    let fail = |why: String| Cause::InvalidInput {
+        input: "files_from",
+        value: shown.clone(),
+        expected: format!("a readable UTF-8 file of URLs or paths, one per line ({why})"),
+    };
+    let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
+    let mut items = Vec::new();
+    for line in std::io::BufReader::new(file).lines() {
+        let line = line.map_err(|e| fail(e.to_string()))?;
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if items.len() >= limit {
+            return Err(fail(format!("it lists more than {limit} items")));
+        }
+        items.push(line.to_string());
+    }
+    Ok(items)
+}
+
+/// A file item's target, or `None` when it is neither an http(s) URL nor a path.
+pub fn target_of(item: &str) -> Option<FileTarget> {
+    if item.starts_with('/') && !item.starts_with("//") {
+        return Some(FileTarget::Path(item.to_string()));
+    }
+    let url = Url::parse(item).ok()?;
+    let web =
+        matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty());
+    web.then(|| FileTarget::Url(item.to_string()))
+}
+
+/// The URL a target stands for, given the base for paths.
+pub fn resolve(target: &FileTarget, base: &str) -> String {
+    match target {
+        FileTarget::Url(url) => url.clone(),
+        FileTarget::Path(path) => format!("{}{path}", base.trim_end_matches('/')),
+    }
+}
+
+/// Whether a URL's host is the zone or one of its subdomains.
+pub fn in_zone(url: &str, zone: &str) -> bool {
+    let Some(host) = Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+    else {
+        return false;
+    };
+    let host = host.trim_end_matches('.');
+    host == zone || host.ends_with(&format!(".{zone}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_syntax() {
+        let items: Vec<_> = split_list("a, b\n c\t\td,,\r\ne").collect();
+        assert_eq!(items, ["a", "b", "c", "d", "e"]);
+        assert_eq!(dedup(vec![3, 1, 3, 2, 1]), [3, 1, 2]);
+    }
+
+    #[test]
+    fn json_files() {
+        let files = parse_files(
+            r#"["https://a.com/x", {"url": "https://a.com/y", "headers": {"CF-IPCountry": "US"}}]"#,
+        )
+        .unwrap();
+        assert_eq!(files.len(), 2);
+        assert_eq!(files[1].1.as_ref().unwrap()["CF-IPCountry"], "US");
+        assert_eq!(parse_files("[1, 2").unwrap_err().code(), "invalid-input");
+    }
+
+    #[test]
+    fn targets() {
+        assert_eq!(target_of("/blog/"), Some(FileTarget::Path("/blog/".into())));
+        assert!(matches!(
+            target_of("https://example.com/a.css"),
+            Some(FileTarget::Url(_))
+        ));
+        for bad in [
+            "blog/index.html",
+            "example.com/a",
+            "ftp://example.com/a",
+            "//cdn.example.com/a",
+            "https://",
+        ] {
+            assert_eq!(target_of(bad), None, "{bad}");
+        }
+        assert_eq!(
+            resolve(&FileTarget::Path("/a".into()), "https://example.com/"),
+            "https://example.com/a"
+        );
+        assert!(in_zone("https://cdn.Example.com/a", "example.com"));
+        assert!(!in_zone("https://badexample.com/a", "example.com"));
+    }
+}

@@ -1,0 +1,171 @@
+//! Sending the planned batches: concurrently, paced, each counted only when Cloudflare accepted it.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use super::pacing::TokenBucket;
+use super::plan::{Batch, Kind, Limits, Work};
+use crate::cloudflare::{endpoints, Client, Failure, PurgeResult};
+use crate::diagnosis::{self, Cause};
+
+/// Requests in flight at once; the buckets, not this, set the pace.
+const MAX_IN_FLIGHT: usize = 8;
+/// Cloudflare allows 1,200 requests per 5 minutes per token; the checks before the purge use a few.
+const API_BUDGET: f64 = 1150.0;
+const API_RATE: f64 = 1200.0 / 300.0;
+
+/// What the purge achieved.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub purged: usize,
+    pub failed: Vec<String>,
+    pub ids: Vec<String>,
+    pub retries: u32,
+    pub batches: usize,
+    pub batches_ok: usize,
+    /// The first failed batch's cause.
+    pub cause: Option<Cause>,
+}
+
+/// Reported after each finished batch.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    pub done_batches: usize,
+    pub total_batches: usize,
+    pub purged: usize,
+    pub total_items: usize,
+    pub retries: u32,
+}
+
+struct Shared {
+    client: Client,
+    zone_id: String,
+    zone_name: String,
+    work: Arc<Work>,
+    urls: TokenBucket,
+    requests: TokenBucket,
+    api: TokenBucket,
+    gate: Semaphore,
+    /// Set by a permission refusal: every later batch would be refused the same way.
+    stop: AtomicBool,
+}
+
+type BatchResult = (usize, Result<(PurgeResult, u32), Failure>);
+
+pub async fn execute(
+    client: &Client,
+    zone_id: &str,
+    zone_name: &str,
+    work: Arc<Work>,
+    batches: &[Batch],
+    limits: &Limits,
+    mut progress: impl FnMut(Progress),
+) -> Outcome {
+    let shared = Arc::new(Shared {
+        client: client.clone(),
+        zone_id: zone_id.to_string(),
+        zone_name: zone_name.to_string(),
+        work,
+        urls: TokenBucket::new(limits.url_rate, limits.url_rate),
+        requests: TokenBucket::new(limits.request_burst, limits.request_rate),
+        api: TokenBucket::new(API_BUDGET, API_RATE),
+        gate: Semaphore::new(MAX_IN_FLIGHT),
+        stop: AtomicBool::new(false),
+    });
+    let mut tasks = JoinSet::new();
+    for (index, batch) in batches.iter().copied().enumerate() {
+        tasks.spawn(send(shared.clone(), index, batch));
+    }
+    let mut results: Vec<Option<Result<(PurgeResult, u32), Failure>>> = vec![None; batches.len()];
+    let total_items = batches.iter().map(|b| b.len).sum();
+    let mut tally = Progress {
+        done_batches: 0,
+        total_batches: batches.len(),
+        purged: 0,
+        total_items,
+        retries: 0,
+    };
+    while let Some(joined) = tasks.join_next().await {
+        let Ok((index, result)) = joined else {
+            continue;
+        };
+        tally.done_batches += 1;
+        match &result {
+            Ok((_, retries)) => {
+                tally.purged += batches[index].len;
+                tally.retries += retries;
+            }
+            Err(failure) => tally.retries += failure.attempts.saturating_sub(1),
+        }
+        results[index] = Some(result);
+        progress(tally);
+    }
+    summarise(&shared, batches, results, tally.retries)
+}
+
+async fn send(shared: Arc<Shared>, index: usize, batch: Batch) -> BatchResult {
+    let permit = shared.gate.acquire().await;
+    match batch.kind {
+        Kind::Files => shared.urls.take(batch.len as f64).await,
+        _ => shared.requests.take(1.0).await,
+    }
+    shared.api.take(1.0).await;
+    if shared.stop.load(Ordering::SeqCst) {
+        return (index, Err(skipped()));
+    }
+    let endpoint = endpoints::purge(&shared.zone_id, &shared.work.body(&batch));
+    let result = shared.client.call(&endpoint).await;
+    drop(permit);
+    if let Err(failure) = &result {
+        if diagnosis::is_auth_refusal(failure) {
+            shared.stop.store(true, Ordering::SeqCst);
+        }
+    }
+    (index, result.map(|answer| (answer.result, answer.retries)))
+}
+
+/// A batch not sent because an earlier one was refused permission.
+fn skipped() -> Failure {
+    Failure {
+        error: crate::cloudflare::ApiError::Network {
+            kind: diagnosis::NetKind::Dropped,
+        },
+        attempts: 0,
+    }
+}
+
+fn summarise(
+    shared: &Shared,
+    batches: &[Batch],
+    results: Vec<Option<Result<(PurgeResult, u32), Failure>>>,
+    retries: u32,
+) -> Outcome {
+    let mut outcome = Outcome {
+        batches: batches.len(),
+        retries,
+        ..Outcome::default()
+    };
+    let host = shared.client.host();
+    for (batch, result) in batches.iter().zip(results) {
+        match result {
+            Some(Ok((answer, _))) => {
+                outcome.purged += batch.len;
+                outcome.batches_ok += 1;
+                if !answer.id.is_empty() {
+                    outcome.ids.push(answer.id);
+                }
+            }
+            Some(Err(failure)) => {
+                if outcome.cause.is_none() && failure.attempts > 0 {
+                    outcome.cause = Some(diagnosis::purge(&failure, &host, &shared.zone_name));
+                }
+                outcome.failed.extend(shared.work.labels(batch));
+            }
+            None => outcome.failed.extend(shared.work.labels(batch)),
+        }
+    }
+    outcome
+}

@@ -1,0 +1,70 @@
+//! Client-side pacing: a token bucket per limit, so batches go as fast as the plan allows and no faster.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Starts full; `take` reserves tokens at once (possibly going negative) and waits for the debt
+/// to refill, so concurrent callers are served in the order they asked.
+#[derive(Debug)]
+pub struct TokenBucket {
+    capacity: f64,
+    rate: f64,
+    state: Mutex<(f64, Instant)>,
+}
+
+impl TokenBucket {
+    pub fn new(capacity: f64, rate_per_second: f64) -> Self {
+        TokenBucket {
+            capacity,
+            rate: rate_per_second,
+            state: Mutex::new((capacity, Instant::now())),
+        }
+    }
+
+    /// How long the caller must wait before spending `cost` tokens (reserving them now).
+    pub fn reserve(&self, cost: f64) -> Duration {
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let now = Instant::now();
+        let (tokens, last) = *state;
+        let refilled =
+            (tokens + now.duration_since(last).as_secs_f64() * self.rate).min(self.capacity);
+        let left = refilled - cost;
+        *state = (left, now);
+        if left >= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(-left / self.rate)
+        }
+    }
+
+    pub async fn take(&self, cost: f64) {
+        let wait = self.reserve(cost);
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_bucket_then_debt() {
+        let b = TokenBucket::new(10.0, 5.0);
+        assert_eq!(b.reserve(10.0), Duration::ZERO);
+        let wait = b.reserve(5.0);
+        assert!(
+            wait > Duration::from_millis(990) && wait <= Duration::from_secs(1),
+            "{wait:?}"
+        );
+        let wait = b.reserve(5.0);
+        assert!(
+            wait > Duration::from_millis(1990) && wait <= Duration::from_secs(2),
+            "{wait:?}"
+        );
+    }
+}
