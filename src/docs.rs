@@ -77,3 +77,24 @@ pub fn splice(text: &str, begin: &str, end: &str, body: &str) -> Option<String> 
 fn yaml_str(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
+
+/// The README's table of causes, from the catalogue.
+pub fn readme_causes() -> String {
+    let mut md = String::from("| cause | exit | title | what to do |\n|---|---|---|---|\n");
+    for cause in crate::diagnosis::examples() {
+        let exit = match (cause.severity(), cause.code()) {
+            (_, "token-expiring-soon") => "warning / 1".to_string(),
+            (crate::diagnosis::Severity::Warning, _) => "warning".to_string(),
+            _ => cause.exit_code().to_string(),
+        };
+        let fix = cause.fix().replace('|', "\\|");
+        md.push_str(&format!(
+            "| `{}` | {exit} | {} | {fix} |\n",
+            cause.code(),
+            cause.title()
+        ));
+    }
+    md
+}
+
+pub const CAUSES_BEGIN: &str = "<!-- BEGIN causes generated from src/diagnosis/catalogue.rs -->";

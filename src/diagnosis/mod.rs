@@ -4,8 +4,8 @@ mod catalogue;
 pub mod expiry;
 
 pub use catalogue::{
-    list_some, quote, Cause, CredentialInput, InnerWhitespace, MissingReason, NetKind, Severity,
-    ShapeProblem, TOKEN_LINK,
+    examples, list_some, quote, Cause, CredentialInput, InnerWhitespace, MissingReason, NetKind,
+    Severity, ShapeProblem, TOKEN_LINK,
 };
 
 use crate::cloudflare::{ApiError, CfMessage, Failure};

@@ -1,0 +1,128 @@
+//! action.yml and the README agree with the one input table and the cause catalogue.
+//! Run with `BLESS=1` to rewrite the generated parts after changing the table.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use cloudflare_purge::docs;
+use cloudflare_purge::inputs::table::{INPUTS, OUTPUTS};
+
+fn check_generated(file: &str, begin: &str, end: &str, body: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let expected = docs::splice(&text, begin, end, body)
+        .unwrap_or_else(|| panic!("{file} lacks the markers {begin} … {end}"));
+    if std::env::var("BLESS").is_ok() {
+        std::fs::write(&path, &expected).unwrap();
+    } else {
+        assert!(
+            text == expected,
+            "{file} is out of date with the code: run `BLESS=1 cargo test --test docs`"
+        );
+    }
+}
+
+#[test]
+fn action_yml_declares_exactly_the_inputs_and_outputs_of_the_table() {
+    check_generated("action.yml", docs::BEGIN, docs::END, &docs::action_yml_io());
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml"),
+    )
+    .unwrap();
+    let declared: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   ") && l.ends_with(':'))
+        .map(|l| l.trim().trim_end_matches(':'))
+        .collect();
+    let expected: Vec<&str> = INPUTS
+        .iter()
+        .map(|i| i.name)
+        .chain(OUTPUTS.iter().map(|o| o.name))
+        .collect();
+    assert_eq!(declared, expected);
+}
+
+#[test]
+fn the_readme_tables_match_the_code() {
+    check_generated(
+        "README.md",
+        docs::README_BEGIN,
+        docs::README_END,
+        &docs::readme_tables(),
+    );
+    check_generated(
+        "README.md",
+        docs::CAUSES_BEGIN,
+        docs::README_END,
+        &docs::readme_causes(),
+    );
+}
+
+#[test]
+fn the_code_reads_exactly_the_inputs_of_the_table() {
+    let raw = serde_json::to_value(cloudflare_purge::inputs::RawInputs::default()).unwrap();
+    let fields: Vec<&str> = raw
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut names: Vec<&str> = INPUTS.iter().map(|i| i.name).collect();
+    names.sort();
+    let mut fields = fields;
+    fields.sort();
+    assert_eq!(fields, names);
+}
+
+#[test]
+fn the_code_writes_exactly_the_outputs_of_the_table() {
+    let report = cloudflare_purge::runner::Report::default();
+    let written: Vec<&str> = report.outputs().iter().map(|(n, _)| *n).collect();
+    let declared: Vec<&str> = OUTPUTS.iter().map(|o| o.name).collect();
+    assert_eq!(written, declared);
+}
+
+#[test]
+fn the_contract_cause_codes_are_all_in_the_catalogue() {
+    let contract = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/CONTRACT.md");
+    let Ok(text) = std::fs::read_to_string(contract) else {
+        return; // shared/ sits beside the clone in CI and on developer machines; elsewhere nothing to compare.
+    };
+    let codes: Vec<&str> = cloudflare_purge::diagnosis::examples()
+        .iter()
+        .map(|c| c.code())
+        .collect();
+    let section = &text[text.find("## 5. Causes").unwrap()..text.find("## 6.").unwrap()];
+    let is_code =
+        |c: &&str| c.contains('-') && c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-');
+    let named: Vec<&str> = section
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(is_code)
+        .collect();
+    assert!(
+        named.len() >= 37,
+        "the contract names {} causes",
+        named.len()
+    );
+    for code in named {
+        assert!(
+            codes.contains(&code),
+            "contract cause {code} is not in the catalogue"
+        );
+    }
+}
+
+#[test]
+fn the_reference_bodies_fixture_is_the_shared_reference() {
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/reference/cloudflare-api/observed-bodies.json");
+    let Ok(reference) = std::fs::read_to_string(shared) else {
+        return;
+    };
+    let fixture = include_str!("fixtures/observed-bodies.json");
+    assert_eq!(
+        fixture, reference,
+        "tests/fixtures/observed-bodies.json drifted from the shared reference"
+    );
+}

@@ -1,0 +1,634 @@
+//! A fake Cloudflare API on 127.0.0.1 that answers like the real one: the error bodies and statuses
+//! are the recorded ones in `tests/fixtures/observed-bodies.json` (a copy of the shared reference).
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+pub const API_PREFIX: &str = "/client/v4";
+pub const ACCOUNT_ID: &str = "9a7806061c88ada191ed06f989cc3dac";
+pub const OTHER_ACCOUNT_ID: &str = "0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e";
+pub const ZONE_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+pub const ZONE_NAME: &str = "example.com";
+pub const ENT_ZONE_ID: &str = "1d5fdc9e88c8a8c4518b068cd94331fe";
+pub const ENT_ZONE_NAME: &str = "big.example";
+pub const OTHER_ZONE_ID: &str = "3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c";
+pub const OTHER_ZONE_NAME: &str = "other.example";
+pub const RUNNER_IP: &str = "203.0.113.7";
+
+/// A recorded body from the shared reference, by its `case` name.
+pub fn observed(case: &str) -> Value {
+    static FILE: &str = include_str!("../fixtures/observed-bodies.json");
+    let all: Vec<Value> = serde_json::from_str(FILE).expect("fixture parses");
+    all.into_iter()
+        .find(|c| c["case"] == case)
+        .unwrap_or_else(|| panic!("no observed case {case:?}"))["body"]
+        .clone()
+}
+
+/// What the fake received.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub method: String,
+    /// Below `/client/v4`, e.g. `/zones/…/purge_cache`.
+    pub path: String,
+    pub query: String,
+    pub headers: HashMap<String, String>,
+    pub body: Option<Value>,
+    pub at: Instant,
+}
+
+impl Received {
+    pub fn is_purge(&self) -> bool {
+        self.method == "POST" && self.path.ends_with("/purge_cache")
+    }
+
+    /// The items of a purge body (files as URLs).
+    pub fn purged_items(&self) -> Vec<String> {
+        let Some(body) = &self.body else {
+            return vec![];
+        };
+        for key in ["files", "tags", "hosts", "prefixes"] {
+            if let Some(items) = body[key].as_array() {
+                return items
+                    .iter()
+                    .map(|i| {
+                        i.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| i["url"].as_str().unwrap_or_default().to_string())
+                    })
+                    .collect();
+            }
+        }
+        if body["purge_everything"] == json!(true) {
+            return vec!["everything".into()];
+        }
+        vec![]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Owner {
+    User,
+    Account,
+}
+
+/// An API token the fake knows.
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub owner: Owner,
+    pub status: &'static str,
+    pub expires_on: Option<String>,
+    pub not_before: Option<String>,
+    /// Zones it can read (Zone Read).
+    pub read: Vec<&'static str>,
+    /// Zones it can purge (Cache Purge).
+    pub purge: Vec<&'static str>,
+    /// Refused from the runner's address (client IP filtering).
+    pub ip_restricted: bool,
+}
+
+impl Token {
+    pub fn user() -> Self {
+        Token {
+            owner: Owner::User,
+            status: "active",
+            expires_on: None,
+            not_before: None,
+            read: vec![ZONE_ID, ENT_ZONE_ID],
+            purge: vec![ZONE_ID, ENT_ZONE_ID],
+            ip_restricted: false,
+        }
+    }
+
+    pub fn account() -> Self {
+        Token {
+            owner: Owner::Account,
+            ..Token::user()
+        }
+    }
+}
+
+/// A scripted answer that wins over the model for requests it matches.
+pub struct Script {
+    pub matches: Box<dyn Fn(&Received) -> bool + Send + Sync>,
+    /// How many requests it answers; `None` for all.
+    pub times: Option<usize>,
+    pub reply: Reply,
+}
+
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub content_type: &'static str,
+    pub headers: Vec<(&'static str, String)>,
+    pub delay: Duration,
+}
+
+impl Reply {
+    pub fn json(status: u16, body: Value) -> Self {
+        Reply {
+            status,
+            body: body.to_string(),
+            content_type: "application/json",
+            headers: vec![],
+            delay: Duration::ZERO,
+        }
+    }
+
+    pub fn html(status: u16) -> Self {
+        let body = format!("<!DOCTYPE html><html><head><title>{status} Bad gateway</title></head><body>cloudflare</body></html>");
+        Reply {
+            status,
+            body,
+            content_type: "text/html",
+            headers: vec![],
+            delay: Duration::ZERO,
+        }
+    }
+
+    pub fn raw(status: u16, body: &str) -> Self {
+        Reply {
+            status,
+            body: body.to_string(),
+            content_type: "application/json",
+            headers: vec![],
+            delay: Duration::ZERO,
+        }
+    }
+
+    pub fn header(mut self, name: &'static str, value: &str) -> Self {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+}
+
+/// Per-plan purge buckets, as Cloudflare enforces them (used by the benchmark and pacing tests).
+#[derive(Debug, Clone)]
+pub struct Buckets {
+    pub url_rate: f64,
+    pub url_tokens: f64,
+    pub last: Instant,
+}
+
+pub struct World {
+    pub tokens: HashMap<String, Token>,
+    /// (email, key) pairs, valid for every zone and account.
+    pub keys: Vec<(String, String)>,
+    pub zones: Vec<Value>,
+    pub scripts: Vec<Script>,
+    pub received: Vec<Received>,
+    /// Enforce the per-plan URL rate with 429s (off unless a test turns it on).
+    pub buckets: Option<Buckets>,
+    pub purge_counter: usize,
+}
+
+impl World {
+    fn zone(&self, id: &str) -> Option<&Value> {
+        self.zones.iter().find(|z| z["id"] == id)
+    }
+}
+
+pub fn zone_json(id: &str, name: &str, plan: &str, status: &str, account: &str) -> Value {
+    let plan_name = match plan {
+        "enterprise" => "Enterprise Website",
+        "business" => "Business Website",
+        "pro" => "Pro Website",
+        _ => "Free Website",
+    };
+    json!({
+        "id": id, "name": name, "status": status, "paused": false, "type": "full",
+        "development_mode": 0, "name_servers": ["bob.ns.cloudflare.com", "lola.ns.cloudflare.com"],
+        "original_name_servers": null, "created_on": "2014-01-01T05:20:00.12345Z",
+        "modified_on": "2014-01-01T05:20:00.12345Z", "activated_on": "2014-01-02T00:01:00.12345Z",
+        "meta": {"cdn_only": false, "page_rule_quota": 3, "phishing_detected": false},
+        "owner": {"id": null, "name": null, "type": "user"},
+        "account": {"id": account, "name": "Example Account"},
+        "permissions": ["#zone:read"],
+        "plan": {"id": "0feeeeeeeeeeeeeeeeeeeeeeeeeeeeee", "name": plan_name, "price": 0, "currency": "USD",
+                 "frequency": "", "is_subscribed": true, "can_subscribe": false, "legacy_id": plan, "legacy_discount": false,
+                 "externally_managed": false}
+    })
+}
+
+fn envelope(result: Value) -> Value {
+    json!({"success": true, "errors": [], "messages": [], "result": result})
+}
+
+fn list_envelope(result: Vec<Value>) -> Value {
+    let count = result.len();
+    json!({"success": true, "errors": [], "messages": [], "result": result,
+           "result_info": {"page": 1, "per_page": 20, "count": count, "total_count": count, "total_pages": 1}})
+}
+
+pub struct Fake {
+    pub addr: SocketAddr,
+    pub world: Arc<Mutex<World>>,
+}
+
+impl Fake {
+    /// A fake with the standard world: a Free zone, an Enterprise zone, and another account's zone.
+    pub async fn start() -> Fake {
+        let world = World {
+            tokens: HashMap::new(),
+            keys: vec![],
+            zones: vec![
+                zone_json(ZONE_ID, ZONE_NAME, "free", "active", ACCOUNT_ID),
+                zone_json(
+                    ENT_ZONE_ID,
+                    ENT_ZONE_NAME,
+                    "enterprise",
+                    "active",
+                    ACCOUNT_ID,
+                ),
+                zone_json(
+                    OTHER_ZONE_ID,
+                    OTHER_ZONE_NAME,
+                    "free",
+                    "active",
+                    OTHER_ACCOUNT_ID,
+                ),
+            ],
+            scripts: vec![],
+            received: vec![],
+            buckets: None,
+            purge_counter: 0,
+        };
+        let world = Arc::new(Mutex::new(world));
+        let app = axum::Router::new()
+            .fallback(handle)
+            .with_state(world.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            axum::serve(listener, app).await.ok();
+        });
+        Fake { addr, world }
+    }
+
+    pub fn api_url(&self) -> String {
+        format!("http://{}{API_PREFIX}", self.addr)
+    }
+
+    pub fn add_token(&self, value: &str, token: Token) {
+        self.world
+            .lock()
+            .unwrap()
+            .tokens
+            .insert(value.to_string(), token);
+    }
+
+    pub fn add_key(&self, email: &str, key: &str) {
+        self.world
+            .lock()
+            .unwrap()
+            .keys
+            .push((email.to_string(), key.to_string()));
+    }
+
+    pub fn add_zone(&self, zone: Value) {
+        self.world.lock().unwrap().zones.push(zone);
+    }
+
+    /// Answer matching requests with `reply`, `times` times (None: always).
+    pub fn script(
+        &self,
+        matches: impl Fn(&Received) -> bool + Send + Sync + 'static,
+        times: Option<usize>,
+        reply: Reply,
+    ) {
+        self.world.lock().unwrap().scripts.push(Script {
+            matches: Box::new(matches),
+            times,
+            reply,
+        });
+    }
+
+    /// Enforce a URL purge rate (URLs per second, bucket of one second's worth, starting full).
+    pub fn enforce_url_rate(&self, rate: f64) {
+        self.world.lock().unwrap().buckets = Some(Buckets {
+            url_rate: rate,
+            url_tokens: rate,
+            last: Instant::now(),
+        });
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.world.lock().unwrap().received.clone()
+    }
+
+    pub fn purges(&self) -> Vec<Received> {
+        self.received()
+            .into_iter()
+            .filter(Received::is_purge)
+            .collect()
+    }
+
+    pub fn paths(&self) -> Vec<String> {
+        self.received()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect()
+    }
+}
+
+async fn handle(
+    State(world): State<Arc<Mutex<World>>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let received = Received {
+        method: method.to_string(),
+        path: uri
+            .path()
+            .strip_prefix(API_PREFIX)
+            .unwrap_or(uri.path())
+            .to_string(),
+        query: uri.query().unwrap_or_default().to_string(),
+        headers: headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_ascii_lowercase(),
+                    v.to_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect(),
+        body: serde_json::from_slice(&body).ok(),
+        at: Instant::now(),
+    };
+    let reply = {
+        let mut w = world.lock().unwrap();
+        w.received.push(received.clone());
+        scripted(&mut w, &received).unwrap_or_else(|| answer(&mut w, &received))
+    };
+    if !reply.delay.is_zero() {
+        tokio::time::sleep(reply.delay).await;
+    }
+    let mut response = (StatusCode::from_u16(reply.status).unwrap(), reply.body).into_response();
+    response
+        .headers_mut()
+        .insert("content-type", reply.content_type.parse().unwrap());
+    for (name, value) in reply.headers {
+        response.headers_mut().insert(name, value.parse().unwrap());
+    }
+    response
+}
+
+fn scripted(w: &mut World, r: &Received) -> Option<Reply> {
+    let script = w
+        .scripts
+        .iter_mut()
+        .find(|s| s.times != Some(0) && (s.matches)(r))?;
+    if let Some(times) = &mut script.times {
+        *times -= 1;
+    }
+    Some(script.reply.clone())
+}
+
+enum Caller {
+    Token(String, Token),
+    Key,
+}
+
+/// Who is calling, or Cloudflare's refusal for the request's credentials.
+fn authenticate(w: &World, r: &Received) -> Result<Caller, Reply> {
+    if let Some(auth) = r.headers.get("authorization") {
+        let Some(token) = auth.strip_prefix("Bearer ") else {
+            return Err(Reply::json(
+                400,
+                observed("malformed bearer value (spaces, short, Global key as Bearer)"),
+            ));
+        };
+        let well_formed = token.len() >= 40
+            && token
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !well_formed {
+            return Err(Reply::json(
+                400,
+                observed("malformed bearer value (spaces, short, Global key as Bearer)"),
+            ));
+        }
+        return match w.tokens.get(token) {
+            Some(t) if t.ip_restricted => {
+                let mut body = observed("client IP filter");
+                body["errors"][0]["message"] = json!(format!(
+                    "Cannot use the access token from location: {RUNNER_IP}"
+                ));
+                Err(Reply::json(403, body))
+            }
+            Some(t) => Ok(Caller::Token(token.to_string(), t.clone())),
+            None if r.path == "/user/tokens/verify" || r.path.ends_with("/tokens/verify") => Err(
+                Reply::json(401, observed("well-formed but wrong/unknown token")),
+            ),
+            None => Err(Reply::json(403, observed("invalid token on /zones"))),
+        };
+    }
+    match (r.headers.get("x-auth-email"), r.headers.get("x-auth-key")) {
+        (Some(email), Some(key)) => {
+            if r.path.ends_with("/tokens/verify") {
+                return Err(Reply::json(
+                    400,
+                    observed("key headers sent to /user/tokens/verify"),
+                ));
+            }
+            let hex = key.len() >= 37 && key.chars().all(|c| c.is_ascii_hexdigit());
+            if !hex && !key.starts_with("cfk_") {
+                return Err(Reply::json(400, observed("malformed X-Auth-Key")));
+            }
+            if w.keys.iter().any(|(e, k)| e == email && k == key) {
+                Ok(Caller::Key)
+            } else {
+                Err(Reply::json(403, observed("wrong key/email pair")))
+            }
+        }
+        _ => Err(Reply::json(400, observed("no auth headers at all"))),
+    }
+}
+
+fn can_read(caller: &Caller, zone_id: &str) -> bool {
+    match caller {
+        Caller::Key => true,
+        Caller::Token(_, t) => t.read.contains(&zone_id),
+    }
+}
+
+fn can_purge(caller: &Caller, zone_id: &str) -> bool {
+    match caller {
+        Caller::Key => true,
+        Caller::Token(_, t) => t.purge.contains(&zone_id),
+    }
+}
+
+fn could_not_route(path: &str) -> Reply {
+    let mut body = observed("non-ID in object position (e.g. domain name as zone id)");
+    body["errors"][0]["message"] = json!(format!(
+        "Could not route to {API_PREFIX}{path}, perhaps your object identifier is invalid?"
+    ));
+    Reply::json(400, body)
+}
+
+fn unauthorized() -> Reply {
+    Reply::json(403, observed("token lacks access to resource"))
+}
+
+/// The model: what Cloudflare answers for each endpoint the action calls.
+fn answer(w: &mut World, r: &Received) -> Reply {
+    let caller = match authenticate(w, r) {
+        Ok(caller) => caller,
+        Err(reply) => return reply,
+    };
+    let segments: Vec<&str> = r.path.trim_matches('/').split('/').collect();
+    match (r.method.as_str(), segments.as_slice()) {
+        ("GET", ["user", "tokens", "verify"]) => match &caller {
+            Caller::Token(_, t) if t.owner == Owner::User => verify_ok(t),
+            _ => Reply::json(401, observed("account-owned token on user endpoint")),
+        },
+        ("GET", ["accounts", account, "tokens", "verify"]) => match &caller {
+            Caller::Token(_, t) if t.owner == Owner::Account && *account == ACCOUNT_ID => {
+                verify_ok(t)
+            }
+            _ => Reply::json(401, observed("well-formed but wrong/unknown token")),
+        },
+        ("GET", ["user"]) => match caller {
+            Caller::Key => Reply::json(
+                200,
+                envelope(
+                    json!({"id": "7c5dae5552338874e5053f2534d2767a", "email": "user@example.com"}),
+                ),
+            ),
+            Caller::Token(..) => Reply::json(
+                200,
+                envelope(json!({"id": "7c5dae5552338874e5053f2534d2767a"})),
+            ),
+        },
+        ("GET", ["accounts", account]) => {
+            let mine = matches!(caller, Caller::Key) || *account == ACCOUNT_ID;
+            if *account == ACCOUNT_ID && mine {
+                Reply::json(
+                    200,
+                    envelope(
+                        json!({"id": ACCOUNT_ID, "name": "Example Account", "type": "standard"}),
+                    ),
+                )
+            } else {
+                Reply::json(
+                    404,
+                    observed("non-ID in object position (e.g. domain name as zone id)"),
+                )
+            }
+        }
+        ("GET", ["zones"]) => {
+            let name = query_value(&r.query, "name");
+            let zones: Vec<Value> = w
+                .zones
+                .iter()
+                .filter(|z| can_read(&caller, z["id"].as_str().unwrap_or_default()))
+                .filter(|z| name.as_deref().is_none_or(|n| z["name"] == n))
+                .cloned()
+                .collect();
+            Reply::json(200, list_envelope(zones))
+        }
+        ("GET", ["zones", id]) => {
+            let valid = id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit());
+            match w.zone(id) {
+                Some(zone) if can_read(&caller, id) => Reply::json(200, envelope(zone.clone())),
+                Some(_) if can_purge(&caller, id) => unauthorized(),
+                _ if !valid => could_not_route(&r.path),
+                _ => could_not_route(&r.path),
+            }
+        }
+        ("POST", ["zones", id, "purge_cache"]) => purge(w, &caller, id, r),
+        _ => Reply::json(400, observed("empty id segment")),
+    }
+}
+
+fn verify_ok(t: &Token) -> Reply {
+    let mut result = json!({"id": "6247ac8d9c10ba11154a2b82d35953b7", "status": t.status});
+    if let Some(e) = &t.expires_on {
+        result["expires_on"] = json!(e);
+    }
+    if let Some(nb) = &t.not_before {
+        result["not_before"] = json!(nb);
+    }
+    let mut body = observed("verify ok (user)");
+    body["result"] = result;
+    if t.status == "expired" {
+        body["messages"] = observed("verify expired")["messages"].clone();
+    }
+    Reply::json(200, body)
+}
+
+fn purge(w: &mut World, caller: &Caller, zone_id: &str, r: &Received) -> Reply {
+    let Some(zone) = w.zone(zone_id).cloned() else {
+        return could_not_route(&r.path);
+    };
+    if !can_purge(caller, zone_id) {
+        // "Permission refusals come as 401/403 with 10000 Authentication error" (reference README).
+        return Reply::json(403, observed("invalid token on account WAF lists"));
+    }
+    let body = r.body.clone().unwrap_or(Value::Null);
+    let keys: Vec<&str> = ["purge_everything", "files", "tags", "hosts", "prefixes"]
+        .into_iter()
+        .filter(|k| body.get(*k).is_some())
+        .collect();
+    if keys.len() != 1 {
+        return Reply::json(400, observed("purge: no recognised key"));
+    }
+    if keys[0] != "purge_everything" && !body[keys[0]].is_array() {
+        return Reply::json(400, observed("purge: files/tags/hosts not array"));
+    }
+    let count = body[keys[0]].as_array().map_or(1, Vec::len);
+    let limit = if keys[0] == "files" && zone["plan"]["legacy_id"] == "enterprise" {
+        500
+    } else {
+        100
+    };
+    if count > limit {
+        let body = json!({"success": false, "errors": [{"code": 1094, "message": format!("Only {limit} items can be purged per request")}], "messages": [], "result": null});
+        return Reply::json(400, body);
+    }
+    if keys[0] == "files" {
+        if let Some(b) = &mut w.buckets {
+            let now = Instant::now();
+            b.url_tokens = (b.url_tokens + now.duration_since(b.last).as_secs_f64() * b.url_rate)
+                .min(b.url_rate);
+            b.last = now;
+            if b.url_tokens < count as f64 {
+                return Reply::json(429, observed("global API rate limit (2026)"))
+                    .header("retry-after", "1");
+            }
+            b.url_tokens -= count as f64;
+        }
+    }
+    w.purge_counter += 1;
+    let mut ok = observed("purge success");
+    ok["result"]["id"] = json!(format!("{:032x}", w.purge_counter));
+    Reply::json(200, ok)
+}
+
+fn query_value(query: &str, key: &str) -> Option<String> {
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+}
