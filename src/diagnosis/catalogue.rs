@@ -426,7 +426,7 @@ impl Cause {
                 if lists.len() == 1 { "is" } else { "are" }
             ),
             InvalidUrl { items } => format!(
-                "{} in files {} neither a http(s) URL nor a path starting with /: {}",
+                "{} in files {} neither an http(s) URL nor a path starting with /: {}",
                 plural(items.len(), "item"),
                 if items.len() == 1 { "is" } else { "are" },
                 list_some(items)

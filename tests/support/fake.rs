@@ -196,6 +196,8 @@ pub struct World {
     /// Enforce the per-plan URL rate with 429s (off unless a test turns it on).
     pub buckets: Option<Buckets>,
     pub purge_counter: usize,
+    /// The status of each answer, in the order of `received`.
+    pub statuses: Vec<u16>,
 }
 
 impl World {
@@ -268,6 +270,7 @@ impl Fake {
             received: vec![],
             buckets: None,
             purge_counter: 0,
+            statuses: vec![],
         };
         let world = Arc::new(Mutex::new(world));
         let app = axum::Router::new()
@@ -334,6 +337,16 @@ impl Fake {
         self.world.lock().unwrap().received.clone()
     }
 
+    /// Every request received, with the status it was answered with.
+    pub fn answered(&self) -> Vec<(Received, u16)> {
+        let w = self.world.lock().unwrap();
+        w.received
+            .iter()
+            .cloned()
+            .zip(w.statuses.iter().copied())
+            .collect()
+    }
+
     pub fn purges(&self) -> Vec<Received> {
         self.received()
             .into_iter()
@@ -379,7 +392,9 @@ async fn handle(
     let reply = {
         let mut w = world.lock().unwrap();
         w.received.push(received.clone());
-        scripted(&mut w, &received).unwrap_or_else(|| answer(&mut w, &received))
+        let reply = scripted(&mut w, &received).unwrap_or_else(|| answer(&mut w, &received));
+        w.statuses.push(reply.status);
+        reply
     };
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;

@@ -95,6 +95,12 @@ impl Action {
         self.input(name, value)
     }
 
+    /// Remember a secret that is only part of an input (e.g. inside a pasted `NAME=value` line).
+    pub fn hide(mut self, secret: &str) -> Self {
+        self.secrets.push(secret.to_string());
+        self
+    }
+
     pub fn token(self, value: &str) -> Self {
         self.secret("api_token", value)
     }
