@@ -82,7 +82,7 @@ pub async fn run(vars: &[(String, String)], runner: &Runner, now: OffsetDateTime
         return flow.report;
     };
     flow.report.check(
-        "Inputs",
+        "Credential shape",
         Mark::Ok,
         describe_credential(&settings.credential),
     );
@@ -356,11 +356,10 @@ impl<'a> Flow<'a> {
         match client.call(&endpoints::user()).await {
             Ok(_) => {
                 self.report.credential = "global-key";
-                self.report.check(
-                    "Global API Key",
-                    Mark::Ok,
-                    "accepted (a Global API Key never expires)",
-                );
+                self.report
+                    .check("Global API Key", Mark::Ok, "accepted by Cloudflare");
+                self.report
+                    .check("Expiry", Mark::Ok, "a Global API Key never expires");
                 Ok(())
             }
             Err(failure) => {

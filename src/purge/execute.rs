@@ -2,6 +2,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -16,6 +17,8 @@ const MAX_IN_FLIGHT: usize = 8;
 /// Cloudflare allows 1,200 requests per 5 minutes per token; the checks before the purge use a few.
 const API_BUDGET: f64 = 1150.0;
 const API_RATE: f64 = 1200.0 / 300.0;
+/// How much later the first burst may reach Cloudflare than the requests after it (new connections).
+const SKEW: Duration = Duration::from_millis(50);
 
 /// What the purge achieved.
 #[derive(Debug, Default)]
@@ -69,8 +72,8 @@ pub async fn execute(
         zone_id: zone_id.to_string(),
         zone_name: zone_name.to_string(),
         work,
-        urls: TokenBucket::new(limits.url_rate, limits.url_rate),
-        requests: TokenBucket::new(limits.request_burst, limits.request_rate),
+        urls: TokenBucket::holding_back(limits.url_rate, limits.url_rate, SKEW),
+        requests: TokenBucket::holding_back(limits.request_burst, limits.request_rate, SKEW),
         api: TokenBucket::new(API_BUDGET, API_RATE),
         gate: Semaphore::new(MAX_IN_FLIGHT),
         stop: AtomicBool::new(false),

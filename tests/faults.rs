@@ -1,0 +1,276 @@
+//! Purging under faults: 429s, 5xx, HTML pages, failed batches, dropped connections, slow servers, garbage.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::time::Duration;
+
+use support::*;
+
+fn urls(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| format!("https://example.com/p/{i}"))
+        .collect()
+}
+
+async fn fake() -> Fake {
+    let fake = Fake::start().await;
+    fake.add_token(CFUT_TOKEN, Token::user());
+    fake
+}
+
+#[tokio::test]
+async fn a_429_is_retried_after_the_retry_after_seconds() {
+    let fake = fake().await;
+    let limited =
+        Reply::json(429, observed("global API rate limit (2026)")).header("retry-after", "2");
+    fake.script(|r| r.is_purge(), Some(1), limited);
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("files", "https://example.com/a")
+        .run()
+        .await;
+    run.assert_ok("purged");
+    let purges = fake.purges();
+    assert_eq!(purges.len(), 2);
+    let waited = purges[1].at.duration_since(purges[0].at);
+    assert!(
+        waited >= Duration::from_secs(2),
+        "retried after {waited:?}, before Retry-After"
+    );
+    assert!(waited < Duration::from_secs(4), "retried after {waited:?}");
+    assert!(run.summary.contains("1 retries"), "{}", run.summary);
+    assert_eq!(run.output("purged_count"), "1");
+}
+
+#[tokio::test]
+async fn a_retry_after_date_is_honoured_too() {
+    let fake = fake().await;
+    let at = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(3));
+    fake.script(
+        |r| r.is_purge(),
+        Some(1),
+        Reply::json(429, observed("global API rate limit (2019-2022 form)"))
+            .header("retry-after", &at),
+    );
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("tags", "t")
+        .run()
+        .await;
+    run.assert_ok("purged");
+    let purges = fake.purges();
+    let waited = purges[1].at.duration_since(purges[0].at);
+    // An HTTP date has whole seconds: the wait is between 2 and 3 seconds.
+    assert!(
+        waited >= Duration::from_millis(1900),
+        "retried after {waited:?}"
+    );
+}
+
+#[tokio::test]
+async fn html_502_pages_are_retried_until_cloudflare_answers() {
+    let fake = fake().await;
+    fake.script(|r| r.is_purge(), Some(2), Reply::html(502));
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("files", "https://example.com/a")
+        .run()
+        .await;
+    run.assert_ok("purged");
+    let purges = fake.purges();
+    assert_eq!(purges.len(), 3);
+    // Backoff: at least half of 0.5 s, then at least half of 1 s.
+    assert!(purges[1].at.duration_since(purges[0].at) >= Duration::from_millis(250));
+    assert!(purges[2].at.duration_since(purges[1].at) >= Duration::from_millis(500));
+}
+
+#[tokio::test]
+async fn a_5xx_that_never_ends_leaves_every_item_in_failed() {
+    let fake = fake().await;
+    fake.script(
+        |r| r.is_purge(),
+        None,
+        Reply::json(
+            503,
+            serde_json::json!({"success": false, "errors": [], "messages": [], "result": null}),
+        ),
+    );
+    let list = urls(150);
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("files", &list.join("\n"))
+        .run()
+        .await;
+    run.assert_failed(1, "cloudflare-unavailable");
+    assert_eq!(
+        fake.purges().len(),
+        2 * 4,
+        "two batches, four attempts each"
+    );
+    assert_eq!(run.output("failed"), list.join("\n"));
+    assert_eq!(run.output("purged_count"), "0");
+    assert_eq!(run.output("purge_ids"), "");
+}
+
+#[tokio::test]
+async fn when_the_second_of_three_batches_fails_the_others_still_count() {
+    let fake = fake().await;
+    let list = urls(300);
+    let poisoned = list[150].clone();
+    let refusal = serde_json::json!({"success": false, "errors": [{"code": 1082, "message": "URL not in this zone"}], "messages": [], "result": null});
+    fake.script(
+        move |r| r.is_purge() && r.purged_items().contains(&poisoned),
+        None,
+        Reply::json(400, refusal),
+    );
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("files", &list.join("\n"))
+        .run()
+        .await;
+    run.assert_failed(1, "purge-rejected");
+    assert!(
+        run.error().1.contains("1082 \"URL not in this zone\""),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        fake.purges().len(),
+        3,
+        "a 400 is not retried, and the other batches are still sent"
+    );
+    assert_eq!(run.output("purged_count"), "200");
+    assert_eq!(run.output("failed"), list[100..200].join("\n"));
+    assert_eq!(run.output("purge_ids").split(',').count(), 2);
+    assert!(
+        run.summary.contains("2 of 3 batches accepted"),
+        "{}",
+        run.summary
+    );
+}
+
+/// A server that accepts each connection and closes it without answering.
+async fn dropping_server() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            drop(socket);
+        }
+    });
+    format!("http://{addr}/client/v4")
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_retried_then_named() {
+    let fake = fake().await;
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("tags", "t")
+        .input("api_url", &dropping_server().await)
+        .run()
+        .await;
+    run.assert_failed(1, "network-error");
+    assert!(
+        run.error().1.contains("closed before an answer arrived")
+            && run.error().1.contains("after 4 attempts"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test]
+async fn a_server_slower_than_the_timeout_is_a_network_timeout() {
+    let fake = fake().await;
+    fake.script(
+        |r| r.path == "/user/tokens/verify",
+        None,
+        Reply::json(200, observed("verify ok (user)")).delay(Duration::from_secs(5)),
+    );
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("tags", "t")
+        .input("timeout_seconds", "1")
+        .run()
+        .await;
+    run.assert_failed(1, "network-error");
+    assert!(run.error().1.contains("timed out"), "{}", run.stdout);
+    assert_eq!(fake.paths().len(), 4);
+    assert!(fake.purges().is_empty());
+}
+
+#[tokio::test]
+async fn garbage_json_is_an_unexpected_response() {
+    let fake = fake().await;
+    fake.script(
+        |r| r.path.starts_with("/zones/"),
+        None,
+        Reply::raw(200, "{\"success\":true,\"result\":{\"id\":"),
+    );
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("tags", "t")
+        .run()
+        .await;
+    run.assert_failed(1, "unexpected-response");
+    assert!(
+        run.error().1.contains("truncated or malformed"),
+        "{}",
+        run.stdout
+    );
+    assert!(fake.purges().is_empty());
+}
+
+#[tokio::test]
+async fn long_purges_report_progress_in_a_group() {
+    let fake = fake().await;
+    let list = urls(2000);
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("zone", ENT_ZONE_ID)
+        .input(
+            "files",
+            &list.join(",").replace("example.com", ENT_ZONE_NAME),
+        )
+        .run()
+        .await;
+    run.assert_ok("purged");
+    assert!(
+        run.stdout
+            .contains("::group::Purging 2,000 items in 4 requests"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("purged 2,000/2,000 items, 0 retries"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("::endgroup::"));
+}
+
+#[tokio::test]
+async fn pacing_spreads_a_free_zones_urls_at_its_rate() {
+    // No 429s from the fake here: the spacing seen is the client's own pacing. (The benchmark runs
+    // against a fake that enforces the rate and counts the 429s.)
+    let fake = fake().await;
+    let list = urls(1200);
+    let path = "urls.txt";
+    let action = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("files_from", path)
+        .workspace_file(path, &list.join("\n"));
+    let run = action.run().await;
+    run.assert_ok("purged");
+    let purges = fake.purges();
+    assert_eq!(purges.len(), 12);
+    // 800 URLs/s with a bucket of 800: the last 400 URLs cannot go out before 0.5 s have passed.
+    let span = purges.last().unwrap().at.duration_since(purges[0].at);
+    assert!(
+        span >= Duration::from_millis(450),
+        "12 batches in {span:?}: not paced"
+    );
+    assert_eq!(run.output("purged_count"), "1200");
+}
