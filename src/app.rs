@@ -11,7 +11,8 @@ use crate::cloudflare::{
 };
 use crate::diagnosis::{self, expiry, Cause, TokenRefusal};
 use crate::inputs::{
-    self, Credential, FileTarget, Mode, RawInputs, RunContext, Settings, Shape, ZoneRef,
+    self, Credential, FileTarget, Mode, PurgeInputs, RawInputs, RunContext, Settings, Shape,
+    ZoneRef,
 };
 use crate::purge::{self, Limits, ResolvedFile, Work};
 use crate::runner::{self, thousands, Mark, PurgeReport, Report, Runner};
@@ -86,7 +87,7 @@ pub async fn run(vars: &[(String, String)], runner: &Runner, now: OffsetDateTime
         Mark::Ok,
         describe_credential(&settings.credential),
     );
-    if let Err(cause) = flow.online(&settings).await {
+    if let Err(cause) = flow.online(settings).await {
         flow.note(cause);
     }
     flow.report
@@ -154,13 +155,15 @@ impl<'a> Flow<'a> {
         Ok(client.with_log(log))
     }
 
-    async fn online(&mut self, settings: &Settings) -> Result<(), Cause> {
-        let client = self.client(settings)?;
+    async fn online(&mut self, mut settings: Settings) -> Result<(), Cause> {
+        let client = self.client(&settings)?;
         let mut zone = None;
-        let lifetime = self.verify_credential(&client, settings, &mut zone).await?;
+        let lifetime = self
+            .verify_credential(&client, &settings, &mut zone)
+            .await?;
         let zone = match zone {
             Some(zone) => zone,
-            None => self.resolve_zone(&client, settings).await?,
+            None => self.resolve_zone(&client, &settings).await?,
         };
         self.judge_zone(&zone);
         match settings.mode {
@@ -171,7 +174,9 @@ impl<'a> Flow<'a> {
                 {
                     self.note(warning);
                 }
-                self.purge(&client, settings, &zone).await
+                // The lists move into the plan: each item is held once.
+                let purge = std::mem::take(&mut settings.purge);
+                self.purge(&client, &settings, purge, &zone).await
             }
             Mode::Verify => {
                 if settings.check_purge_permission {
@@ -521,9 +526,10 @@ impl<'a> Flow<'a> {
         &mut self,
         client: &Client,
         settings: &Settings,
+        purge: PurgeInputs,
         zone: &KnownZone,
     ) -> Result<(), Cause> {
-        let work = Arc::new(self.work(settings, zone)?);
+        let work = Arc::new(self.work(settings, purge, zone)?);
         let limits = zone
             .zone
             .as_ref()
@@ -615,14 +621,18 @@ impl<'a> Flow<'a> {
     }
 
     /// Items with paths joined to the base, checked against the zone now that its name is known.
-    fn work(&mut self, settings: &Settings, zone: &KnownZone) -> Result<Work, Cause> {
+    fn work(
+        &mut self,
+        settings: &Settings,
+        purge: PurgeInputs,
+        zone: &KnownZone,
+    ) -> Result<Work, Cause> {
         let base = match (&settings.base_url, zone.name.is_empty()) {
             (Some(base), _) => base.clone(),
             (None, false) => format!("https://{}", zone.name),
             (None, true) => String::new(),
         };
-        let has_paths = settings
-            .purge
+        let has_paths = purge
             .files
             .iter()
             .any(|f| matches!(f.target, FileTarget::Path(_)));
@@ -634,29 +644,25 @@ impl<'a> Flow<'a> {
             });
         }
         if !zone.name.is_empty() && matches!(settings.zone, ZoneRef::Id(_)) {
-            if let Some(cause) = inputs::outside_zone(
-                &settings.purge.files,
-                &zone.name,
-                settings.base_url.as_deref(),
-            ) {
+            let base_url = settings.base_url.as_deref();
+            if let Some(cause) = inputs::outside_zone(&purge.files, &zone.name, base_url) {
                 return Err(cause);
             }
         }
-        let files = settings
-            .purge
+        let files = purge
             .files
-            .iter()
+            .into_iter()
             .map(|f| ResolvedFile {
-                url: inputs::items::resolve(&f.target, &base),
-                headers: f.headers.clone(),
+                url: inputs::items::into_url(f.target, &base),
+                headers: f.headers,
             })
             .collect();
         Ok(Work {
-            everything: settings.purge.everything,
+            everything: purge.everything,
             files: inputs::items::dedup(files),
-            tags: settings.purge.tags.clone(),
-            hosts: settings.purge.hosts.clone(),
-            prefixes: settings.purge.prefixes.clone(),
+            tags: purge.tags,
+            hosts: purge.hosts,
+            prefixes: purge.prefixes,
         })
     }
 

@@ -1,5 +1,7 @@
 //! cloudflare-purge: check Cloudflare credentials, then purge the cache, naming the cause when anything is wrong.
 
+#![forbid(unsafe_code)]
+
 pub mod app;
 pub mod cloudflare;
 pub mod diagnosis;

@@ -1,5 +1,7 @@
 //! Entry point: read the environment, run the checks and the purge, write outputs, exit with the status.
 
+#![forbid(unsafe_code)]
+
 use cloudflare_purge::{app, runner};
 
 fn main() {

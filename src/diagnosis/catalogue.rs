@@ -561,7 +561,7 @@ impl Cause {
             BothCredentials => "Remove `global_api_key` and `email` from the step, and consider deleting the Global API Key secret".into(),
             ZoneWasUrl { .. } => "Set `zone:` to the bare domain or to the zone ID".into(),
             TokenInvalid { account_checked, .. } => {
-                let mut s = "Check that the secret holds the current value of the token (dashboard → My Profile → API Tokens, or Manage Account → Account API Tokens for account-owned tokens); a deleted or rolled token is unknown to Cloudflare.".to_string();
+                let mut s = "Check that the secret holds the current value of the token (dashboard → My Profile → API Tokens, or Manage Account → Account API Tokens for account-owned tokens); a deleted or rolled token, or one whose TTL has ended, is unknown to Cloudflare; a token with an IP address filter may also be refused from a runner's changing address.".to_string();
                 if account_checked.is_none() {
                     s.push_str(" If it is an account-owned token, also set `account_id` (dashboard → Account Home → Account ID) so it can be checked against its account.");
                 }
@@ -577,7 +577,7 @@ impl Cause {
             ),
             GlobalKeyRejected { .. } => "Check `email` is the login address of the account and `global_api_key` the current key (dashboard → My Profile → API Tokens → Global API Key → View); better, switch to a scoped API token".into(),
             ZoneNotFound { .. } => format!(
-                "Check the zone spelling or ID (dashboard → your domain → Overview → API → Zone ID), and that the token's Zone Resources include this zone; a token for another zone or account cannot see it. Create one for all zones at {TOKEN_LINK}"
+                "Check the zone spelling or ID (dashboard → your domain → Overview → API → Zone ID), and that the token's Zone Resources include this zone; a token for another zone or account cannot see it, and finding a zone by name needs the Zone → Zone → Read permission (or give the zone ID). Create a token with both permissions at {TOKEN_LINK}"
             ),
             AccountIdAsZone { .. } => "Use the Zone ID from dashboard → your domain → Overview → API → Zone ID (the Account ID sits just below it)".into(),
             ZoneNotActive { .. } => "Finish the zone's setup (point the domain's nameservers at Cloudflare) or purge the zone that serves the site".into(),

@@ -33,12 +33,16 @@ pub fn split_list(value: &str) -> impl Iterator<Item = &str> {
         .filter(|s| !s.is_empty())
 }
 
-/// Deduplicate, keeping the first occurrence's place.
-pub fn dedup<T: Eq + std::hash::Hash + Clone>(items: Vec<T>) -> Vec<T> {
-    let mut seen = HashSet::with_capacity(items.len());
+/// Deduplicate, keeping the first occurrence's place (no item is copied).
+pub fn dedup<T: Eq + std::hash::Hash>(items: Vec<T>) -> Vec<T> {
+    let keep: Vec<bool> = {
+        let mut seen = HashSet::with_capacity(items.len());
+        items.iter().map(|i| seen.insert(i)).collect()
+    };
     items
         .into_iter()
-        .filter(|i| seen.insert(i.clone()))
+        .zip(keep)
+        .filter_map(|(item, keep)| keep.then_some(item))
         .collect()
 }
 
@@ -119,6 +123,14 @@ pub fn resolve(target: &FileTarget, base: &str) -> String {
     match target {
         FileTarget::Url(url) => url.clone(),
         FileTarget::Path(path) => format!("{}{path}", base.trim_end_matches('/')),
+    }
+}
+
+/// The URL a target stands for, consuming it (a URL is moved, not copied).
+pub fn into_url(target: FileTarget, base: &str) -> String {
+    match target {
+        FileTarget::Url(url) => url,
+        path => resolve(&path, base),
     }
 }
 
