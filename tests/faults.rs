@@ -274,3 +274,23 @@ async fn pacing_spreads_a_free_zones_urls_at_its_rate() {
     );
     assert_eq!(run.output("purged_count"), "1200");
 }
+
+#[tokio::test]
+async fn a_tls_failure_is_named_as_such() {
+    // The fake speaks plain HTTP: a TLS client talking to it fails in the handshake.
+    let fake = fake().await;
+    let https = format!("https://{}/client/v4", fake.addr);
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("tags", "t")
+        .input("api_url", &https)
+        .run()
+        .await;
+    run.assert_failed(1, "network-error");
+    assert!(run.error().1.contains("TLS handshake"), "{}", run.stdout);
+    assert!(
+        fake.received().is_empty(),
+        "no request got through: {:?}",
+        fake.paths()
+    );
+}

@@ -278,21 +278,31 @@ fn net_kind(error: &reqwest::Error) -> NetKind {
         return NetKind::Timeout;
     }
     let mut chain = String::new();
+    let mut tls = false;
     let mut source: Option<&dyn std::error::Error> = Some(error);
     while let Some(e) = source {
         chain.push_str(&e.to_string().to_ascii_lowercase());
         chain.push('\n');
+        // rustls reports a failed handshake as an io::Error of kind InvalidData; TCP never does.
+        tls |= e
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::InvalidData);
         source = e.source();
     }
-    if chain.contains("dns error")
-        || chain.contains("failed to lookup")
-        || chain.contains("name or service")
-    {
+    let says = |words: &[&str]| words.iter().any(|w| chain.contains(w));
+    if says(&["dns error", "failed to lookup", "name or service"]) {
         NetKind::Dns
-    } else if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake")
+    } else if tls
+        || says(&[
+            "certificate",
+            "tls",
+            "handshake",
+            "corrupt message",
+            "alert",
+        ])
     {
         NetKind::Tls
-    } else if chain.contains("timed out") {
+    } else if says(&["timed out"]) {
         NetKind::Timeout
     } else if error.is_connect() {
         NetKind::Connect
