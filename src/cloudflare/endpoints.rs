@@ -40,13 +40,15 @@ impl<T> Endpoint<T> {
     }
 }
 
-/// `result` of the token verify endpoints.
+/// `result` of the token verify endpoints. Without a `status` it says nothing about the token.
 #[derive(Debug, Clone, Deserialize, Default)]
-#[serde(default)]
 pub struct TokenStatus {
+    #[serde(default)]
     pub id: String,
     pub status: String,
+    #[serde(default)]
     pub expires_on: Option<String>,
+    #[serde(default)]
     pub not_before: Option<String>,
 }
 
@@ -86,14 +88,17 @@ pub struct Plan {
     pub legacy_id: String,
 }
 
-/// A zone, as `GET /zones/{id}` and `GET /zones` describe it.
+/// A zone, as `GET /zones/{id}` and `GET /zones` describe it. Without an `id` it cannot be purged.
 #[derive(Debug, Clone, Deserialize, Default, PartialEq)]
-#[serde(default)]
 pub struct Zone {
     pub id: String,
+    #[serde(default)]
     pub name: String,
+    #[serde(default)]
     pub status: String,
+    #[serde(default)]
     pub account: AccountRef,
+    #[serde(default)]
     pub plan: Plan,
 }
 

@@ -213,8 +213,21 @@ fn assignment_name(value: &str) -> Option<String> {
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
     let all_ok = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     let looks_named = name.chars().any(|c| c.is_ascii_uppercase() || c == '_') || name.len() < 20;
-    (first_ok && all_ok && looks_named && !value[split + 1..].trim().is_empty())
-        .then(|| name.to_string())
+    if !(first_ok && all_ok && looks_named && !value[split + 1..].trim().is_empty()) {
+        return None;
+    }
+    // Before a `:` may stand the credential itself (`cfut_…: note`): only a name written the way
+    // variables and YAML keys are (one case, words of letters or digits) is shown.
+    Some(if reads_as_name(name) { name } else { "NAME" }.to_string())
+}
+
+fn reads_as_name(name: &str) -> bool {
+    let one_case = !(name.chars().any(|c| c.is_ascii_lowercase())
+        && name.chars().any(|c| c.is_ascii_uppercase()));
+    let words = name.split('_').all(|w| {
+        w.chars().all(|c| c.is_ascii_alphabetic()) || w.chars().all(|c| c.is_ascii_digit())
+    });
+    one_case && words && name.len() <= 40
 }
 
 fn is_placeholder(value: &str) -> bool {

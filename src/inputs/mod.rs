@@ -257,6 +257,9 @@ fn email_problem(email: &str) -> Option<&'static str> {
     };
     if email.chars().any(char::is_whitespace) {
         Some("it contains whitespace")
+    } else if email.chars().any(char::is_control) {
+        // Such an email cannot be sent in the X-Auth-Email header.
+        Some("it contains a control character")
     } else if local.is_empty() {
         Some("nothing before the @")
     } else if domain.contains('@') {

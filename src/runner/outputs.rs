@@ -7,7 +7,8 @@ use std::path::Path;
 pub fn render_outputs(outputs: &[(&str, String)]) -> String {
     let mut text = String::new();
     for (name, value) in outputs {
-        if value.contains('\n') || value.contains('\r') {
+        // `<<` too: a reader that looks for `<<` before `=` would take `name=a<<b` for a block.
+        if value.contains('\n') || value.contains('\r') || value.contains("<<") {
             let delimiter = delimiter_for(value);
             text.push_str(&format!("{name}<<{delimiter}\n{value}\n{delimiter}\n"));
         } else {

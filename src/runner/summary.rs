@@ -58,8 +58,16 @@ pub fn render_summary(report: &Report) -> String {
     md
 }
 
+/// A cell keeps what an annotation keeps: quoted answers must not push the summary past the
+/// 1 MiB GitHub accepts (over it, the whole summary is dropped).
+const MAX_CELL: usize = 4000;
+
 /// Text made safe for one Markdown table cell or paragraph.
 fn cell(text: &str) -> String {
+    let text = match text.char_indices().nth(MAX_CELL) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    };
     text.replace('|', "\\|")
         .replace(['\n', '\r'], " ")
         .replace('<', "&lt;")
