@@ -294,3 +294,33 @@ async fn a_tls_failure_is_named_as_such() {
         fake.paths()
     );
 }
+
+#[tokio::test]
+async fn a_batch_refused_by_a_busy_account_bucket_is_paced_again_not_lost() {
+    // Another deploy on the account used 100 URLs of the bucket: the first burst overflows by one
+    // batch. Retried blindly after Retry-After, that batch would meet a bucket our own pacing keeps
+    // empty until the list ends; queued again behind the pacing, it gets its turn.
+    let fake = fake().await;
+    fake.enforce_url_rate_after(800.0, 100.0);
+    let list = urls(4000);
+    let path = "urls.txt";
+    let action = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("files_from", path)
+        .workspace_file(path, &list.join("\n"));
+    let run = action.run().await;
+    run.assert_ok("purged");
+    assert_eq!(run.output("purged_count"), "4000");
+    let refused: Vec<u16> = fake
+        .answered()
+        .into_iter()
+        .filter(|(r, _)| r.is_purge())
+        .map(|(_, s)| s)
+        .filter(|s| *s == 429)
+        .collect();
+    assert!(
+        !refused.is_empty(),
+        "the short bucket should have refused a batch"
+    );
+    assert!(refused.len() <= 3, "{} batches refused", refused.len());
+}

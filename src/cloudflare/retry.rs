@@ -12,6 +12,8 @@ pub struct RetryPolicy {
     pub retry_after_cap: Duration,
     /// No retry starts once this much time has been spent waiting.
     pub total_wait: Duration,
+    /// Whether a 429 is retried here; off where the caller paces its retries itself (the purge).
+    pub retry_rate_limited: bool,
 }
 
 impl Default for RetryPolicy {
@@ -22,6 +24,7 @@ impl Default for RetryPolicy {
             cap: Duration::from_secs(8),
             retry_after_cap: Duration::from_secs(60),
             total_wait: Duration::from_secs(120),
+            retry_rate_limited: true,
         }
     }
 }

@@ -60,6 +60,8 @@ pub enum ApiError {
 pub struct Failure {
     pub error: ApiError,
     pub attempts: u32,
+    /// The last answer's `Retry-After`, when it had one.
+    pub retry_after: Option<Duration>,
 }
 
 impl Failure {
@@ -146,13 +148,16 @@ impl Client {
                 Err(outcome) => outcome,
             };
             let delay = self.policy.delay(attempt, retry_after);
+            let paced_elsewhere = !self.policy.retry_rate_limited && is_rate_limit(&error);
             if !is_retryable(&error)
+                || paced_elsewhere
                 || attempt >= self.policy.max_attempts
                 || waited + delay > self.policy.total_wait
             {
                 return Err(Failure {
                     error,
                     attempts: attempt,
+                    retry_after,
                 });
             }
             tokio::time::sleep(delay).await;
@@ -173,7 +178,23 @@ impl Client {
         }
         let (status, retry_after, body) =
             result.map_err(|kind| (ApiError::Network { kind }, None))?;
-        interpret(status, &body).map_err(|e| (e, retry_after))
+        interpret(status, &body).map_err(|e| (self.redact(e), retry_after))
+    }
+
+    /// Cloudflare's messages are quoted to the user: one that echoes the credential (as a proxy at
+    /// `api_url` might) must not print it.
+    fn redact(&self, error: ApiError) -> ApiError {
+        let secret = match &self.auth {
+            Auth::Token(token) => token,
+            Auth::GlobalKey { key, .. } => key,
+        };
+        match error {
+            ApiError::Refused { status, errors } if !secret.is_empty() => ApiError::Refused {
+                status,
+                errors: errors.into_iter().map(|e| redact(e, secret)).collect(),
+            },
+            other => other,
+        }
     }
 
     /// One HTTP exchange: the status, `Retry-After`, and the body (capped).
@@ -261,6 +282,23 @@ fn interpret<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, ApiErro
             html: envelope::is_html(body),
         }),
     }
+}
+
+fn redact(mut message: CfMessage, secret: &str) -> CfMessage {
+    message.message = message.message.replace(secret, "[credential]");
+    message.error_chain = message
+        .error_chain
+        .into_iter()
+        .map(|e| redact(e, secret))
+        .collect();
+    message
+}
+
+fn is_rate_limit(error: &ApiError) -> bool {
+    matches!(
+        error,
+        ApiError::Refused { status: 429, .. } | ApiError::Foreign { status: 429, .. }
+    )
 }
 
 fn is_retryable(error: &ApiError) -> bool {

@@ -129,6 +129,7 @@ mod tests {
                 errors: vec![CfMessage::new(code, message)],
             },
             attempts: 1,
+            retry_after: None,
         }
     }
 
@@ -179,6 +180,7 @@ mod tests {
                 html: true,
             },
             attempts: 4,
+            retry_after: None,
         };
         assert_eq!(
             purge(&html, "h", "z"),
@@ -195,6 +197,7 @@ mod tests {
                 html: false,
             },
             attempts: 4,
+            retry_after: None,
         };
         assert_eq!(purge(&garbage, "h", "z").code(), "unexpected-response");
     }

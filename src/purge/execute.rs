@@ -9,7 +9,7 @@ use tokio::task::JoinSet;
 
 use super::pacing::TokenBucket;
 use super::plan::{Batch, Kind, Limits, Work};
-use crate::cloudflare::{endpoints, Client, Failure, PurgeResult};
+use crate::cloudflare::{endpoints, Client, Failure, PurgeResult, RetryPolicy};
 use crate::diagnosis::{self, Cause};
 
 /// Requests in flight at once; the buckets, not this, set the pace.
@@ -17,6 +17,9 @@ const MAX_IN_FLIGHT: usize = 8;
 /// Cloudflare allows 1,200 requests per 5 minutes per token; the checks before the purge use a few.
 const API_BUDGET: f64 = 1150.0;
 const API_RATE: f64 = 1200.0 / 300.0;
+/// A purge batch is sent at most this often while Cloudflare answers 429.
+const MAX_RATE_LIMITED: u32 = 4;
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 /// How much later the first burst may reach Cloudflare than the requests after it (new connections).
 const SKEW: Duration = Duration::from_millis(50);
 
@@ -68,7 +71,10 @@ pub async fn execute(
     mut progress: impl FnMut(Progress),
 ) -> Outcome {
     let shared = Arc::new(Shared {
-        client: client.clone(),
+        client: client.clone().with_policy(RetryPolicy {
+            retry_rate_limited: false,
+            ..RetryPolicy::default()
+        }),
         zone_id: zone_id.to_string(),
         zone_name: zone_name.to_string(),
         work,
@@ -111,23 +117,53 @@ pub async fn execute(
 
 async fn send(shared: Arc<Shared>, index: usize, batch: Batch) -> BatchResult {
     let permit = shared.gate.acquire().await;
-    match batch.kind {
-        Kind::Files => shared.urls.take(batch.len as f64).await,
-        _ => shared.requests.take(1.0).await,
-    }
-    shared.api.take(1.0).await;
-    if shared.stop.load(Ordering::SeqCst) {
-        return (index, Err(skipped()));
-    }
     let endpoint = endpoints::purge(&shared.zone_id, &shared.work.body(&batch));
-    let result = shared.client.call(&endpoint).await;
+    let mut limited = 0;
+    let result = loop {
+        shared.pace(&batch).await;
+        if shared.stop.load(Ordering::SeqCst) {
+            return (index, Err(skipped()));
+        }
+        match shared.client.call(&endpoint).await {
+            // Cloudflare's bucket is emptier than ours (another deploy on the account, say): wait as
+            // told, then queue again behind our own pacing, so the batches after this one make room.
+            Err(failure) if failure.status() == Some(429) && limited + 1 < MAX_RATE_LIMITED => {
+                limited += 1;
+                tokio::time::sleep(
+                    failure
+                        .retry_after
+                        .unwrap_or(Duration::from_secs(1))
+                        .min(MAX_RETRY_AFTER),
+                )
+                .await;
+            }
+            Err(failure) => {
+                break Err(Failure {
+                    attempts: failure.attempts + limited,
+                    ..failure
+                })
+            }
+            Ok(answer) => break Ok((answer.result, answer.retries + limited)),
+        }
+    };
     drop(permit);
     if let Err(failure) = &result {
         if diagnosis::is_auth_refusal(failure) {
             shared.stop.store(true, Ordering::SeqCst);
         }
     }
-    (index, result.map(|answer| (answer.result, answer.retries)))
+    (index, result)
+}
+
+impl Shared {
+    /// Wait for this batch's turn under the plan's purge rate and the API's request rate.
+    async fn pace(&self, batch: &Batch) {
+        match batch.kind {
+            Kind::Files => self.urls.take(batch.len as f64).await,
+            _ => self.requests.take(1.0).await,
+        }
+        self.api.take(1.0).await;
+    }
 }
 
 /// A batch not sent because an earlier one was refused permission.
@@ -137,6 +173,7 @@ fn skipped() -> Failure {
             kind: diagnosis::NetKind::Dropped,
         },
         attempts: 0,
+        retry_after: None,
     }
 }
 

@@ -333,6 +333,15 @@ impl Fake {
         });
     }
 
+    /// As `enforce_url_rate`, with the account's bucket already `used` URLs short (another deploy
+    /// on the same account purged just before: Cloudflare's limits are per account).
+    pub fn enforce_url_rate_after(&self, rate: f64, used: f64) {
+        self.enforce_url_rate(rate);
+        if let Some(b) = &mut self.world.lock().unwrap().buckets {
+            b.url_tokens -= used;
+        }
+    }
+
     pub fn received(&self) -> Vec<Received> {
         self.world.lock().unwrap().received.clone()
     }
