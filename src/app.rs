@@ -346,7 +346,7 @@ impl<'a> Flow<'a> {
         match found {
             Ok(Some(found)) if !found.account.id.is_empty() => {
                 let account = found.account.id.clone();
-                *zone = Some(self.known(found));
+                *zone = Some(known(found)?);
                 Ok(Some(account))
             }
             Ok(_) => Ok(None),
@@ -381,14 +381,6 @@ impl<'a> Flow<'a> {
 
     // ---- step 4: the zone
 
-    fn known(&mut self, zone: Zone) -> KnownZone {
-        KnownZone {
-            id: zone.id.clone(),
-            name: zone.name.clone(),
-            zone: Some(zone),
-        }
-    }
-
     async fn resolve_zone(
         &mut self,
         client: &Client,
@@ -403,7 +395,7 @@ impl<'a> Flow<'a> {
 
     async fn zone_by_id(&mut self, client: &Client, id: &str) -> Result<KnownZone, Cause> {
         let failure = match client.call(&endpoints::zone(id)).await {
-            Ok(answer) => return Ok(self.known(answer.result)),
+            Ok(answer) => return known(answer.result),
             Err(failure) => failure,
         };
         if let Some(cause) = diagnosis::transport(&failure, &client.host()) {
@@ -432,7 +424,7 @@ impl<'a> Flow<'a> {
                 .into_iter()
                 .find(|z| z.name.eq_ignore_ascii_case(name))
             {
-                Some(zone) => Ok(self.known(zone)),
+                Some(zone) => known(zone),
                 None => Err(self.zone_not_found(client, name, &[]).await),
             },
             Err(failure) => match diagnosis::transport(&failure, &client.host()) {
@@ -689,6 +681,22 @@ impl<'a> Flow<'a> {
         }
         self.runner.end_group();
     }
+}
+
+/// A zone from the API, checked: its id goes into purge paths and its name into URLs.
+fn known(zone: Zone) -> Result<KnownZone, Cause> {
+    let id_ok = inputs::zone::is_hex_id(&zone.id);
+    let name_ok =
+        inputs::zone::domain(&zone.name).is_some_and(|d| d == zone.name.to_ascii_lowercase());
+    if !(id_ok && name_ok) {
+        let what = "a zone whose id or name is not the shape of one".to_string();
+        return Err(Cause::UnexpectedResponse { what, status: 200 });
+    }
+    Ok(KnownZone {
+        id: zone.id.clone(),
+        name: zone.name.clone(),
+        zone: Some(zone),
+    })
 }
 
 fn zone_label(zone: &KnownZone) -> &str {

@@ -348,18 +348,15 @@ async fn a_zone_described_with_forged_text_cannot_forge_commands_or_outputs() {
         .input("tags", "blog")
         .run()
         .await;
-    assert!(
-        run.code == 0 && !run.stderr.contains("panicked"),
-        "{}",
-        run.stdout
-    );
+    // A zone whose name is not a domain is refused before anything is purged.
+    run.assert_failed(1, "unexpected-response");
+    assert!(!run.stderr.contains("panicked"));
+    assert!(fake.purges().is_empty());
     assert_no_forged_command(&run, "zone");
     for line in run.stdout.lines() {
         assert!(!line.trim().starts_with("::stop-commands"), "{line:?}");
     }
-    assert_eq!(run.output("zone_name"), name);
-    assert_eq!(run.output("result"), "purged");
-    assert_eq!(run.output("cause"), "");
+    assert_eq!(run.output("zone_name"), "");
     assert_eq!(run.outputs.len(), 12, "{}", run.outputs_raw);
 }
 
@@ -386,5 +383,29 @@ async fn an_answer_that_echoes_the_token_does_not_make_it_print() {
     assert!(
         message.contains("1000") && message.contains("6111"),
         "{message}"
+    );
+}
+
+#[tokio::test]
+async fn names_from_the_api_cannot_make_links_in_the_summary() {
+    let mut zone = zone_json(ZONE_ID, ZONE_NAME, "free", "active", ACCOUNT_ID);
+    zone["account"]["name"] = json!("[Re-authenticate here](https://evil.example/login)");
+    let fake = fake_answering(zone_path(), Reply::json(200, envelope(zone))).await;
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("tags", "blog")
+        .run()
+        .await;
+    run.assert_ok("purged");
+    assert!(
+        run.summary
+            .contains("\\[Re-authenticate here\\](https://evil.example/login)"),
+        "{}",
+        run.summary
+    );
+    assert!(
+        !run.summary.contains("[Re-authenticate here]("),
+        "{}",
+        run.summary
     );
 }

@@ -36,8 +36,16 @@ pub fn judge(token: &TokenStatus, now: OffsetDateTime) -> (Lifetime, Option<Caus
         _ if expires.is_some_and(|e| e <= now) => Some(Cause::TokenExpired {
             expires_on: lifetime.expires_on.clone(),
         }),
-        _ => not_before.map(|nb| Cause::TokenNotYetValid {
+        "active" => not_before.map(|nb| Cause::TokenNotYetValid {
             not_before: nb.format(&Rfc3339).unwrap_or_default(),
+        }),
+        // Cloudflare documents active, disabled and expired; anything else is not a usable answer.
+        other => Some(Cause::UnexpectedResponse {
+            what: format!(
+                "a token status \"{}\" that Cloudflare does not document",
+                other.chars().take(40).collect::<String>()
+            ),
+            status: 200,
         }),
     };
     (lifetime, cause)
@@ -111,6 +119,17 @@ mod tests {
                 .unwrap()
                 .code(),
             "token-not-yet-valid"
+        );
+        assert_eq!(
+            judge(&token("revoked", None, None), now())
+                .1
+                .unwrap()
+                .code(),
+            "unexpected-response"
+        );
+        assert_eq!(
+            judge(&token("", None, None), now()).1.unwrap().code(),
+            "unexpected-response"
         );
         let (l, c) = judge(&token("active", None, Some("2020-01-01T00:00:00Z")), now());
         assert_eq!((l.days_left, c), (None, None));

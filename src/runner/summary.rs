@@ -71,4 +71,7 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|")
         .replace(['\n', '\r'], " ")
         .replace('<', "&lt;")
+        // Names come from the API: no link or image may be made of them.
+        .replace('[', "\\[")
+        .replace(']', "\\]")
 }
