@@ -322,8 +322,7 @@ async fn a_missing_secret_is_explained_by_how_the_run_started() {
 
 #[tokio::test]
 async fn repaired_inputs_warn_and_go_on() {
-    let fake = Fake::start().await;
-    fake.add_token(LEGACY_TOKEN, Token::user());
+    let fake = Fake::with_token(LEGACY_TOKEN, Token::user()).await;
     let run = Action::new(&fake)
         .input("zone", "https://example.com/blog/")
         .secret("api_token", &format!("'Bearer {LEGACY_TOKEN}'"))
@@ -351,8 +350,7 @@ async fn repaired_inputs_warn_and_go_on() {
 }
 
 async fn online(token: &str, t: Token, inputs: &[(&str, &str)]) -> (Fake, Run) {
-    let fake = Fake::start().await;
-    fake.add_token(token, t);
+    let fake = Fake::with_token(token, t).await;
     let mut action = Action::new(&fake).token(token);
     for (k, v) in inputs {
         action = action.input(k, v);
@@ -618,8 +616,7 @@ async fn a_token_without_cache_purge_fails_on_the_first_batch_and_sends_no_more(
 
 #[tokio::test]
 async fn other_purge_refusals_quote_cloudflare() {
-    let fake = Fake::start().await;
-    fake.add_token(CFUT_TOKEN, Token::user());
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     fake.script(
         |r| r.is_purge(),
         None,
@@ -641,8 +638,7 @@ async fn other_purge_refusals_quote_cloudflare() {
 
 #[tokio::test]
 async fn a_rate_limit_that_does_not_lift_is_named() {
-    let fake = Fake::start().await;
-    fake.add_token(CFUT_TOKEN, Token::user());
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     fake.script(
         |r| r.is_purge(),
         None,
@@ -664,8 +660,7 @@ async fn a_rate_limit_that_does_not_lift_is_named() {
 
 #[tokio::test]
 async fn a_cloudflare_outage_is_named_after_the_retries() {
-    let fake = Fake::start().await;
-    fake.add_token(CFUT_TOKEN, Token::user());
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     fake.script(|r| r.path == "/user/tokens/verify", None, Reply::html(502));
     let run = Action::new(&fake)
         .token(CFUT_TOKEN)

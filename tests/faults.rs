@@ -14,15 +14,9 @@ fn urls(n: usize) -> Vec<String> {
         .collect()
 }
 
-async fn fake() -> Fake {
-    let fake = Fake::start().await;
-    fake.add_token(CFUT_TOKEN, Token::user());
-    fake
-}
-
 #[tokio::test]
 async fn a_429_is_retried_after_the_retry_after_seconds() {
-    let fake = fake().await;
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     let limited =
         Reply::json(429, observed("global API rate limit (2026)")).header("retry-after", "2");
     fake.script(|r| r.is_purge(), Some(1), limited);
@@ -46,7 +40,7 @@ async fn a_429_is_retried_after_the_retry_after_seconds() {
 
 #[tokio::test]
 async fn a_retry_after_date_is_honoured_too() {
-    let fake = fake().await;
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     let at = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(3));
     fake.script(
         |r| r.is_purge(),
@@ -71,7 +65,7 @@ async fn a_retry_after_date_is_honoured_too() {
 
 #[tokio::test]
 async fn html_502_pages_are_retried_until_cloudflare_answers() {
-    let fake = fake().await;
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     fake.script(|r| r.is_purge(), Some(2), Reply::html(502));
     let run = Action::new(&fake)
         .token(CFUT_TOKEN)
@@ -88,7 +82,7 @@ async fn html_502_pages_are_retried_until_cloudflare_answers() {
 
 #[tokio::test]
 async fn a_5xx_that_never_ends_leaves_every_item_in_failed() {
-    let fake = fake().await;
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     fake.script(
         |r| r.is_purge(),
         None,
@@ -116,7 +110,7 @@ async fn a_5xx_that_never_ends_leaves_every_item_in_failed() {
 
 #[tokio::test]
 async fn when_the_second_of_three_batches_fails_the_others_still_count() {
-    let fake = fake().await;
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     let list = urls(300);
     let poisoned = list[150].clone();
     let refusal = serde_json::json!({"success": false, "errors": [{"code": 1082, "message": "URL not in this zone"}], "messages": [], "result": null});
@@ -165,7 +159,7 @@ async fn dropping_server() -> String {
 
 #[tokio::test]
 async fn a_dropped_connection_is_retried_then_named() {
-    let fake = fake().await;
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     let run = Action::new(&fake)
         .token(CFUT_TOKEN)
         .input("tags", "t")
@@ -183,7 +177,7 @@ async fn a_dropped_connection_is_retried_then_named() {
 
 #[tokio::test]
 async fn a_server_slower_than_the_timeout_is_a_network_timeout() {
-    let fake = fake().await;
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     fake.script(
         |r| r.path == "/user/tokens/verify",
         None,
@@ -203,7 +197,7 @@ async fn a_server_slower_than_the_timeout_is_a_network_timeout() {
 
 #[tokio::test]
 async fn garbage_json_is_an_unexpected_response() {
-    let fake = fake().await;
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     fake.script(
         |r| r.path.starts_with("/zones/"),
         None,
@@ -225,7 +219,7 @@ async fn garbage_json_is_an_unexpected_response() {
 
 #[tokio::test]
 async fn long_purges_report_progress_in_a_group() {
-    let fake = fake().await;
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     let list = urls(2000);
     let run = Action::new(&fake)
         .token(CFUT_TOKEN)
@@ -255,7 +249,7 @@ async fn long_purges_report_progress_in_a_group() {
 async fn pacing_spreads_a_free_zones_urls_at_its_rate() {
     // No 429s from the fake here: the spacing seen is the client's own pacing. (The benchmark runs
     // against a fake that enforces the rate and counts the 429s.)
-    let fake = fake().await;
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     let list = urls(1200);
     let path = "urls.txt";
     let action = Action::new(&fake)
@@ -278,7 +272,7 @@ async fn pacing_spreads_a_free_zones_urls_at_its_rate() {
 #[tokio::test]
 async fn a_tls_failure_is_named_as_such() {
     // The fake speaks plain HTTP: a TLS client talking to it fails in the handshake.
-    let fake = fake().await;
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     let https = format!("https://{}/client/v4", fake.addr);
     let run = Action::new(&fake)
         .token(CFUT_TOKEN)
@@ -300,7 +294,7 @@ async fn a_batch_refused_by_a_busy_account_bucket_is_paced_again_not_lost() {
     // Another deploy on the account used 100 URLs of the bucket: the first burst overflows by one
     // batch. Retried blindly after Retry-After, that batch would meet a bucket our own pacing keeps
     // empty until the list ends; queued again behind the pacing, it gets its turn.
-    let fake = fake().await;
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     fake.enforce_url_rate_after(800.0, 100.0);
     let list = urls(4000);
     let path = "urls.txt";

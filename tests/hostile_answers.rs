@@ -18,8 +18,7 @@ fn zone_path() -> String {
 
 /// A fake that knows the cfut_ token, answering `path` with `reply` every time.
 async fn fake_answering(path: String, reply: Reply) -> Fake {
-    let fake = Fake::start().await;
-    fake.add_token(CFUT_TOKEN, Token::user());
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     fake.script(move |r| r.path == path, None, reply);
     fake
 }
@@ -156,8 +155,7 @@ async fn results_of_the_wrong_shape_end_in_unexpected_response() {
 
 #[tokio::test]
 async fn a_purge_answer_of_the_wrong_shape_is_not_counted_as_purged() {
-    let fake = Fake::start().await;
-    fake.add_token(CFUT_TOKEN, Token::user());
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     fake.script(
         Received::is_purge,
         None,

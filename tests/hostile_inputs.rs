@@ -580,8 +580,7 @@ fn planned_counts(stdout: &str) -> Vec<usize> {
 }
 
 async fn user_fake() -> Fake {
-    let fake = Fake::start().await;
-    fake.add_token(CFUT_TOKEN, Token::user());
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     fake
 }
 

@@ -13,15 +13,9 @@ fn urls(n: usize, host: &str) -> Vec<String> {
         .collect()
 }
 
-async fn fake_with(token: &str, t: Token) -> Fake {
-    let fake = Fake::start().await;
-    fake.add_token(token, t);
-    fake
-}
-
 #[tokio::test]
 async fn files_are_purged_by_zone_id_after_the_token_is_verified() {
-    let fake = fake_with(LEGACY_TOKEN, Token::user()).await;
+    let fake = Fake::with_token(LEGACY_TOKEN, Token::user()).await;
     let run = Action::new(&fake)
         .token(LEGACY_TOKEN)
         .input(
@@ -69,7 +63,7 @@ async fn files_are_purged_by_zone_id_after_the_token_is_verified() {
 
 #[tokio::test]
 async fn masks_come_before_any_other_line() {
-    let fake = fake_with(LEGACY_TOKEN, Token::user()).await;
+    let fake = Fake::with_token(LEGACY_TOKEN, Token::user()).await;
     let padded = format!("  \"Bearer {LEGACY_TOKEN}\"\n");
     let run = Action::new(&fake)
         .token(&padded)
@@ -128,7 +122,7 @@ async fn every_purge_kind_sends_its_own_body() {
         ),
     ];
     for (input, value, body) in cases {
-        let fake = fake_with(CFUT_TOKEN, Token::user()).await;
+        let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
         let run = Action::new(&fake)
             .token(CFUT_TOKEN)
             .input(input, value)
@@ -143,7 +137,7 @@ async fn every_purge_kind_sends_its_own_body() {
 
 #[tokio::test]
 async fn zone_by_name_is_looked_up_and_paths_join_its_https_url() {
-    let fake = fake_with(CFUT_TOKEN, Token::user()).await;
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     let run = Action::new(&fake)
         .token(CFUT_TOKEN)
         .input("zone", "Example.com")
@@ -169,7 +163,7 @@ async fn zone_by_name_is_looked_up_and_paths_join_its_https_url() {
 
 #[tokio::test]
 async fn paths_join_base_url_when_given() {
-    let fake = fake_with(CFUT_TOKEN, Token::user()).await;
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     let run = Action::new(&fake)
         .token(CFUT_TOKEN)
         .input("base_url", "https://www.example.com/")
@@ -185,7 +179,7 @@ async fn paths_join_base_url_when_given() {
 
 #[tokio::test]
 async fn urls_on_a_free_zone_go_in_batches_of_100() {
-    let fake = fake_with(CFUT_TOKEN, Token::user()).await;
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     let list = urls(250, ZONE_NAME);
     let run = Action::new(&fake)
         .token(CFUT_TOKEN)
@@ -218,7 +212,7 @@ async fn urls_on_a_free_zone_go_in_batches_of_100() {
 
 #[tokio::test]
 async fn urls_on_an_enterprise_zone_go_in_batches_of_500() {
-    let fake = fake_with(CFUT_TOKEN, Token::user()).await;
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     let list = urls(1200, ENT_ZONE_NAME);
     let path = "urls.txt";
     let action = Action::new(&fake)
@@ -275,7 +269,7 @@ async fn a_global_key_is_checked_with_get_user() {
 #[tokio::test]
 async fn an_account_token_learns_its_account_from_the_zone() {
     for token in [CFAT_TOKEN, LEGACY_TOKEN] {
-        let fake = fake_with(token, Token::account()).await;
+        let fake = Fake::with_token(token, Token::account()).await;
         let run = Action::new(&fake)
             .token(token)
             .input("hosts", "www.example.com")
@@ -299,7 +293,7 @@ async fn an_account_token_learns_its_account_from_the_zone() {
 
 #[tokio::test]
 async fn an_account_token_uses_account_id_when_given() {
-    let fake = fake_with(CFAT_TOKEN, Token::account()).await;
+    let fake = Fake::with_token(CFAT_TOKEN, Token::account()).await;
     let run = Action::new(&fake)
         .token(CFAT_TOKEN)
         .input("account_id", ACCOUNT_ID)
@@ -319,7 +313,7 @@ async fn an_account_token_uses_account_id_when_given() {
 
 #[tokio::test]
 async fn a_purge_only_token_without_zone_read_still_purges_by_zone_id() {
-    let fake = fake_with(
+    let fake = Fake::with_token(
         CFUT_TOKEN,
         Token {
             read: vec![],
@@ -339,7 +333,7 @@ async fn a_purge_only_token_without_zone_read_still_purges_by_zone_id() {
 
 #[tokio::test]
 async fn dry_run_checks_everything_and_sends_no_purge() {
-    let fake = fake_with(CFUT_TOKEN, Token::user()).await;
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     let run = Action::new(&fake)
         .token(CFUT_TOKEN)
         .input("dry_run", "yes")
@@ -361,7 +355,7 @@ async fn dry_run_checks_everything_and_sends_no_purge() {
 
 #[tokio::test]
 async fn a_local_run_reads_cloudflare_variables_and_prints_plain_lines() {
-    let fake = fake_with(CFUT_TOKEN, Token::user()).await;
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     let run = Action::new(&fake)
         .unset("GITHUB_ACTIONS")
         .unset("GITHUB_OUTPUT")

@@ -21,8 +21,7 @@ fn in_days(days: u64) -> String {
 }
 
 async fn verify(token: Token, inputs: &[(&str, &str)]) -> (Fake, Run) {
-    let fake = Fake::start().await;
-    fake.add_token(CFUT_TOKEN, token);
+    let fake = Fake::with_token(CFUT_TOKEN, token).await;
     let mut action = Action::new(&fake).token(CFUT_TOKEN).input("mode", "verify");
     for (k, v) in inputs {
         action = action.input(k, v);
@@ -214,14 +213,14 @@ async fn the_permission_proof_can_be_turned_off() {
 
 #[tokio::test]
 async fn an_account_token_is_verified_against_its_account() {
-    let fake = Fake::start().await;
-    fake.add_token(
+    let fake = Fake::with_token(
         CFAT_TOKEN,
         Token {
             expires_on: Some(in_days(90)),
             ..Token::account()
         },
-    );
+    )
+    .await;
     let run = Action::new(&fake)
         .token(CFAT_TOKEN)
         .input("mode", "verify")

@@ -286,6 +286,13 @@ impl Fake {
         Fake { addr, world }
     }
 
+    /// The standard world with one token in it.
+    pub async fn with_token(value: &str, token: Token) -> Fake {
+        let fake = Fake::start().await;
+        fake.add_token(value, token);
+        fake
+    }
+
     pub fn api_url(&self) -> String {
         format!("http://{}{API_PREFIX}", self.addr)
     }
