@@ -614,68 +614,88 @@ async fn a_token_without_cache_purge_fails_on_the_first_batch_and_sends_no_more(
     assert_eq!(run.output("purged_count"), "0");
 }
 
-#[tokio::test]
-async fn other_purge_refusals_quote_cloudflare() {
-    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
-    fake.script(
-        |r| r.is_purge(),
-        None,
-        Reply::json(400, observed("purge: no recognised key")),
-    );
-    let run = Action::new(&fake)
-        .token(CFUT_TOKEN)
-        .input("hosts", "www.example.com")
-        .run()
-        .await;
-    run.assert_failed(1, "purge-rejected");
-    assert!(
-        run.error().1.contains("1012 \"Request must contain one of"),
-        "{}",
-        run.stdout
-    );
-    assert_eq!(fake.purges().len(), 1, "a 400 is not retried");
+/// Which requests a case counts: those the script answered, or all of them.
+fn purges(fake: &Fake) -> usize {
+    fake.purges().len()
+}
+
+fn all_requests(fake: &Fake) -> usize {
+    fake.received().len()
 }
 
 #[tokio::test]
-async fn a_rate_limit_that_does_not_lift_is_named() {
-    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
-    fake.script(
-        |r| r.is_purge(),
-        None,
-        Reply::json(429, observed("global API rate limit (2026)")).header("retry-after", "0"),
-    );
-    let run = Action::new(&fake)
-        .token(CFUT_TOKEN)
-        .input("tags", "a")
-        .run()
-        .await;
-    run.assert_failed(1, "rate-limited");
-    assert!(
-        run.error().1.contains("971 \"Please wait"),
-        "{}",
-        run.stdout
-    );
-    assert_eq!(fake.purges().len(), 4);
-}
-
-#[tokio::test]
-async fn a_cloudflare_outage_is_named_after_the_retries() {
-    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
-    fake.script(|r| r.path == "/user/tokens/verify", None, Reply::html(502));
-    let run = Action::new(&fake)
-        .token(CFUT_TOKEN)
-        .input("tags", "a")
-        .run()
-        .await;
-    run.assert_failed(1, "cloudflare-unavailable");
-    assert!(
-        run.error()
-            .1
-            .contains("HTTP 502 with an HTML error page after 4 attempts"),
-        "{}",
-        run.stdout
-    );
-    assert_eq!(fake.paths().len(), 4);
+async fn answers_that_are_not_a_yes_are_named_with_cloudflares_words() {
+    struct Case {
+        answers: fn(&Received) -> bool,
+        reply: Reply,
+        code: &'static str,
+        says: &'static str,
+        counted: fn(&Fake) -> usize,
+        sent: usize,
+        why: &'static str,
+    }
+    let cases = [
+        Case {
+            answers: Received::is_purge,
+            reply: Reply::json(400, observed("purge: no recognised key")),
+            code: "purge-rejected",
+            says: "1012 \"Request must contain one of",
+            counted: purges,
+            sent: 1,
+            why: "a 400 is not retried",
+        },
+        Case {
+            answers: Received::is_purge,
+            reply: Reply::json(429, observed("global API rate limit (2026)"))
+                .header("retry-after", "0"),
+            code: "rate-limited",
+            says: "971 \"Please wait",
+            counted: purges,
+            sent: 4,
+            why: "a 429 is tried four times",
+        },
+        Case {
+            answers: |r| r.path == "/user/tokens/verify",
+            reply: Reply::html(502),
+            code: "cloudflare-unavailable",
+            says: "HTTP 502 with an HTML error page after 4 attempts",
+            counted: all_requests,
+            sent: 4,
+            why: "a 5xx is tried four times, and nothing follows",
+        },
+        Case {
+            answers: |_| true,
+            reply: Reply::html(404),
+            code: "unexpected-response",
+            says: "HTTP 404 with an HTML page",
+            counted: all_requests,
+            sent: 1,
+            why: "a 404 page (a wrong api_url) is not retried",
+        },
+    ];
+    for case in cases {
+        let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+        fake.script(case.answers, None, case.reply);
+        let run = Action::new(&fake)
+            .token(CFUT_TOKEN)
+            .input("tags", "a")
+            .run()
+            .await;
+        run.assert_failed(1, case.code);
+        assert!(
+            run.error().1.contains(case.says),
+            "{}: {}",
+            case.code,
+            run.stdout
+        );
+        assert_eq!(
+            (case.counted)(&fake),
+            case.sent,
+            "{}: {}",
+            case.code,
+            case.why
+        );
+    }
 }
 
 #[tokio::test]
@@ -696,24 +716,6 @@ async fn an_unreachable_api_is_a_network_error_naming_the_step() {
         "{}",
         run.stdout
     );
-}
-
-#[tokio::test]
-async fn a_wrong_api_url_answering_html_is_an_unexpected_response() {
-    let fake = Fake::start().await;
-    fake.script(|_| true, None, Reply::html(404));
-    let run = Action::new(&fake)
-        .token(CFUT_TOKEN)
-        .input("tags", "a")
-        .run()
-        .await;
-    run.assert_failed(1, "unexpected-response");
-    assert!(
-        run.error().1.contains("HTTP 404 with an HTML page"),
-        "{}",
-        run.stdout
-    );
-    assert_eq!(fake.paths().len(), 1, "a 404 page is not retried");
 }
 
 #[tokio::test]

@@ -8,12 +8,6 @@ use std::time::Duration;
 
 use support::*;
 
-fn urls(n: usize) -> Vec<String> {
-    (0..n)
-        .map(|i| format!("https://example.com/p/{i}"))
-        .collect()
-}
-
 #[tokio::test]
 async fn a_429_is_retried_after_the_retry_after_seconds() {
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
@@ -91,7 +85,7 @@ async fn a_5xx_that_never_ends_leaves_every_item_in_failed() {
             serde_json::json!({"success": false, "errors": [], "messages": [], "result": null}),
         ),
     );
-    let list = urls(150);
+    let list = urls(150, ZONE_NAME);
     let run = Action::new(&fake)
         .token(CFUT_TOKEN)
         .input("files", &list.join("\n"))
@@ -111,7 +105,7 @@ async fn a_5xx_that_never_ends_leaves_every_item_in_failed() {
 #[tokio::test]
 async fn when_the_second_of_three_batches_fails_the_others_still_count() {
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
-    let list = urls(300);
+    let list = urls(300, ZONE_NAME);
     let poisoned = list[150].clone();
     let refusal = serde_json::json!({"success": false, "errors": [{"code": 1082, "message": "URL not in this zone"}], "messages": [], "result": null});
     fake.script(
@@ -220,14 +214,11 @@ async fn garbage_json_is_an_unexpected_response() {
 #[tokio::test]
 async fn long_purges_report_progress_in_a_group() {
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
-    let list = urls(2000);
+    let list = urls(2000, ENT_ZONE_NAME);
     let run = Action::new(&fake)
         .token(CFUT_TOKEN)
         .input("zone", ENT_ZONE_ID)
-        .input(
-            "files",
-            &list.join(",").replace("example.com", ENT_ZONE_NAME),
-        )
+        .input("files", &list.join(","))
         .run()
         .await;
     run.assert_ok("purged");
@@ -250,7 +241,7 @@ async fn pacing_spreads_a_free_zones_urls_at_its_rate() {
     // No 429s from the fake here: the spacing seen is the client's own pacing. (The benchmark runs
     // against a fake that enforces the rate and counts the 429s.)
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
-    let list = urls(1200);
+    let list = urls(1200, ZONE_NAME);
     let path = "urls.txt";
     let action = Action::new(&fake)
         .token(CFUT_TOKEN)
@@ -296,7 +287,7 @@ async fn a_batch_refused_by_a_busy_account_bucket_is_paced_again_not_lost() {
     // empty until the list ends; queued again behind the pacing, it gets its turn.
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     fake.enforce_url_rate_after(800.0, 100.0);
-    let list = urls(4000);
+    let list = urls(4000, ZONE_NAME);
     let path = "urls.txt";
     let action = Action::new(&fake)
         .token(CFUT_TOKEN)

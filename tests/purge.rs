@@ -7,12 +7,6 @@ mod support;
 use serde_json::json;
 use support::*;
 
-fn urls(n: usize, host: &str) -> Vec<String> {
-    (0..n)
-        .map(|i| format!("https://{host}/assets/{i}.css"))
-        .collect()
-}
-
 #[tokio::test]
 async fn files_are_purged_by_zone_id_after_the_token_is_verified() {
     let fake = Fake::with_token(LEGACY_TOKEN, Token::user()).await;

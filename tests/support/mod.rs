@@ -16,6 +16,13 @@ pub const CFAT_TOKEN: &str = "cfat_Lp3Ko9Ij5Uh1Yg7Tf3Rd9Es5Wa1Qz7Xc3Vb9Nm5Me5f6a
 pub const GLOBAL_KEY: &str = "7a1b2c3d4e5f60718293a4b5c6d7e8f901234";
 pub const EMAIL: &str = "ops@example.com";
 
+/// `n` distinct URLs on `host`.
+pub fn urls(n: usize, host: &str) -> Vec<String> {
+    (0..n)
+        .map(|i| format!("https://{host}/assets/{i}.css"))
+        .collect()
+}
+
 /// One run of the action: the environment the runner would give it.
 pub struct Action {
     env: BTreeMap<String, String>,
