@@ -242,11 +242,10 @@ async fn pacing_spreads_a_free_zones_urls_at_its_rate() {
     // against a fake that enforces the rate and counts the 429s.)
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     let list = urls(1200, ZONE_NAME);
-    let path = "urls.txt";
-    let action = Action::new(&fake)
-        .token(CFUT_TOKEN)
-        .input("files_from", path)
-        .workspace_file(path, &list.join("\n"));
+    let action = Action::new(&fake).token(CFUT_TOKEN).files_from(&list.join(
+        "
+",
+    ));
     let run = action.run().await;
     run.assert_ok("purged");
     let purges = fake.purges();
@@ -288,11 +287,10 @@ async fn a_batch_refused_by_a_busy_account_bucket_is_paced_again_not_lost() {
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     fake.enforce_url_rate_after(800.0, 100.0);
     let list = urls(4000, ZONE_NAME);
-    let path = "urls.txt";
-    let action = Action::new(&fake)
-        .token(CFUT_TOKEN)
-        .input("files_from", path)
-        .workspace_file(path, &list.join("\n"));
+    let action = Action::new(&fake).token(CFUT_TOKEN).files_from(&list.join(
+        "
+",
+    ));
     let run = action.run().await;
     run.assert_ok("purged");
     assert_eq!(run.output("purged_count"), "4000");

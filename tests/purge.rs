@@ -208,13 +208,10 @@ async fn urls_on_a_free_zone_go_in_batches_of_100() {
 async fn urls_on_an_enterprise_zone_go_in_batches_of_500() {
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     let list = urls(1200, ENT_ZONE_NAME);
-    let path = "urls.txt";
-    let action = Action::new(&fake)
+    let run = Action::new(&fake)
         .token(CFUT_TOKEN)
         .input("zone", ENT_ZONE_ID)
-        .input("files_from", path);
-    let run = action
-        .workspace_file(path, &format!("# deploy list\n\n{}\n", list.join("\n")))
+        .files_from(&format!("# deploy list\n\n{}\n", list.join("\n")))
         .run()
         .await;
     run.assert_ok("purged");

@@ -118,6 +118,12 @@ impl Action {
         self
     }
 
+    /// A list file in the workspace, passed as `files_from` (relative, as a workflow would).
+    pub fn files_from(self, contents: &str) -> Self {
+        self.workspace_file("urls.txt", contents)
+            .input("files_from", "urls.txt")
+    }
+
     pub fn workspace(&self) -> PathBuf {
         self.dir.path().to_path_buf()
     }
