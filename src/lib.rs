@@ -1,4 +1,7 @@
 //! cloudflare-purge: check Cloudflare credentials, then purge the cache, naming the cause when anything is wrong.
+//!
+//! Layers, lowest first (each imports only those below it): `text`, `env`, `secret`; `cloudflare` (the
+//! client); `diagnosis` (causes); `inputs`, `purge`, `runner`; `stages`; `app` (the order of work).
 
 #![forbid(unsafe_code)]
 
@@ -6,6 +9,10 @@ pub mod app;
 pub mod cloudflare;
 pub mod diagnosis;
 pub mod docs;
+pub mod env;
 pub mod inputs;
 pub mod purge;
 pub mod runner;
+pub mod secret;
+pub mod stages;
+pub mod text;

@@ -1,25 +1,33 @@
-//! Entry point: read the environment, run the checks and the purge, write outputs, exit with the status.
+//! Entry point: read the environment, run the action, write outputs and summary, exit with the status.
 
 #![forbid(unsafe_code)]
 
-use cloudflare_purge::{app, runner};
+use std::process::ExitCode;
+use std::sync::Arc;
 
-fn main() {
-    let vars: Vec<(String, String)> = std::env::vars_os()
-        .map(|(k, v)| {
-            (
-                k.to_string_lossy().into_owned(),
-                v.to_string_lossy().into_owned(),
-            )
-        })
-        .collect();
-    let code = match app::main(&vars) {
-        Ok(code) => code,
+use anyhow::Context;
+use cloudflare_purge::app::{self, Config};
+use cloudflare_purge::env::Env;
+use cloudflare_purge::runner::Runner;
+
+fn main() -> ExitCode {
+    let env = Env::from_process();
+    let runner = Arc::new(Runner::stdout(&env));
+    match start(&env, &runner) {
+        Ok(code) => ExitCode::from(code),
         Err(error) => {
             // Only the runtime or an output file can fail here; no cause applies, but say what failed.
-            runner::Runner::from_vars(&vars).info(&format!("error: {error:#}"));
-            1
+            runner.info(&format!("error: {error:#}"));
+            ExitCode::FAILURE
         }
-    };
-    std::process::exit(code);
+    }
+}
+
+fn start(env: &Env, runner: &Arc<Runner>) -> anyhow::Result<u8> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    let config = Config::production();
+    Ok(runtime.block_on(app::execute(env, runner.clone(), &config))?)
 }

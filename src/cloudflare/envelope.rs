@@ -69,23 +69,58 @@ struct RawEnvelope {
 pub enum Parsed {
     Success(Value),
     Errors(Vec<CfMessage>),
-    /// Not Cloudflare's envelope: the text says what it was.
-    Foreign(String),
+    /// Not Cloudflare's envelope.
+    Foreign(BodyKind),
+}
+
+/// What a body that is not Cloudflare's envelope was, told from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    Empty,
+    Html,
+    /// JSON that does not parse: cut off or malformed.
+    BrokenJson,
+    /// `bytes` of something that is not JSON at all.
+    Text {
+        bytes: usize,
+    },
+    /// JSON without `success` (and not the bare `{code, message}` form).
+    NoSuccess,
+    /// `success` that is neither true nor false.
+    OddSuccess,
+}
+
+impl BodyKind {
+    /// Sniff a body that did not parse as the envelope.
+    pub fn of(body: &[u8]) -> Self {
+        let text = String::from_utf8_lossy(&body[..body.len().min(512)]);
+        let lower = text.to_ascii_lowercase();
+        let start = text.trim_start();
+        if body.is_empty() {
+            BodyKind::Empty
+        } else if lower.contains("<html") || lower.contains("<!doctype") {
+            BodyKind::Html
+        } else if start.starts_with('{') || start.starts_with('[') {
+            BodyKind::BrokenJson
+        } else {
+            BodyKind::Text { bytes: body.len() }
+        }
+    }
 }
 
 pub fn parse(body: &[u8]) -> Parsed {
     let Ok(raw) = serde_json::from_slice::<RawEnvelope>(body) else {
-        return Parsed::Foreign(describe_foreign(body));
+        return Parsed::Foreign(BodyKind::of(body));
     };
     match raw.success {
         Some(Value::Bool(true)) => Parsed::Success(raw.result.unwrap_or(Value::Null)),
         Some(Value::Bool(false)) => Parsed::Errors(errors_of(raw.errors)),
-        Some(_) => Parsed::Foreign("a JSON body whose \"success\" is not true or false".into()),
+        Some(_) => Parsed::Foreign(BodyKind::OddSuccess),
         None if raw.code.is_some() => {
             let single = serde_json::json!({"code": raw.code, "message": raw.message});
             Parsed::Errors(errors_of(Some(Value::Array(vec![single]))))
         }
-        None => Parsed::Foreign("a JSON body without \"success\"".into()),
+        None => Parsed::Foreign(BodyKind::NoSuccess),
     }
 }
 
@@ -97,26 +132,6 @@ fn errors_of(value: Option<Value>) -> Vec<CfMessage> {
             .collect(),
         _ => Vec::new(),
     }
-}
-
-/// A short, safe description of a body that is not JSON.
-pub fn describe_foreign(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(512)]);
-    let lower = text.to_ascii_lowercase();
-    if body.is_empty() {
-        "an empty body".into()
-    } else if lower.contains("<html") || lower.contains("<!doctype") {
-        "an HTML page".into()
-    } else if text.trim_start().starts_with('{') || text.trim_start().starts_with('[') {
-        "JSON that does not parse (truncated or malformed)".into()
-    } else {
-        format!("{} bytes of non-JSON text", body.len())
-    }
-}
-
-pub fn is_html(body: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(&body[..body.len().min(512)]).to_ascii_lowercase();
-    text.contains("<html") || text.contains("<!doctype")
 }
 
 #[cfg(test)]
@@ -145,13 +160,15 @@ mod tests {
 
     #[test]
     fn html_and_garbage_are_foreign() {
-        assert!(
-            matches!(parse(b"<html><body>502</body></html>"), Parsed::Foreign(s) if s.contains("HTML"))
-        );
-        assert!(matches!(parse(b"{\"success\":tr"), Parsed::Foreign(s) if s.contains("truncated")));
-        assert!(matches!(
-            parse(b"{\"success\":\"yes\"}"),
-            Parsed::Foreign(_)
-        ));
+        let kind = |body: &[u8]| match parse(body) {
+            Parsed::Foreign(kind) => Some(kind),
+            _ => None,
+        };
+        assert_eq!(kind(b"<html><body>502</body></html>"), Some(BodyKind::Html));
+        assert_eq!(kind(b"{\"success\":tr"), Some(BodyKind::BrokenJson));
+        assert_eq!(kind(b"{\"success\":\"yes\"}"), Some(BodyKind::OddSuccess));
+        assert_eq!(kind(b"{}"), Some(BodyKind::NoSuccess));
+        assert_eq!(kind(b"nope"), Some(BodyKind::Text { bytes: 4 }));
+        assert_eq!(kind(b""), Some(BodyKind::Empty));
     }
 }

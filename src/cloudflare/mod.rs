@@ -1,13 +1,20 @@
-//! The Cloudflare API client: one place that sends requests, parses the envelope, and retries.
+//! The Cloudflare API client: endpoints, the envelope, the transport and its retries. It knows HTTP and
+//! Cloudflare's answers, nothing about causes.
 
 pub mod endpoints;
 mod envelope;
+mod errors;
+mod proxy;
 mod retry;
 mod transport;
 
 pub use endpoints::{
     Account, AccountRef, Endpoint, Plan, PurgeBody, PurgeResult, TokenStatus, User, Zone,
 };
-pub use envelope::CfMessage;
+pub use envelope::{BodyKind, CfMessage};
+pub use errors::{ApiError, Failure, Foreign, NetKind};
+pub use proxy::Proxies;
 pub use retry::RetryPolicy;
-pub use transport::{is_loopback, Answer, ApiError, Auth, Client, Failure, RequestLog};
+pub use transport::{
+    is_loopback, Answer, Auth, Client, Ended, Gate, Immediately, RequestLog, SetupError, MAX_BODY,
+};

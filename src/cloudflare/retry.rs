@@ -4,6 +4,7 @@ use std::time::{Duration, SystemTime};
 
 /// Cloudflare's own SDKs retry 408, 409, 429 and 5xx with 0.5·2ⁿ s backoff capped at 8 s and honour
 /// `Retry-After` up to 60 s; this follows them, with one more attempt and a bound on the total wait.
+/// The run takes it as a value, so tests use one of milliseconds.
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     pub max_attempts: u32,
@@ -12,8 +13,6 @@ pub struct RetryPolicy {
     pub retry_after_cap: Duration,
     /// No retry starts once this much time has been spent waiting.
     pub total_wait: Duration,
-    /// Whether a 429 is retried here; off where the caller paces its retries itself (the purge).
-    pub retry_rate_limited: bool,
 }
 
 impl Default for RetryPolicy {
@@ -24,12 +23,25 @@ impl Default for RetryPolicy {
             cap: Duration::from_secs(8),
             retry_after_cap: Duration::from_secs(60),
             total_wait: Duration::from_secs(120),
-            retry_rate_limited: true,
         }
     }
 }
 
 impl RetryPolicy {
+    /// The wait before attempt `attempt + 1`, or `None` when the request is not tried again: it
+    /// cannot succeed by repeating, the attempts are spent, or the waits would pass `total_wait`.
+    pub fn next(
+        &self,
+        attempt: u32,
+        waited: Duration,
+        retryable: bool,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
+        let delay = self.delay(attempt, retry_after);
+        let go_on = retryable && attempt < self.max_attempts && waited + delay <= self.total_wait;
+        go_on.then_some(delay)
+    }
+
     /// Statuses worth another try; 400/401/403/404 never are.
     pub fn retryable_status(status: u16) -> bool {
         matches!(status, 408 | 409 | 429) || status >= 500
@@ -89,6 +101,20 @@ mod tests {
         assert_eq!(
             p.delay(1, Some(Duration::from_secs(3600))),
             Duration::from_secs(60)
+        );
+    }
+
+    #[test]
+    fn attempts_and_total_wait_are_bounded() {
+        let p = RetryPolicy::default();
+        assert!(p.next(1, Duration::ZERO, true, None).is_some());
+        assert_eq!(p.next(1, Duration::ZERO, false, None), None);
+        assert_eq!(p.next(4, Duration::ZERO, true, None), None);
+        let after = Some(Duration::from_secs(60));
+        assert_eq!(p.next(2, Duration::from_secs(61), true, after), None);
+        assert_eq!(
+            p.next(2, Duration::from_secs(60), true, after),
+            Some(Duration::from_secs(60))
         );
     }
 

@@ -1,5 +1,7 @@
-//! Sending one endpoint's request: authentication, timeouts, body limits, retries, error kinds.
+//! Sending one endpoint's request: authentication, timeouts, body limits, the one retry loop, error kinds.
 
+use std::convert::Infallible;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -8,26 +10,19 @@ use url::Url;
 
 use super::endpoints::Endpoint;
 use super::envelope::{self, CfMessage, Parsed};
+use super::errors::{net_kind, ApiError, Failure, Foreign};
+use super::proxy::Proxies;
 use super::retry::{parse_retry_after, RetryPolicy};
-use crate::diagnosis::NetKind;
+use crate::secret::Secret;
 
 /// Answers larger than this are not Cloudflare's (the largest real one, a zone list, is ~100 KiB).
-const MAX_BODY: usize = 4 * 1024 * 1024;
+pub const MAX_BODY: usize = 4 * 1024 * 1024;
 
-/// How requests authenticate. `Debug` never shows the secret.
-#[derive(Clone)]
+/// How requests authenticate.
+#[derive(Debug, Clone)]
 pub enum Auth {
-    Token(String),
-    GlobalKey { email: String, key: String },
-}
-
-impl std::fmt::Debug for Auth {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Auth::Token(t) => write!(f, "Token(<{} characters>)", t.len()),
-            Auth::GlobalKey { key, .. } => write!(f, "GlobalKey(<{} characters>)", key.len()),
-        }
-    }
+    Token(Secret),
+    GlobalKey { email: String, key: Secret },
 }
 
 /// A successful answer and how many retries it took.
@@ -37,54 +32,43 @@ pub struct Answer<T> {
     pub retries: u32,
 }
 
-/// Why a request failed for good.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ApiError {
-    /// Cloudflare's envelope with `success: false` (or a bare `{code, message}`).
-    Refused {
-        status: u16,
-        errors: Vec<CfMessage>,
-    },
-    /// A body that is not Cloudflare's envelope.
-    Foreign {
-        status: u16,
-        what: String,
-        html: bool,
-    },
-    Network {
-        kind: NetKind,
-    },
+/// What a caller of [`Client::call_with`] waits on before each attempt: the retry policy's delay,
+/// and whatever else it paces by. `Err` withholds the attempt, and the call ends with it.
+pub trait Gate {
+    type Stop;
+    fn before(
+        &self,
+        attempt: u32,
+        delay: Duration,
+    ) -> impl Future<Output = Result<(), Self::Stop>> + Send;
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Failure {
-    pub error: ApiError,
-    pub attempts: u32,
-    /// The last answer's `Retry-After`, when it had one.
-    pub retry_after: Option<Duration>,
-}
+/// The gate of plain calls: wait the delay, then go.
+pub struct Immediately;
 
-impl Failure {
-    pub fn status(&self) -> Option<u16> {
-        match &self.error {
-            ApiError::Refused { status, .. } | ApiError::Foreign { status, .. } => Some(*status),
-            ApiError::Network { .. } => None,
-        }
-    }
-
-    pub fn errors(&self) -> &[CfMessage] {
-        match &self.error {
-            ApiError::Refused { errors, .. } => errors,
-            _ => &[],
-        }
-    }
-
-    pub fn has_code(&self, code: i64) -> bool {
-        self.errors().iter().any(|e| e.has_code(code))
+impl Gate for Immediately {
+    type Stop = Infallible;
+    async fn before(&self, _attempt: u32, delay: Duration) -> Result<(), Infallible> {
+        tokio::time::sleep(delay).await;
+        Ok(())
     }
 }
 
-/// Called once per attempt with the method, path, status (0 for none) and time taken.
+/// How a gated call ended without an answer.
+#[derive(Debug)]
+pub enum Ended<S> {
+    Failed(Failure),
+    Withheld(S),
+}
+
+/// Why the client could not be set up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetupError {
+    /// The TLS backend refused its configuration.
+    Tls,
+}
+
+/// Called once per attempt with the method, path, status (none without an answer) and time taken.
 pub type RequestLog = Arc<dyn Fn(&str, Option<u16>, Duration) + Send + Sync>;
 
 /// The API client. Cheap to clone; clones share the connection pool.
@@ -97,16 +81,35 @@ pub struct Client {
     log: Option<RequestLog>,
 }
 
+/// One HTTP exchange as read off the wire.
+struct Reply {
+    status: u16,
+    retry_after: Option<Duration>,
+    body: Vec<u8>,
+}
+
 impl Client {
-    pub fn new(base: Url, auth: Auth, timeout: Duration) -> anyhow::Result<Self> {
-        let http = reqwest::Client::builder()
+    pub fn new(
+        base: Url,
+        auth: Auth,
+        timeout: Duration,
+        proxies: Proxies,
+    ) -> Result<Self, SetupError> {
+        let mut builder = reqwest::Client::builder()
             .user_agent(concat!("cloudflare-purge/", env!("CARGO_PKG_VERSION")))
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             // A redirect would carry the credential to wherever it points: never follow one.
             .redirect(reqwest::redirect::Policy::none())
             .https_only(!is_loopback(&base))
-            .build()?;
+            // Proxies come from the run's environment (`Proxies`), not the process's.
+            .no_proxy();
+        if !proxies.is_empty() {
+            builder = builder.proxy(reqwest::Proxy::custom(move |url| {
+                proxies.for_url(url).cloned()
+            }));
+        }
+        let http = builder.build().map_err(|_| SetupError::Tls)?;
         Ok(Client {
             http,
             base,
@@ -135,34 +138,42 @@ impl Client {
         &self,
         endpoint: &Endpoint<T>,
     ) -> Result<Answer<T>, Failure> {
-        let mut waited = Duration::ZERO;
-        let mut attempt = 1;
+        match self.call_with(endpoint, &Immediately).await {
+            Ok(answer) => Ok(answer),
+            Err(Ended::Failed(failure)) => Err(failure),
+            Err(Ended::Withheld(never)) => match never {},
+        }
+    }
+
+    /// The one retry loop: before each attempt the gate waits (the policy's delay, and its own
+    /// pacing), and may withhold the attempt.
+    pub async fn call_with<T: DeserializeOwned, G: Gate>(
+        &self,
+        endpoint: &Endpoint<T>,
+        gate: &G,
+    ) -> Result<Answer<T>, Ended<G::Stop>> {
+        let (mut attempt, mut delay, mut waited) = (1, Duration::ZERO, Duration::ZERO);
         loop {
+            gate.before(attempt, delay).await.map_err(Ended::Withheld)?;
             let (error, retry_after) = match self.attempt(endpoint).await {
                 Ok(result) => {
-                    return Ok(Answer {
-                        result,
-                        retries: attempt - 1,
-                    })
+                    let retries = attempt - 1;
+                    return Ok(Answer { result, retries });
                 }
-                Err(outcome) => outcome,
+                Err(failed) => failed,
             };
-            let delay = self.policy.delay(attempt, retry_after);
-            let paced_elsewhere = !self.policy.retry_rate_limited && is_rate_limit(&error);
-            if !is_retryable(&error)
-                || paced_elsewhere
-                || attempt >= self.policy.max_attempts
-                || waited + delay > self.policy.total_wait
-            {
-                return Err(Failure {
-                    error,
-                    attempts: attempt,
-                    retry_after,
-                });
+            let retryable = is_retryable(&error);
+            match self.policy.next(attempt, waited, retryable, retry_after) {
+                Some(next) => (attempt, delay, waited) = (attempt + 1, next, waited + next),
+                None => {
+                    let failure = Failure {
+                        error,
+                        attempts: attempt,
+                        retry_after,
+                    };
+                    return Err(Ended::Failed(failure));
+                }
             }
-            tokio::time::sleep(delay).await;
-            waited += delay;
-            attempt += 1;
         }
     }
 
@@ -171,14 +182,13 @@ impl Client {
         endpoint: &Endpoint<T>,
     ) -> Result<T, (ApiError, Option<Duration>)> {
         let started = Instant::now();
-        let result = self.exchange(endpoint).await;
+        let reply = self.exchange(endpoint).await;
         if let Some(log) = &self.log {
-            let status = result.as_ref().ok().map(|(status, _, _)| *status);
+            let status = reply.as_ref().ok().map(|r| r.status);
             log(&endpoint.describe(), status, started.elapsed());
         }
-        let (status, retry_after, body) =
-            result.map_err(|kind| (ApiError::Network { kind }, None))?;
-        interpret(status, &body).map_err(|e| (self.redact(e), retry_after))
+        let reply = reply.map_err(|e| (e, None))?;
+        interpret(reply.status, &reply.body).map_err(|e| (self.redact(e), reply.retry_after))
     }
 
     /// Cloudflare's messages are quoted to the user: one that echoes the credential (as a proxy at
@@ -191,30 +201,31 @@ impl Client {
         match error {
             ApiError::Refused { status, errors } if !secret.is_empty() => ApiError::Refused {
                 status,
-                errors: errors.into_iter().map(|e| redact(e, secret)).collect(),
+                errors: errors
+                    .into_iter()
+                    .map(|e| redact(e, secret.expose()))
+                    .collect(),
             },
             other => other,
         }
     }
 
-    /// One HTTP exchange: the status, `Retry-After`, and the body (capped).
-    async fn exchange<T>(
-        &self,
-        endpoint: &Endpoint<T>,
-    ) -> Result<(u16, Option<Duration>, Vec<u8>), NetKind> {
+    /// One HTTP exchange: the status, `Retry-After`, and the body (refused past [`MAX_BODY`]).
+    async fn exchange<T>(&self, endpoint: &Endpoint<T>) -> Result<Reply, ApiError> {
         let mut request = self
             .http
             .request(endpoint.method.clone(), self.url(endpoint));
         request = match &self.auth {
-            Auth::Token(token) => request.bearer_auth(token),
+            Auth::Token(token) => request.bearer_auth(token.expose()),
             Auth::GlobalKey { email, key } => request
                 .header("X-Auth-Email", email)
-                .header("X-Auth-Key", key),
+                .header("X-Auth-Key", key.expose()),
         };
         if let Some(body) = &endpoint.body {
             request = request.json(body);
         }
-        let mut response = request.send().await.map_err(|e| net_kind(&e))?;
+        let network = |e: reqwest::Error| ApiError::Network { kind: net_kind(&e) };
+        let mut response = request.send().await.map_err(network)?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -222,15 +233,18 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| net_kind(&e))? {
+        while let Some(chunk) = response.chunk().await.map_err(network)? {
             if body.len() + chunk.len() > MAX_BODY {
-                body.truncate(0);
-                body.extend_from_slice(b"\0too-large");
-                break;
+                let body = Foreign::TooLarge;
+                return Err(ApiError::Foreign { status, body });
             }
             body.extend_from_slice(&chunk);
         }
-        Ok((status, retry_after, body))
+        Ok(Reply {
+            status,
+            retry_after,
+            body,
+        })
     }
 
     fn url<T>(&self, endpoint: &Endpoint<T>) -> Url {
@@ -248,39 +262,20 @@ impl Client {
 
 /// Turn a status and body into the typed result or an error.
 fn interpret<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, ApiError> {
-    if body == b"\0too-large" {
-        let what = format!("a body larger than {} MiB", MAX_BODY / 1024 / 1024);
-        return Err(ApiError::Foreign {
-            status,
-            what,
-            html: false,
-        });
-    }
+    let foreign = |body| ApiError::Foreign { status, body };
     if (300..400).contains(&status) {
-        let what = "a redirect (not followed)".to_string();
-        return Err(ApiError::Foreign {
-            status,
-            what,
-            html: false,
-        });
+        return Err(foreign(Foreign::Redirect));
     }
     match envelope::parse(body) {
-        Parsed::Success(result) if (200..300).contains(&status) => serde_json::from_value(result)
-            .map_err(|e| ApiError::Foreign {
-                status,
-                what: format!("a result of the wrong shape ({e})"),
-                html: false,
-            }),
+        Parsed::Success(result) if (200..300).contains(&status) => {
+            serde_json::from_value(result).map_err(|e| foreign(Foreign::WrongShape(e.to_string())))
+        }
         Parsed::Success(_) => Err(ApiError::Refused {
             status,
             errors: Vec::new(),
         }),
         Parsed::Errors(errors) => Err(ApiError::Refused { status, errors }),
-        Parsed::Foreign(what) => Err(ApiError::Foreign {
-            status,
-            what,
-            html: envelope::is_html(body),
-        }),
+        Parsed::Foreign(kind) => Err(foreign(Foreign::Body(kind))),
     }
 }
 
@@ -294,58 +289,12 @@ fn redact(mut message: CfMessage, secret: &str) -> CfMessage {
     message
 }
 
-fn is_rate_limit(error: &ApiError) -> bool {
-    matches!(
-        error,
-        ApiError::Refused { status: 429, .. } | ApiError::Foreign { status: 429, .. }
-    )
-}
-
 fn is_retryable(error: &ApiError) -> bool {
     match error {
         ApiError::Network { .. } => true,
         ApiError::Refused { status, .. } => RetryPolicy::retryable_status(*status),
         // A garbled or HTML body is often a proxy's passing fault; a 4xx page is a wrong api_url.
         ApiError::Foreign { status, .. } => *status < 300 || RetryPolicy::retryable_status(*status),
-    }
-}
-
-/// Which step of the transport failed, read from reqwest's error and its sources.
-fn net_kind(error: &reqwest::Error) -> NetKind {
-    if error.is_timeout() {
-        return NetKind::Timeout;
-    }
-    let mut chain = String::new();
-    let mut tls = false;
-    let mut source: Option<&dyn std::error::Error> = Some(error);
-    while let Some(e) = source {
-        chain.push_str(&e.to_string().to_ascii_lowercase());
-        chain.push('\n');
-        // rustls reports a failed handshake as an io::Error of kind InvalidData; TCP never does.
-        tls |= e
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::InvalidData);
-        source = e.source();
-    }
-    let says = |words: &[&str]| words.iter().any(|w| chain.contains(w));
-    if says(&["dns error", "failed to lookup", "name or service"]) {
-        NetKind::Dns
-    } else if tls
-        || says(&[
-            "certificate",
-            "tls",
-            "handshake",
-            "corrupt message",
-            "alert",
-        ])
-    {
-        NetKind::Tls
-    } else if says(&["timed out"]) {
-        NetKind::Timeout
-    } else if error.is_connect() {
-        NetKind::Connect
-    } else {
-        NetKind::Dropped
     }
 }
 

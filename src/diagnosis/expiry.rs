@@ -3,7 +3,7 @@
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::Cause;
+use super::{Cause, Unexpected};
 use crate::cloudflare::TokenStatus;
 
 /// What verify told about the token's lifetime.
@@ -41,25 +41,31 @@ pub fn judge(token: &TokenStatus, now: OffsetDateTime) -> (Lifetime, Option<Caus
         }),
         // Cloudflare documents active, disabled and expired; anything else is not a usable answer.
         other => Some(Cause::UnexpectedResponse {
-            what: format!(
-                "a token status \"{}\" that Cloudflare does not document",
-                other.chars().take(40).collect::<String>()
-            ),
+            what: Unexpected::TokenStatus(other.chars().take(40).collect()),
             status: 200,
         }),
     };
     (lifetime, cause)
 }
 
-/// `token-expiring-soon` when fewer than `warning_days` days are left.
-pub fn expiring_soon(lifetime: &Lifetime, warning_days: i64, fatal: bool) -> Option<Cause> {
-    let days = lifetime.days_left?;
-    let expires_on = lifetime.expires_on.clone()?;
-    (days < warning_days && days >= 0).then_some(Cause::TokenExpiringSoon {
-        expires_on,
-        days,
-        fatal,
-    })
+impl Lifetime {
+    /// The expiry date and days left, when fewer than `warning_days` days are left: the one place
+    /// the warning threshold is judged.
+    pub fn expiring_within(&self, warning_days: i64) -> Option<(&str, i64)> {
+        let days = self.days_left?;
+        let on = self.expires_on.as_deref()?;
+        (days < warning_days && days >= 0).then_some((on, days))
+    }
+
+    /// `token-expiring-soon` when fewer than `warning_days` days are left.
+    pub fn expiring_soon(&self, warning_days: i64, fatal: bool) -> Option<Cause> {
+        let (on, days) = self.expiring_within(warning_days)?;
+        Some(Cause::TokenExpiringSoon {
+            expires_on: on.to_string(),
+            days,
+            fatal,
+        })
+    }
 }
 
 fn parse(value: &str) -> Option<OffsetDateTime> {
@@ -88,10 +94,10 @@ mod tests {
         let (l, c) = judge(&token("active", Some("2026-12-01T12:00:01Z"), None), now());
         assert_eq!((l.days_left, c), (Some(8), None));
         assert_eq!(
-            expiring_soon(&l, 14, false).unwrap().code(),
+            l.expiring_soon(14, false).unwrap().code(),
             "token-expiring-soon"
         );
-        assert_eq!(expiring_soon(&l, 8, false), None);
+        assert_eq!(l.expiring_soon(8, false), None);
         assert_eq!(
             judge(&token("expired", Some("2026-08-31T23:59:59Z"), None), now())
                 .1

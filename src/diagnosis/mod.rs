@@ -1,216 +1,24 @@
-//! Diagnosis: Cloudflare's answers (status, code and message together) become cause values.
+//! Diagnosis: the catalogue of causes, their words, and the judging of Cloudflare's answers into them.
+//! It sits above the client: it reads the client's failures, the client never reads causes.
+
+/// The pre-filled token form, as a literal so the texts can `concat!` it.
+macro_rules! token_link {
+    () => {
+        "https://dash.cloudflare.com/profile/api-tokens?permissionGroupKeys=%5B%7B%22key%22%3A%22cache_purge%22%2C%22type%22%3A%22edit%22%7D%2C%7B%22key%22%3A%22zone%22%2C%22type%22%3A%22read%22%7D%5D&accountId=*&zoneId=all&name=cloudflare-purge"
+    };
+}
 
 mod catalogue;
+mod examples;
 pub mod expiry;
+pub mod judge;
+mod prose;
 
 pub use catalogue::{
-    examples, list_some, quote, Cause, CredentialInput, InnerWhitespace, MissingReason, NetKind,
-    Severity, ShapeProblem, TOKEN_LINK,
+    quote, Cause, CredentialInput, Group, InnerWhitespace, MissingReason, Row, Severity,
+    ShapeProblem, Unexpected,
 };
+pub use examples::examples;
 
-use crate::cloudflare::{ApiError, CfMessage, Failure};
-
-/// Causes any endpoint can meet: transport, availability, rate limits and foreign bodies.
-/// `None` means Cloudflare refused the request, which only the caller's context can explain.
-pub fn transport(failure: &Failure, host: &str) -> Option<Cause> {
-    let attempts = failure.attempts;
-    match &failure.error {
-        ApiError::Network { kind } => Some(Cause::NetworkError {
-            kind: *kind,
-            attempts,
-            host: host.to_string(),
-        }),
-        ApiError::Refused {
-            status: 429,
-            errors,
-        } => Some(Cause::RateLimited {
-            attempts,
-            errors: errors.clone(),
-        }),
-        ApiError::Foreign { status: 429, .. } => Some(Cause::RateLimited {
-            attempts,
-            errors: Vec::new(),
-        }),
-        ApiError::Refused { status, .. } if *status >= 500 => Some(Cause::CloudflareUnavailable {
-            status: *status,
-            attempts,
-            html: false,
-        }),
-        ApiError::Foreign { status, html, .. } if *status >= 500 => {
-            Some(Cause::CloudflareUnavailable {
-                status: *status,
-                attempts,
-                html: *html,
-            })
-        }
-        ApiError::Foreign { status, what, .. } => Some(Cause::UnexpectedResponse {
-            what: what.clone(),
-            status: *status,
-        }),
-        ApiError::Refused { .. } => None,
-    }
-}
-
-/// 9109 "Cannot use the access token from location: X" names the client-IP filter; the same
-/// code also means "Invalid access token" or "Unauthorized…", so the message decides.
-pub fn ip_restriction(errors: &[CfMessage]) -> Option<String> {
-    const MARK: &str = "cannot use the access token from location:";
-    errors.iter().find_map(|e| {
-        let lower = e.message.to_ascii_lowercase();
-        let at = lower.find(MARK)?;
-        Some(e.message[at + MARK.len()..].trim().to_string())
-    })
-}
-
-/// What a failed token verification means.
-#[derive(Debug, PartialEq)]
-pub enum TokenRefusal {
-    /// 1000 (or another "unknown token" answer): maybe account-owned, so try the account endpoint.
-    Unknown(Vec<CfMessage>),
-    Cause(Cause),
-}
-
-/// Judge a failed `GET …/tokens/verify`.
-pub fn token_verify(failure: &Failure, host: &str) -> TokenRefusal {
-    if let Some(location) = ip_restriction(failure.errors()) {
-        return TokenRefusal::Cause(Cause::TokenIpRestricted { location });
-    }
-    if let Some(cause) = transport(failure, host) {
-        return TokenRefusal::Cause(cause);
-    }
-    TokenRefusal::Unknown(failure.errors().to_vec())
-}
-
-/// Judge a failed `GET /user` with an email and Global API Key.
-pub fn global_key(failure: &Failure, host: &str) -> Cause {
-    if let Some(location) = ip_restriction(failure.errors()) {
-        return Cause::TokenIpRestricted { location };
-    }
-    transport(failure, host).unwrap_or_else(|| Cause::GlobalKeyRejected {
-        errors: failure.errors().to_vec(),
-    })
-}
-
-/// Whether a refusal says "you may not" rather than "no such thing".
-pub fn is_auth_refusal(failure: &Failure) -> bool {
-    matches!(failure.status(), Some(401 | 403))
-}
-
-/// Judge a failed purge request.
-pub fn purge(failure: &Failure, host: &str, zone: &str) -> Cause {
-    if let Some(location) = ip_restriction(failure.errors()) {
-        return Cause::TokenIpRestricted { location };
-    }
-    if let Some(cause) = transport(failure, host) {
-        return cause;
-    }
-    let status = failure.status().unwrap_or_default();
-    let errors = failure.errors().to_vec();
-    // The legacy code 1095 "no access to purge this zone" is a permission refusal whatever its status.
-    if is_auth_refusal(failure) || failure.has_code(1095) {
-        Cause::PurgePermissionMissing {
-            zone: zone.to_string(),
-            status,
-            errors,
-        }
-    } else {
-        Cause::PurgeRejected { status, errors }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn refused(status: u16, code: i64, message: &str) -> Failure {
-        Failure {
-            error: ApiError::Refused {
-                status,
-                errors: vec![CfMessage::new(code, message)],
-            },
-            attempts: 1,
-            retry_after: None,
-        }
-    }
-
-    #[test]
-    fn ninety_one_oh_nine_is_decided_on_the_message() {
-        let f = refused(
-            403,
-            9109,
-            "Cannot use the access token from location: 203.0.113.7",
-        );
-        assert_eq!(
-            token_verify(&f, "h"),
-            TokenRefusal::Cause(Cause::TokenIpRestricted {
-                location: "203.0.113.7".into()
-            })
-        );
-        let f = refused(403, 9109, "Invalid access token");
-        assert!(matches!(token_verify(&f, "h"), TokenRefusal::Unknown(_)));
-        let f = refused(403, 9109, "Unauthorized to access requested resource");
-        assert_eq!(
-            purge(&f, "h", "example.com").code(),
-            "purge-permission-missing"
-        );
-    }
-
-    #[test]
-    fn purge_refusals() {
-        assert_eq!(
-            purge(&refused(401, 10000, "Authentication error"), "h", "z").code(),
-            "purge-permission-missing"
-        );
-        assert_eq!(
-            purge(&refused(400, 1012, "Request must contain one of"), "h", "z").code(),
-            "purge-rejected"
-        );
-        assert_eq!(
-            purge(&refused(429, 971, "Please wait"), "h", "z").code(),
-            "rate-limited"
-        );
-        assert_eq!(
-            purge(&refused(503, 0, ""), "h", "z").code(),
-            "cloudflare-unavailable"
-        );
-        let html = Failure {
-            error: ApiError::Foreign {
-                status: 502,
-                what: "an HTML page".into(),
-                html: true,
-            },
-            attempts: 4,
-            retry_after: None,
-        };
-        assert_eq!(
-            purge(&html, "h", "z"),
-            Cause::CloudflareUnavailable {
-                status: 502,
-                attempts: 4,
-                html: true
-            }
-        );
-        let garbage = Failure {
-            error: ApiError::Foreign {
-                status: 200,
-                what: "x".into(),
-                html: false,
-            },
-            attempts: 4,
-            retry_after: None,
-        };
-        assert_eq!(purge(&garbage, "h", "z").code(), "unexpected-response");
-    }
-
-    #[test]
-    fn global_key_refusals() {
-        assert_eq!(
-            global_key(
-                &refused(403, 9103, "Unknown X-Auth-Key or X-Auth-Email"),
-                "h"
-            )
-            .code(),
-            "global-key-rejected"
-        );
-    }
-}
+/// Where the token-creation form starts pre-filled with exactly the permissions this action needs.
+pub const TOKEN_LINK: &str = token_link!();

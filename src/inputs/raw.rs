@@ -1,97 +1,71 @@
-//! The inputs as strings, read from `INPUT_*` (and `CLOUDFLARE_*` for local runs); empty means unset.
+//! The inputs as strings, read by the table: `INPUT_*` (through envy), then the `CLOUDFLARE_*`
+//! fallbacks for local runs. Empty means unset.
 
-use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
 
-use super::table::default_of;
+use super::table::{Input, Kind, INPUTS};
+use crate::env::Env;
 
-/// Every input as the runner passed it. `Debug` shows credentials only by length.
-#[derive(Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
+/// Every input as given, untrimmed. `Debug` shows credentials only by length.
+#[derive(Clone, Default)]
 pub struct RawInputs {
-    pub zone: String,
-    pub api_token: String,
-    pub email: String,
-    pub global_api_key: String,
-    pub account_id: String,
-    pub files: String,
-    pub files_from: String,
-    pub tags: String,
-    pub hosts: String,
-    pub prefixes: String,
-    pub purge_everything: String,
-    pub base_url: String,
-    pub mode: String,
-    pub dry_run: String,
-    pub expiry_warning_days: String,
-    pub check_purge_permission: String,
-    pub api_url: String,
-    pub timeout_seconds: String,
-}
-
-/// The variable names wrangler and Cloudflare's SDKs use.
-#[derive(Default, Deserialize)]
-#[serde(default)]
-struct LocalVars {
-    api_token: String,
-    email: String,
-    api_key: String,
-    account_id: String,
-    zone_id: String,
-    zone: String,
+    values: BTreeMap<Input, String>,
 }
 
 impl RawInputs {
-    /// Read from `(name, value)` pairs such as `std::env::vars()`.
-    pub fn from_vars(vars: &[(String, String)]) -> Self {
-        let pairs = || vars.iter().cloned();
-        // Every field is a defaulted String, so these cannot fail on any environment.
-        let mut raw: RawInputs = envy::prefixed("INPUT_")
-            .from_iter(pairs())
+    /// Read the environment: for each input of the table, `INPUT_<NAME>`, or when that is empty its
+    /// first non-empty fallback variable.
+    pub fn read(env: &Env) -> Self {
+        // envy lower-cases the names it strips the prefix from: `INPUT_API_TOKEN` → `api_token`.
+        // A map of strings cannot fail to deserialize from strings.
+        let given: HashMap<String, String> = envy::prefixed("INPUT_")
+            .from_iter(env.pairs())
             .unwrap_or_default();
-        let local: LocalVars = envy::prefixed("CLOUDFLARE_")
-            .from_iter(pairs())
-            .unwrap_or_default();
-        fill(&mut raw.api_token, &local.api_token);
-        fill(&mut raw.email, &local.email);
-        fill(&mut raw.global_api_key, &local.api_key);
-        fill(&mut raw.account_id, &local.account_id);
-        fill(&mut raw.zone, &local.zone_id);
-        fill(&mut raw.zone, &local.zone);
+        let mut raw = RawInputs::default();
+        for spec in INPUTS {
+            let value = given
+                .get(spec.name)
+                .filter(|v| !v.trim().is_empty())
+                .map(String::as_str)
+                .or_else(|| spec.fallback.iter().find_map(|name| env.get(name)))
+                .filter(|v| !v.trim().is_empty());
+            if let Some(value) = value {
+                raw.set(spec.input, value);
+            }
+        }
         raw
     }
 
-    /// The value, trimmed, or the declared default when it is empty.
-    pub fn value<'a>(&self, field: &'a str, name: &'static str) -> &'a str {
-        let trimmed = field.trim();
-        if trimmed.is_empty() {
-            default_of(name)
-        } else {
-            trimmed
-        }
+    pub fn set(&mut self, input: Input, value: &str) {
+        self.values.insert(input, value.to_string());
     }
-}
 
-fn fill(target: &mut String, fallback: &str) {
-    if target.trim().is_empty() && !fallback.trim().is_empty() {
-        *target = fallback.to_string();
+    /// The value as given ("" when unset).
+    pub fn get(&self, input: Input) -> &str {
+        self.values.get(&input).map(String::as_str).unwrap_or("")
+    }
+
+    /// The value, trimmed, or the declared default when it is empty.
+    pub fn value(&self, input: Input) -> &str {
+        match self.get(input).trim() {
+            "" => input.spec().default,
+            trimmed => trimmed,
+        }
     }
 }
 
 impl std::fmt::Debug for RawInputs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RawInputs")
-            .field("zone", &self.zone)
-            .field(
-                "api_token",
-                &format_args!("<{} characters>", self.api_token.len()),
-            )
-            .field(
-                "global_api_key",
-                &format_args!("<{} characters>", self.global_api_key.len()),
-            )
-            .field("email", &format_args!("<{} characters>", self.email.len()))
-            .field("mode", &self.mode)
-            .finish_non_exhaustive()
+        let mut map = f.debug_map();
+        for (input, value) in &self.values {
+            match input.spec().kind {
+                Kind::Secret => {
+                    map.entry(&input.name(), &crate::secret::Secret::new(value.clone()))
+                }
+                _ => map.entry(&input.name(), value),
+            };
+        }
+        map.finish()
     }
 }
 
@@ -99,28 +73,55 @@ impl std::fmt::Debug for RawInputs {
 mod tests {
     use super::*;
 
-    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+    fn env(pairs: &[(&str, &str)]) -> Env {
+        Env::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
     }
 
     #[test]
     fn inputs_win_and_local_variables_fill_the_gaps() {
-        let raw = RawInputs::from_vars(&vars(&[
+        let raw = RawInputs::read(&env(&[
             ("INPUT_API_TOKEN", ""),
             ("CLOUDFLARE_API_TOKEN", "local"),
             ("INPUT_ZONE", "example.com"),
             ("CLOUDFLARE_ZONE_ID", "other"),
+            ("INPUT_MODE", "  "),
         ]));
-        assert_eq!(raw.api_token, "local");
-        assert_eq!(raw.zone, "example.com");
+        assert_eq!(raw.get(Input::ApiToken), "local");
+        assert_eq!(raw.get(Input::Zone), "example.com");
+        assert_eq!(raw.value(Input::Mode), "purge");
+    }
+
+    #[test]
+    fn the_first_fallback_that_is_set_wins() {
+        let raw = RawInputs::read(&env(&[("CLOUDFLARE_ZONE", "b.example")]));
+        assert_eq!(raw.get(Input::Zone), "b.example");
+        let raw = RawInputs::read(&env(&[
+            ("CLOUDFLARE_ZONE_ID", "a"),
+            ("CLOUDFLARE_ZONE", "b"),
+        ]));
+        assert_eq!(raw.get(Input::Zone), "a");
+    }
+
+    #[test]
+    fn every_input_of_the_table_is_read_from_its_variable() {
+        let pairs: Vec<(String, String)> = INPUTS
+            .iter()
+            .map(|s| {
+                (
+                    format!("INPUT_{}", s.name.to_uppercase()),
+                    format!("v-{}", s.name),
+                )
+            })
+            .collect();
+        let raw = RawInputs::read(&Env::from_pairs(pairs));
+        for spec in INPUTS {
+            assert_eq!(raw.get(spec.input), format!("v-{}", spec.name));
+        }
     }
 
     #[test]
     fn debug_hides_credentials() {
-        let raw = RawInputs::from_vars(&vars(&[("INPUT_API_TOKEN", "s3cr3t-value")]));
+        let raw = RawInputs::read(&env(&[("INPUT_API_TOKEN", "s3cr3t-value")]));
         assert!(!format!("{raw:?}").contains("s3cr3t"));
     }
 }

@@ -1,13 +1,64 @@
-//! The one definition of every input and output: parsing defaults, action.yml and the README derive from it.
+//! The one definition of every input and output. Reading (environment and command line), defaults,
+//! fallbacks, the help text, action.yml and the README tables all derive from it.
+
+/// Every input of the action; `spec()` finds its row in [`INPUTS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Input {
+    Zone,
+    ApiToken,
+    Email,
+    GlobalApiKey,
+    AccountId,
+    Files,
+    FilesFrom,
+    Tags,
+    Hosts,
+    Prefixes,
+    PurgeEverything,
+    BaseUrl,
+    Mode,
+    DryRun,
+    ExpiryWarningDays,
+    CheckPurgePermission,
+    ApiUrl,
+    TimeoutSeconds,
+}
+
+/// How an input's value is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    /// A credential: masked before anything is printed, never echoed.
+    Secret,
+    /// Items separated by newlines, commas or whitespace; on the command line the flag may repeat.
+    List,
+    /// `true/false`, `1/0`, `yes/no`; on the command line the flag may stand alone.
+    Bool,
+    Number {
+        min: i64,
+        max: i64,
+    },
+}
+
+/// Where an input is listed in the help text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Purge,
+    Credentials,
+    Behaviour,
+}
 
 /// One `with:` input of the action.
 #[derive(Debug, Clone, Copy)]
 pub struct InputSpec {
+    pub input: Input,
     pub name: &'static str,
     pub default: &'static str,
     pub required: bool,
+    pub kind: Kind,
+    pub section: Section,
     pub description: &'static str,
-    /// Conventional variables read for local runs when the input is empty.
+    /// Conventional variables read for local runs when the input is empty, first match wins.
     pub fallback: &'static [&'static str],
 }
 
@@ -18,26 +69,71 @@ pub struct OutputSpec {
     pub description: &'static str,
 }
 
+const fn spec(
+    input: Input,
+    name: &'static str,
+    default: &'static str,
+    kind: Kind,
+    section: Section,
+    description: &'static str,
+) -> InputSpec {
+    InputSpec {
+        input,
+        name,
+        default,
+        required: false,
+        kind,
+        section,
+        description,
+        fallback: &[],
+    }
+}
+
+const fn with_fallback(spec: InputSpec, fallback: &'static [&'static str]) -> InputSpec {
+    InputSpec { fallback, ..spec }
+}
+
+use Input as I;
+use Kind as K;
+use Section as S;
+
+/// In the order of [`Input`].
+#[rustfmt::skip]
 pub const INPUTS: &[InputSpec] = &[
-    InputSpec { name: "zone", default: "", required: true, description: "Zone ID (32 hex characters) or the zone's domain name (example.com).", fallback: &["CLOUDFLARE_ZONE_ID", "CLOUDFLARE_ZONE"] },
-    InputSpec { name: "api_token", default: "", required: false, description: "API token with Zone → Cache Purge (and Zone → Zone Read): user or account owned, legacy or cfut_/cfat_ prefixed.", fallback: &["CLOUDFLARE_API_TOKEN"] },
-    InputSpec { name: "email", default: "", required: false, description: "Account email, only together with global_api_key.", fallback: &["CLOUDFLARE_EMAIL"] },
-    InputSpec { name: "global_api_key", default: "", required: false, description: "Legacy Global API Key (discouraged: prefer api_token).", fallback: &["CLOUDFLARE_API_KEY"] },
-    InputSpec { name: "account_id", default: "", required: false, description: "Only needed when an account-owned token cannot read the zone itself.", fallback: &["CLOUDFLARE_ACCOUNT_ID"] },
-    InputSpec { name: "files", default: "", required: false, description: "URLs or paths (/blog/, joined to base_url) to purge, separated by newlines, commas or spaces; or a JSON array of URL strings and {\"url\", \"headers\"} objects.", fallback: &[] },
-    InputSpec { name: "files_from", default: "", required: false, description: "File (absolute, or relative to the workspace) listing more files to purge, one per line; # comments and blank lines skipped.", fallback: &[] },
-    InputSpec { name: "tags", default: "", required: false, description: "Cache-Tag values to purge (same list syntax).", fallback: &[] },
-    InputSpec { name: "hosts", default: "", required: false, description: "Hostnames to purge.", fallback: &[] },
-    InputSpec { name: "prefixes", default: "", required: false, description: "URL prefixes to purge (example.com/blog/).", fallback: &[] },
-    InputSpec { name: "purge_everything", default: "false", required: false, description: "Purge the whole zone. Never implied by empty lists.", fallback: &[] },
-    InputSpec { name: "base_url", default: "", required: false, description: "Base for paths in files; empty means https://<zone name>.", fallback: &[] },
-    InputSpec { name: "mode", default: "purge", required: false, description: "purge, or verify: check credentials, zone, expiry and the purge permission, purge nothing.", fallback: &[] },
-    InputSpec { name: "dry_run", default: "false", required: false, description: "Run every check and print the planned batches, but send no purge.", fallback: &[] },
-    InputSpec { name: "expiry_warning_days", default: "14", required: false, description: "Warn (purge mode) or fail (verify mode) when the token expires within this many days.", fallback: &[] },
-    InputSpec { name: "check_purge_permission", default: "true", required: false, description: "Verify mode: prove the Cache Purge permission by purging one URL that is never served.", fallback: &[] },
-    InputSpec { name: "api_url", default: "https://api.cloudflare.com/client/v4", required: false, description: "API base URL; http:// only for loopback addresses.", fallback: &[] },
-    InputSpec { name: "timeout_seconds", default: "30", required: false, description: "Timeout of each request, in seconds.", fallback: &[] },
+    InputSpec { required: true, ..with_fallback(spec(I::Zone, "zone", "", K::Text, S::Purge, "Zone ID (32 hex characters) or the zone's domain name (example.com)."), &["CLOUDFLARE_ZONE_ID", "CLOUDFLARE_ZONE"]) },
+    with_fallback(spec(I::ApiToken, "api_token", "", K::Secret, S::Credentials, "API token with Zone → Cache Purge (and Zone → Zone Read): user or account owned, legacy or cfut_/cfat_ prefixed."), &["CLOUDFLARE_API_TOKEN"]),
+    with_fallback(spec(I::Email, "email", "", K::Text, S::Credentials, "Account email, only together with global_api_key."), &["CLOUDFLARE_EMAIL"]),
+    with_fallback(spec(I::GlobalApiKey, "global_api_key", "", K::Secret, S::Credentials, "Legacy Global API Key (discouraged: prefer api_token)."), &["CLOUDFLARE_API_KEY"]),
+    with_fallback(spec(I::AccountId, "account_id", "", K::Text, S::Credentials, "Only needed when an account-owned token cannot read the zone itself."), &["CLOUDFLARE_ACCOUNT_ID"]),
+    spec(I::Files, "files", "", K::List, S::Purge, "URLs or paths (/blog/, joined to base_url) to purge, separated by newlines, commas or spaces; or a JSON array of URL strings and {\"url\", \"headers\"} objects."),
+    spec(I::FilesFrom, "files_from", "", K::Text, S::Purge, "File (absolute, or relative to the workspace) listing more files to purge, one per line; # comments and blank lines skipped."),
+    spec(I::Tags, "tags", "", K::List, S::Purge, "Cache-Tag values to purge (same list syntax)."),
+    spec(I::Hosts, "hosts", "", K::List, S::Purge, "Hostnames to purge."),
+    spec(I::Prefixes, "prefixes", "", K::List, S::Purge, "URL prefixes to purge (example.com/blog/)."),
+    spec(I::PurgeEverything, "purge_everything", "false", K::Bool, S::Purge, "Purge the whole zone. Never implied by empty lists."),
+    spec(I::BaseUrl, "base_url", "", K::Text, S::Purge, "Base for paths in files; empty means https://<zone name>."),
+    spec(I::Mode, "mode", "purge", K::Text, S::Behaviour, "purge, or verify: check credentials, zone, expiry and the purge permission, purge nothing."),
+    spec(I::DryRun, "dry_run", "false", K::Bool, S::Behaviour, "Run every check and print the planned batches, but send no purge."),
+    spec(I::ExpiryWarningDays, "expiry_warning_days", "14", K::Number { min: 0, max: 3650 }, S::Behaviour, "Warn (purge mode) or fail (verify mode) when the token expires within this many days."),
+    spec(I::CheckPurgePermission, "check_purge_permission", "true", K::Bool, S::Behaviour, "Verify mode: prove the Cache Purge permission by purging one URL that is never served."),
+    spec(I::ApiUrl, "api_url", "https://api.cloudflare.com/client/v4", K::Text, S::Behaviour, "API base URL; http:// only for loopback addresses."),
+    spec(I::TimeoutSeconds, "timeout_seconds", "30", K::Number { min: 1, max: 600 }, S::Behaviour, "Timeout of each request, in seconds."),
 ];
+
+impl Input {
+    pub fn spec(self) -> &'static InputSpec {
+        &INPUTS[self as usize]
+    }
+
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// The input of this name (as written in `with:`), if there is one.
+    pub fn named(name: &str) -> Option<Input> {
+        INPUTS.iter().find(|s| s.name == name).map(|s| s.input)
+    }
+}
 
 pub const OUTPUTS: &[OutputSpec] = &[
     OutputSpec {
@@ -90,11 +186,15 @@ pub const OUTPUTS: &[OutputSpec] = &[
     },
 ];
 
-/// The declared default of an input ("" for none).
-pub fn default_of(name: &str) -> &'static str {
-    INPUTS
-        .iter()
-        .find(|i| i.name == name)
-        .map(|i| i.default)
-        .unwrap_or("")
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_in_the_order_of_the_enum() {
+        for (i, spec) in INPUTS.iter().enumerate() {
+            assert_eq!(spec.input as usize, i, "{}", spec.name);
+            assert_eq!(Input::named(spec.name), Some(spec.input));
+        }
+    }
 }

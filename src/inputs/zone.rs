@@ -8,14 +8,6 @@ pub enum ZoneRef {
     Name(String),
 }
 
-impl ZoneRef {
-    pub fn as_str(&self) -> &str {
-        match self {
-            ZoneRef::Id(s) | ZoneRef::Name(s) => s,
-        }
-    }
-}
-
 /// Parse the zone input; `Ok` may carry a `zone-was-url` warning.
 pub fn parse(value: &str) -> Result<(ZoneRef, Option<Cause>), Cause> {
     let value = value.trim();
@@ -23,7 +15,7 @@ pub fn parse(value: &str) -> Result<(ZoneRef, Option<Cause>), Cause> {
         return Err(Cause::MissingZone);
     }
     let invalid = || Cause::InvalidZone {
-        value: shorten(value),
+        value: crate::text::shown(value),
     };
     if value.contains('/') {
         let with_scheme = if value.contains("://") {
@@ -71,19 +63,6 @@ pub fn domain(value: &str) -> Option<String> {
         .is_some_and(|t| !t.chars().all(|c| c.is_ascii_digit()));
     (labels.len() >= 2 && ascii.len() <= 253 && labels.iter().all(label_ok) && tld_ok)
         .then_some(ascii)
-}
-
-/// Zone values are not secret, but a pasted paragraph should not flood the annotation.
-fn shorten(value: &str) -> String {
-    let clean: String = value
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if clean.chars().count() > 80 {
-        format!("{}…", clean.chars().take(80).collect::<String>())
-    } else {
-        clean
-    }
 }
 
 #[cfg(test)]

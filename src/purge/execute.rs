@@ -8,18 +8,16 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::pacing::TokenBucket;
-use super::plan::{Batch, Kind, Limits, Work};
-use crate::cloudflare::{endpoints, Client, Failure, PurgeResult, RetryPolicy};
-use crate::diagnosis::{self, Cause};
+use super::plan::Limits;
+use super::work::{Batch, Kind, Work};
+use crate::cloudflare::{endpoints, Client, Ended, Failure, Gate, PurgeResult};
+use crate::diagnosis::{judge, Cause};
 
 /// Requests in flight at once; the buckets, not this, set the pace.
 const MAX_IN_FLIGHT: usize = 8;
 /// Cloudflare allows 1,200 requests per 5 minutes per token; the checks before the purge use a few.
 const API_BUDGET: f64 = 1150.0;
 const API_RATE: f64 = 1200.0 / 300.0;
-/// A purge batch is sent at most this often while Cloudflare answers 429.
-const MAX_RATE_LIMITED: u32 = 4;
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 /// How much later the first burst may reach Cloudflare than the requests after it (new connections).
 const SKEW: Duration = Duration::from_millis(50);
 
@@ -30,7 +28,6 @@ pub struct Outcome {
     pub failed: Vec<String>,
     pub ids: Vec<String>,
     pub retries: u32,
-    pub batches: usize,
     pub batches_ok: usize,
     /// The first failed batch's cause.
     pub cause: Option<Cause>,
@@ -46,37 +43,50 @@ pub struct Progress {
     pub retries: u32,
 }
 
+/// Why a batch was not sent at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withheld {
+    /// An earlier batch was refused permission: every later one would be refused the same way.
+    PermissionRefused,
+}
+
+/// How one batch ended.
+#[derive(Debug)]
+enum Sent {
+    Accepted { result: PurgeResult, retries: u32 },
+    Failed(Failure),
+    Withheld(Withheld),
+}
+
+/// The zone the batches go to: its id for the path, its name for the messages.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub zone_id: String,
+    pub label: String,
+}
+
 struct Shared {
     client: Client,
-    zone_id: String,
-    zone_name: String,
+    target: Target,
     work: Arc<Work>,
     urls: TokenBucket,
     requests: TokenBucket,
     api: TokenBucket,
     gate: Semaphore,
-    /// Set by a permission refusal: every later batch would be refused the same way.
     stop: AtomicBool,
 }
 
-type BatchResult = (usize, Result<(PurgeResult, u32), Failure>);
-
 pub async fn execute(
     client: &Client,
-    zone_id: &str,
-    zone_name: &str,
+    target: Target,
     work: Arc<Work>,
     batches: &[Batch],
     limits: &Limits,
     mut progress: impl FnMut(Progress),
 ) -> Outcome {
     let shared = Arc::new(Shared {
-        client: client.clone().with_policy(RetryPolicy {
-            retry_rate_limited: false,
-            ..RetryPolicy::default()
-        }),
-        zone_id: zone_id.to_string(),
-        zone_name: zone_name.to_string(),
+        client: client.clone(),
+        target,
         work,
         urls: TokenBucket::holding_back(limits.url_rate, limits.url_rate, SKEW),
         requests: TokenBucket::holding_back(limits.request_burst, limits.request_rate, SKEW),
@@ -88,71 +98,76 @@ pub async fn execute(
     for (index, batch) in batches.iter().copied().enumerate() {
         tasks.spawn(send(shared.clone(), index, batch));
     }
-    let mut results: Vec<Option<Result<(PurgeResult, u32), Failure>>> = vec![None; batches.len()];
-    let total_items = batches.iter().map(|b| b.len).sum();
+    let mut results: Vec<Option<Sent>> = (0..batches.len()).map(|_| None).collect();
     let mut tally = Progress {
         done_batches: 0,
         total_batches: batches.len(),
         purged: 0,
-        total_items,
+        total_items: batches.iter().map(|b| b.len).sum(),
         retries: 0,
     };
     while let Some(joined) = tasks.join_next().await {
-        let Ok((index, result)) = joined else {
+        let Ok((index, sent)) = joined else {
             continue;
         };
         tally.done_batches += 1;
-        match &result {
-            Ok((_, retries)) => {
+        match &sent {
+            Sent::Accepted { retries, .. } => {
                 tally.purged += batches[index].len;
                 tally.retries += retries;
             }
-            Err(failure) => tally.retries += failure.attempts.saturating_sub(1),
+            Sent::Failed(failure) => tally.retries += failure.attempts.saturating_sub(1),
+            Sent::Withheld(_) => {}
         }
-        results[index] = Some(result);
+        results[index] = Some(sent);
         progress(tally);
     }
     summarise(&shared, batches, results, tally.retries)
 }
 
-async fn send(shared: Arc<Shared>, index: usize, batch: Batch) -> BatchResult {
+/// Before each attempt of a batch: the retry delay, then its turn under the buckets.
+struct BatchGate<'a> {
+    shared: &'a Shared,
+    batch: Batch,
+}
+
+impl Gate for BatchGate<'_> {
+    type Stop = Withheld;
+
+    async fn before(&self, _attempt: u32, delay: Duration) -> Result<(), Withheld> {
+        tokio::time::sleep(delay).await;
+        // A 429 waits out Retry-After here, then queues again behind the pacing, so the batches
+        // after it make room when Cloudflare's bucket is emptier than ours (another deploy).
+        self.shared.pace(&self.batch).await;
+        if self.shared.stop.load(Ordering::SeqCst) {
+            return Err(Withheld::PermissionRefused);
+        }
+        Ok(())
+    }
+}
+
+async fn send(shared: Arc<Shared>, index: usize, batch: Batch) -> (usize, Sent) {
     let permit = shared.gate.acquire().await;
-    let endpoint = endpoints::purge(&shared.zone_id, &shared.work.body(&batch));
-    let mut limited = 0;
-    let result = loop {
-        shared.pace(&batch).await;
-        if shared.stop.load(Ordering::SeqCst) {
-            return (index, Err(skipped()));
-        }
-        match shared.client.call(&endpoint).await {
-            // Cloudflare's bucket is emptier than ours (another deploy on the account, say): wait as
-            // told, then queue again behind our own pacing, so the batches after this one make room.
-            Err(failure) if failure.status() == Some(429) && limited + 1 < MAX_RATE_LIMITED => {
-                limited += 1;
-                tokio::time::sleep(
-                    failure
-                        .retry_after
-                        .unwrap_or(Duration::from_secs(1))
-                        .min(MAX_RETRY_AFTER),
-                )
-                .await;
+    let endpoint = endpoints::purge(&shared.target.zone_id, &shared.work.body(&batch));
+    let gate = BatchGate {
+        shared: &shared,
+        batch,
+    };
+    let sent = match shared.client.call_with(&endpoint, &gate).await {
+        Ok(answer) => Sent::Accepted {
+            result: answer.result,
+            retries: answer.retries,
+        },
+        Err(Ended::Failed(failure)) => {
+            if judge::is_auth_refusal(&failure) {
+                shared.stop.store(true, Ordering::SeqCst);
             }
-            Err(failure) => {
-                break Err(Failure {
-                    attempts: failure.attempts + limited,
-                    ..failure
-                })
-            }
-            Ok(answer) => break Ok((answer.result, answer.retries + limited)),
+            Sent::Failed(failure)
         }
+        Err(Ended::Withheld(why)) => Sent::Withheld(why),
     };
     drop(permit);
-    if let Err(failure) = &result {
-        if diagnosis::is_auth_refusal(failure) {
-            shared.stop.store(true, Ordering::SeqCst);
-        }
-    }
-    (index, result)
+    (index, sent)
 }
 
 impl Shared {
@@ -166,45 +181,34 @@ impl Shared {
     }
 }
 
-/// A batch not sent because an earlier one was refused permission.
-fn skipped() -> Failure {
-    Failure {
-        error: crate::cloudflare::ApiError::Network {
-            kind: diagnosis::NetKind::Dropped,
-        },
-        attempts: 0,
-        retry_after: None,
-    }
-}
-
 fn summarise(
     shared: &Shared,
     batches: &[Batch],
-    results: Vec<Option<Result<(PurgeResult, u32), Failure>>>,
+    results: Vec<Option<Sent>>,
     retries: u32,
 ) -> Outcome {
     let mut outcome = Outcome {
-        batches: batches.len(),
         retries,
         ..Outcome::default()
     };
     let host = shared.client.host();
-    for (batch, result) in batches.iter().zip(results) {
-        match result {
-            Some(Ok((answer, _))) => {
+    for (batch, sent) in batches.iter().zip(results) {
+        match sent {
+            Some(Sent::Accepted { result, .. }) => {
                 outcome.purged += batch.len;
                 outcome.batches_ok += 1;
-                if !answer.id.is_empty() {
-                    outcome.ids.push(answer.id);
+                if !result.id.is_empty() {
+                    outcome.ids.push(result.id);
                 }
             }
-            Some(Err(failure)) => {
-                if outcome.cause.is_none() && failure.attempts > 0 {
-                    outcome.cause = Some(diagnosis::purge(&failure, &host, &shared.zone_name));
+            Some(Sent::Failed(failure)) => {
+                if outcome.cause.is_none() {
+                    let zone = &shared.target.label;
+                    outcome.cause = Some(judge::purge(&failure, &host, zone));
                 }
                 outcome.failed.extend(shared.work.labels(batch));
             }
-            None => outcome.failed.extend(shared.work.labels(batch)),
+            Some(Sent::Withheld(_)) | None => outcome.failed.extend(shared.work.labels(batch)),
         }
     }
     outcome

@@ -3,7 +3,9 @@
 mod execute;
 mod pacing;
 mod plan;
+mod work;
 
-pub use execute::{execute, Outcome, Progress};
+pub use execute::{execute, Outcome, Progress, Target, Withheld};
 pub use pacing::TokenBucket;
-pub use plan::{plan, Batch, Kind, Limits, ResolvedFile, Work};
+pub use plan::{plan, Limits};
+pub use work::{Batch, Kind, ResolvedFile, Work};

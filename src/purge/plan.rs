@@ -1,110 +1,7 @@
-//! The purge plan: what to send, split into requests no larger than the zone's plan allows.
+//! The purge plan: the zone's plan limits, and the work split into requests no larger than they allow.
 
-use std::collections::BTreeMap;
-use std::time::Duration;
-
-use serde_json::Value;
-
-use crate::cloudflare::{Plan, PurgeBody};
-
-/// A file to purge with its full URL known.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ResolvedFile {
-    pub url: String,
-    pub headers: Option<BTreeMap<String, String>>,
-}
-
-/// Everything one run purges; each item is held once, batches refer to it by position.
-#[derive(Debug, Clone, Default)]
-pub struct Work {
-    pub everything: bool,
-    pub files: Vec<ResolvedFile>,
-    pub tags: Vec<String>,
-    pub hosts: Vec<String>,
-    pub prefixes: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Everything,
-    Files,
-    Tags,
-    Hosts,
-    Prefixes,
-}
-
-impl Kind {
-    pub fn noun(self) -> &'static str {
-        match self {
-            Kind::Everything => "everything",
-            Kind::Files => "URLs",
-            Kind::Tags => "tags",
-            Kind::Hosts => "hosts",
-            Kind::Prefixes => "prefixes",
-        }
-    }
-}
-
-/// One request: `len` items of `kind` from position `start`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Batch {
-    pub kind: Kind,
-    pub start: usize,
-    pub len: usize,
-}
-
-impl Work {
-    fn strings(&self, kind: Kind) -> &[String] {
-        match kind {
-            Kind::Tags => &self.tags,
-            Kind::Hosts => &self.hosts,
-            Kind::Prefixes => &self.prefixes,
-            Kind::Everything | Kind::Files => &[],
-        }
-    }
-
-    /// The request body of a batch.
-    pub fn body(&self, batch: &Batch) -> PurgeBody {
-        let range = batch.start..batch.start + batch.len;
-        match batch.kind {
-            Kind::Everything => PurgeBody::PurgeEverything(true),
-            Kind::Files => PurgeBody::Files(self.files[range].iter().map(file_value).collect()),
-            Kind::Tags => PurgeBody::Tags(self.tags[range].to_vec()),
-            Kind::Hosts => PurgeBody::Hosts(self.hosts[range].to_vec()),
-            Kind::Prefixes => PurgeBody::Prefixes(self.prefixes[range].to_vec()),
-        }
-    }
-
-    /// How each item of a batch is named in the `failed` output.
-    pub fn labels(&self, batch: &Batch) -> Vec<String> {
-        let range = batch.start..batch.start + batch.len;
-        match batch.kind {
-            Kind::Everything => vec!["everything".to_string()],
-            Kind::Files => self.files[range].iter().map(|f| f.url.clone()).collect(),
-            kind => self.strings(kind)[range].to_vec(),
-        }
-    }
-
-    /// Items of each kind, for the summary.
-    pub fn counts(&self) -> Vec<(Kind, usize)> {
-        let all = [
-            (Kind::Everything, usize::from(self.everything)),
-            (Kind::Files, self.files.len()),
-            (Kind::Tags, self.tags.len()),
-            (Kind::Hosts, self.hosts.len()),
-            (Kind::Prefixes, self.prefixes.len()),
-        ];
-        all.into_iter().filter(|(_, n)| *n > 0).collect()
-    }
-}
-
-/// A file with custom cache-key headers is an object; a plain one is its URL string.
-fn file_value(file: &ResolvedFile) -> Value {
-    match &file.headers {
-        None => Value::String(file.url.clone()),
-        Some(headers) => serde_json::json!({"url": file.url, "headers": headers}),
-    }
-}
+use super::work::{Batch, Kind, Work};
+use crate::cloudflare::Plan;
 
 /// Per-plan purge limits (Cloudflare's cache docs, "Availability and limits").
 #[derive(Debug, Clone, PartialEq)]
@@ -163,17 +60,6 @@ impl Limits {
             }
         }
     }
-
-    /// The least time the pacing allows for `work` (items beyond the full buckets at the plan's rate).
-    pub fn bound(&self, work: &Work) -> Duration {
-        let urls = (work.files.len() as f64 - self.url_rate).max(0.0) / self.url_rate;
-        let requests = plan(work, self)
-            .iter()
-            .filter(|b| b.kind != Kind::Files)
-            .count() as f64;
-        let others = (requests - self.request_burst).max(0.0) / self.request_rate;
-        Duration::from_secs_f64(urls.max(others))
-    }
 }
 
 /// Split the work into batches: files first, then tags, hosts, prefixes, or the one "everything".
@@ -209,7 +95,10 @@ pub fn plan(work: &Work, limits: &Limits) -> Vec<Batch> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
+    use crate::purge::ResolvedFile;
 
     fn files(n: usize) -> Work {
         let files = (0..n)
@@ -269,14 +158,6 @@ mod tests {
             })
             .plan,
             "Enterprise"
-        );
-    }
-
-    #[test]
-    fn bound_is_items_beyond_the_bucket_over_the_rate() {
-        assert_eq!(
-            plan_named("free").bound(&files(10_000)),
-            Duration::from_secs_f64(11.5)
         );
     }
 

@@ -1,11 +1,14 @@
 //! Workflow commands on stdout, escaped so no value can end a command early or forge another.
 
 use std::io::Write;
+use std::sync::Mutex;
 
 use crate::diagnosis::{Cause, Severity};
+use crate::env::Env;
+use crate::text::{cut, one_line};
 
-/// The runner keeps at most this much of an annotation's message.
-const MAX_MESSAGE: usize = 4000;
+/// The runner keeps at most 4,096 characters of an annotation's message.
+pub const MAX_MESSAGE: usize = 4000;
 
 /// Message data: `%`, CR and LF (percent first).
 pub fn escape_data(value: &str) -> String {
@@ -20,35 +23,35 @@ pub fn escape_property(value: &str) -> String {
     escape_data(value).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// A plain log line: control characters become spaces, so a value cannot start a new line
-/// (and with it a workflow command of its own).
-pub fn sanitize_line(value: &str) -> String {
-    value
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
-}
-
-/// Where lines go: workflow commands inside Actions, readable prefixes outside.
-#[derive(Debug, Clone, Copy)]
+/// Where lines go: workflow commands inside Actions, readable lines outside; into the writer the run
+/// was given (stdout in production, a buffer in tests).
 pub struct Runner {
     pub actions: bool,
     pub debug: bool,
+    out: Mutex<Box<dyn Write + Send>>,
 }
 
 impl Runner {
-    pub fn from_vars(vars: &[(String, String)]) -> Self {
-        let is = |name: &str, want: &str| vars.iter().any(|(k, v)| k == name && v == want);
+    pub fn new(env: &Env, out: Box<dyn Write + Send>) -> Self {
         Runner {
-            actions: is("GITHUB_ACTIONS", "true"),
-            debug: is("RUNNER_DEBUG", "1"),
+            actions: env.is("GITHUB_ACTIONS", "true"),
+            debug: env.is("RUNNER_DEBUG", "1"),
+            out: Mutex::new(out),
         }
     }
 
+    pub fn stdout(env: &Env) -> Self {
+        Runner::new(env, Box::new(std::io::stdout()))
+    }
+
     fn emit(&self, line: &str) {
-        let mut out = std::io::stdout().lock();
+        let mut out = self
+            .out
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         // A closed stdout must not abort the run: outputs and the exit status still matter.
         let _ = writeln!(out, "{line}");
+        let _ = out.flush();
     }
 
     /// Register a secret with the runner's log masker. Outside Actions nothing reads masks.
@@ -63,15 +66,7 @@ impl Runner {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut message = cause.message();
-        if message.len() > MAX_MESSAGE {
-            let cut = (0..=MAX_MESSAGE)
-                .rev()
-                .find(|i| message.is_char_boundary(*i))
-                .unwrap_or(0);
-            message.truncate(cut);
-            message.push('…');
-        }
+        let message = cut(&cause.message(), MAX_MESSAGE);
         if self.actions {
             self.emit(&format!(
                 "::{level} title={}::{}",
@@ -83,20 +78,20 @@ impl Runner {
                 "{level}: {} [{}]: {}",
                 cause.title(),
                 cause.code(),
-                sanitize_line(&message)
+                one_line(&message)
             ));
         }
     }
 
     pub fn info(&self, line: &str) {
-        self.emit(&sanitize_line(line));
+        self.emit(&one_line(line));
     }
 
     pub fn debug(&self, line: &str) {
         if self.actions && self.debug {
             self.emit(&format!("::debug::{}", escape_data(line)));
         } else if self.debug {
-            self.emit(&format!("debug: {}", sanitize_line(line)));
+            self.emit(&format!("debug: {}", one_line(line)));
         }
     }
 
@@ -126,6 +121,5 @@ mod tests {
             "50%25 done%0D%0A::error::x"
         );
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
-        assert_eq!(sanitize_line("x\n::error::forged"), "x ::error::forged");
     }
 }

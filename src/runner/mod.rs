@@ -5,31 +5,59 @@ mod outputs;
 mod report;
 mod summary;
 
-pub use commands::{escape_data, escape_property, sanitize_line, Runner};
+pub use commands::{escape_data, escape_property, Runner, MAX_MESSAGE};
 pub use outputs::{render_outputs, write_outputs};
 pub use report::{Check, Mark, PurgeReport, Report};
 pub use summary::render_summary;
 
-/// 12345 → "12,345", as people read counts.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+use crate::env::Env;
+
+/// A file the runner named that could not be written.
+#[derive(Debug)]
+pub struct PublishError {
+    pub variable: &'static str,
+    pub error: std::io::Error,
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands() {
-        assert_eq!(super::thousands(0), "0");
-        assert_eq!(super::thousands(999), "999");
-        assert_eq!(super::thousands(10_000), "10,000");
-        assert_eq!(super::thousands(1_234_567), "1,234,567");
+impl std::fmt::Display for PublishError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "writing {}: {}", self.variable, self.error)
     }
+}
+
+impl std::error::Error for PublishError {}
+
+/// Outputs and summary, also on failure; nothing is written where the runner named no file. Outside
+/// Actions the outputs are printed instead.
+pub fn publish(env: &Env, runner: &Runner, report: &Report) -> Result<(), PublishError> {
+    let outputs = report.outputs();
+    if let Some(path) = env.get("GITHUB_OUTPUT") {
+        write_outputs(path.as_ref(), &outputs).map_err(|error| PublishError {
+            variable: "GITHUB_OUTPUT",
+            error,
+        })?;
+    }
+    if let Some(path) = env.get("GITHUB_STEP_SUMMARY") {
+        append(path.as_ref(), &render_summary(report)).map_err(|error| PublishError {
+            variable: "GITHUB_STEP_SUMMARY",
+            error,
+        })?;
+    }
+    if !runner.actions {
+        for (name, value) in &outputs {
+            if !value.is_empty() && *name != "failed" {
+                runner.info(&format!("{name}: {value}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn append(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?
+        .write_all(text.as_bytes())
 }

@@ -34,11 +34,11 @@ fn delimiter_for(value: &str) -> String {
 
 /// Append the outputs to the file the runner named.
 pub fn write_outputs(path: &Path, outputs: &[(&str, String)]) -> std::io::Result<()> {
-    let mut file = std::fs::OpenOptions::new()
+    std::fs::OpenOptions::new()
         .create(true)
         .append(true)
-        .open(path)?;
-    file.write_all(render_outputs(outputs).as_bytes())
+        .open(path)?
+        .write_all(render_outputs(outputs).as_bytes())
 }
 
 #[cfg(test)]

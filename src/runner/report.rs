@@ -79,7 +79,7 @@ impl Report {
         self.errors.first()
     }
 
-    pub fn exit_code(&self) -> i32 {
+    pub fn exit_code(&self) -> u8 {
         self.cause().map_or(0, Cause::exit_code)
     }
 

@@ -1,7 +1,8 @@
 //! The step summary: a health table of the checks, the cause and its fix, and what was purged.
 
+use super::commands::MAX_MESSAGE;
 use super::report::{Mark, Report};
-use super::thousands;
+use crate::text::{cut, thousands};
 
 /// Markdown for `$GITHUB_STEP_SUMMARY`. Holds no secret: only facts the report holds.
 pub fn render_summary(report: &Report) -> String {
@@ -58,17 +59,12 @@ pub fn render_summary(report: &Report) -> String {
     md
 }
 
-/// A cell keeps what an annotation keeps: quoted answers must not push the summary past the
-/// 1 MiB GitHub accepts (over it, the whole summary is dropped).
-const MAX_CELL: usize = 4000;
-
-/// Text made safe for one Markdown table cell or paragraph.
+/// Text made safe for one Markdown table cell or paragraph. A cell keeps what an annotation keeps:
+/// quoted answers must not push the summary past the 1 MiB GitHub accepts (over it, the whole
+/// summary is dropped).
 fn cell(text: &str) -> String {
-    let text = match text.char_indices().nth(MAX_CELL) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
-    };
-    text.replace('|', "\\|")
+    cut(text, MAX_MESSAGE)
+        .replace('|', "\\|")
         .replace(['\n', '\r'], " ")
         .replace('<', "&lt;")
         // Names come from the API: no link or image may be made of them.

@@ -1,5 +1,6 @@
 //! Credential shapes, judged offline: which kind a value is, or what is wrong with it — never echoing it.
 
+use super::placeholder::is_placeholder;
 use crate::diagnosis::{Cause, CredentialInput, InnerWhitespace, ShapeProblem};
 
 /// What a credential value looks like.
@@ -29,11 +30,14 @@ impl Shape {
         matches!(self, Shape::LegacyGlobalKey | Shape::PrefixedGlobalKey)
     }
 
-    fn kind(&self) -> &'static str {
+    /// How the summary and the causes name a credential of this shape.
+    pub fn describe(&self) -> &'static str {
         match self {
-            Shape::UserToken => "a user API token (cfut_)",
-            Shape::AccountToken => "an account API token (cfat_)",
-            _ => "an API token",
+            Shape::UserToken => "user API token (cfut_)",
+            Shape::AccountToken => "account API token (cfat_)",
+            Shape::LegacyToken => "API token (40 characters)",
+            Shape::LegacyGlobalKey | Shape::PrefixedGlobalKey => "Global API Key",
+            _ => "API token",
         }
     }
 }
@@ -230,59 +234,6 @@ fn reads_as_name(name: &str) -> bool {
     one_case && words && name.len() <= 40
 }
 
-fn is_placeholder(value: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "token",
-        "apitoken",
-        "yourtoken",
-        "yourapitoken",
-        "yourcloudflaretoken",
-        "yourcloudflareapitoken",
-        "cloudflareapitoken",
-        "apikey",
-        "yourkey",
-        "yourapikey",
-        "globalapikey",
-        "yourglobalapikey",
-        "changeme",
-        "replaceme",
-        "placeholder",
-        "secret",
-        "mysecret",
-        "todo",
-        "redacted",
-        "none",
-        "null",
-        "undefined",
-        "example",
-        "xxx",
-        "insertyourtokenhere",
-        "yourtokenhere",
-        "tokenhere",
-        "keyhere",
-    ];
-    if value.contains("${{") || value.contains("{{") || value.contains("$(") {
-        return true;
-    }
-    if value.len() >= 3 && value.starts_with('<') && value.ends_with('>') {
-        return true;
-    }
-    let letters: String = value
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let mut chars = value.chars();
-    let first = chars.next();
-    let one_char_repeated = value.chars().count() >= 3 && chars.all(|c| Some(c) == first);
-    let x_run = letters.len() >= 3 && letters.chars().all(|c| c == 'x');
-    one_char_repeated
-        || x_run
-        || WORDS.contains(&letters.as_str())
-        || (letters.starts_with("your") && letters.len() < 40)
-        || (letters.starts_with("insert") && letters.len() < 40)
-}
-
 /// The cause for a cleaned value given in `input` whose shape is not the expected kind.
 pub fn problem(value: &str, shape: &Shape, input: CredentialInput) -> Option<Cause> {
     let length = value.chars().count();
@@ -302,10 +253,9 @@ pub fn problem(value: &str, shape: &Shape, input: CredentialInput) -> Option<Cau
         s if input == CredentialInput::ApiToken && s.is_global_key() => {
             Cause::GlobalKeyAsToken { length }
         }
-        s if input == CredentialInput::GlobalApiKey && s.is_token() => Cause::TokenAsGlobalKey {
-            length,
-            kind: s.kind(),
-        },
+        s if input == CredentialInput::GlobalApiKey && s.is_token() => {
+            Cause::TokenAsGlobalKey { kind: s.describe() }
+        }
         _ => return None,
     };
     Some(cause)

@@ -1,12 +1,13 @@
 //! Purging under faults: 429s, 5xx, HTML pages, failed batches, dropped connections, slow servers, garbage.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod support;
-
 use std::time::Duration;
 
-use support::*;
+use cloudflare_purge::cloudflare::RetryPolicy;
+
+use crate::support::*;
+
+// The runs here use the test policy: backoff of a few milliseconds, Retry-After honoured up to
+// `POLICY.retry_after_cap`. A wait of at least that cap can only come from Retry-After.
 
 #[tokio::test]
 async fn a_429_is_retried_after_the_retry_after_seconds() {
@@ -24,10 +25,10 @@ async fn a_429_is_retried_after_the_retry_after_seconds() {
     assert_eq!(purges.len(), 2);
     let waited = purges[1].at.duration_since(purges[0].at);
     assert!(
-        waited >= Duration::from_secs(2),
+        waited >= POLICY.retry_after_cap,
         "retried after {waited:?}, before Retry-After"
     );
-    assert!(waited < Duration::from_secs(4), "retried after {waited:?}");
+    assert!(waited < Duration::from_secs(1), "retried after {waited:?}");
     assert!(run.summary.contains("1 retries"), "{}", run.summary);
     assert_eq!(run.output("purged_count"), "1");
 }
@@ -50,11 +51,8 @@ async fn a_retry_after_date_is_honoured_too() {
     run.assert_ok("purged");
     let purges = fake.purges();
     let waited = purges[1].at.duration_since(purges[0].at);
-    // An HTTP date has whole seconds: the wait is between 2 and 3 seconds.
-    assert!(
-        waited >= Duration::from_millis(1900),
-        "retried after {waited:?}"
-    );
+    // An HTTP date has whole seconds: between 2 and 3 seconds ahead, so the cap applies.
+    assert!(waited >= POLICY.retry_after_cap, "retried after {waited:?}");
 }
 
 #[tokio::test]
@@ -69,9 +67,9 @@ async fn html_502_pages_are_retried_until_cloudflare_answers() {
     run.assert_ok("purged");
     let purges = fake.purges();
     assert_eq!(purges.len(), 3);
-    // Backoff: at least half of 0.5 s, then at least half of 1 s.
-    assert!(purges[1].at.duration_since(purges[0].at) >= Duration::from_millis(250));
-    assert!(purges[2].at.duration_since(purges[1].at) >= Duration::from_millis(500));
+    // Backoff with jitter: at least half of the base, then at least half of twice the base.
+    assert!(purges[1].at.duration_since(purges[0].at) >= POLICY.base / 2);
+    assert!(purges[2].at.duration_since(purges[1].at) >= POLICY.base);
 }
 
 #[tokio::test]
@@ -181,11 +179,15 @@ async fn a_server_slower_than_the_timeout_is_a_network_timeout() {
         .token(CFUT_TOKEN)
         .input("tags", "t")
         .input("timeout_seconds", "1")
-        .run()
+        // Two attempts of the least timeout (one second) are enough to see each one time out.
+        .run_with(RetryPolicy {
+            max_attempts: 2,
+            ..POLICY
+        })
         .await;
     run.assert_failed(1, "network-error");
     assert!(run.error().1.contains("timed out"), "{}", run.stdout);
-    assert_eq!(fake.paths().len(), 4);
+    assert_eq!(fake.paths().len(), 2, "each timed-out attempt is retried");
     assert!(fake.purges().is_empty());
 }
 
@@ -281,19 +283,19 @@ async fn a_tls_failure_is_named_as_such() {
 
 #[tokio::test]
 async fn a_batch_refused_by_a_busy_account_bucket_is_paced_again_not_lost() {
-    // Another deploy on the account used 100 URLs of the bucket: the first burst overflows by one
+    // Another deploy on the account used 300 URLs of the bucket: the first burst overflows by one
     // batch. Retried blindly after Retry-After, that batch would meet a bucket our own pacing keeps
     // empty until the list ends; queued again behind the pacing, it gets its turn.
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
-    fake.enforce_url_rate_after(800.0, 100.0);
-    let list = urls(4000, ZONE_NAME);
+    fake.enforce_url_rate_after(800.0, 300.0);
+    let list = urls(2400, ZONE_NAME);
     let action = Action::new(&fake).token(CFUT_TOKEN).files_from(&list.join(
         "
 ",
     ));
     let run = action.run().await;
     run.assert_ok("purged");
-    assert_eq!(run.output("purged_count"), "4000");
+    assert_eq!(run.output("purged_count"), "2400");
     let refused: Vec<u16> = fake
         .answered()
         .into_iter()

@@ -1,14 +1,10 @@
 //! Token health (`mode: verify`): every check runs, the purge permission is proven on a URL that is
 //! never served, expiry within the warning window fails, and nothing else is purged.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use serde_json::json;
-use support::*;
 
 const PROOF_URL: &str = "https://example.com/.well-known/cloudflare-purge-permission-check";
 

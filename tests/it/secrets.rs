@@ -1,14 +1,10 @@
 //! No credential, nor any piece of one, leaves the action: a sweep of successful and failing runs, each
 //! once as usual and once with `RUNNER_DEBUG=1`, looking in every channel the runner keeps.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod support;
-
 use std::ops::Range;
 
+use crate::support::*;
 use cloudflare_purge::runner::escape_data;
-use support::*;
 
 /// A credential input as the workflow passed it, and the part of it that is secret.
 struct Given {
@@ -374,7 +370,7 @@ async fn no_credential_piece_reaches_any_channel_with_or_without_debug() {
             if debug {
                 action = action.env("RUNNER_DEBUG", "1");
             }
-            let run = action.run().await;
+            let run = action.run_binary().await;
             match s.expect {
                 Expect::Ok(result) => run.assert_ok(result),
                 Expect::Failed(code, cause) => run.assert_failed(code, cause),

@@ -1,7 +1,9 @@
 //! A fake Cloudflare API on 127.0.0.1 that answers like the real one: the error bodies and statuses
-//! are the recorded ones in `tests/fixtures/observed-bodies.json` (a copy of the shared reference).
+//! are the recorded ones in `tests/it/fixtures/observed-bodies.json` (a copy of the shared reference).
 
 #![allow(dead_code)]
+
+mod model;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -27,7 +29,7 @@ pub const RUNNER_IP: &str = "203.0.113.7";
 
 /// A recorded body from the shared reference, by its `case` name.
 pub fn observed(case: &str) -> Value {
-    static FILE: &str = include_str!("../fixtures/observed-bodies.json");
+    static FILE: &str = include_str!("../../fixtures/observed-bodies.json");
     let all: Vec<Value> = serde_json::from_str(FILE).expect("fixture parses");
     all.into_iter()
         .find(|c| c["case"] == case)
@@ -408,7 +410,7 @@ async fn handle(
     let reply = {
         let mut w = world.lock().unwrap();
         w.received.push(received.clone());
-        let reply = scripted(&mut w, &received).unwrap_or_else(|| answer(&mut w, &received));
+        let reply = scripted(&mut w, &received).unwrap_or_else(|| model::answer(&mut w, &received));
         w.statuses.push(reply.status);
         reply
     };
@@ -434,232 +436,4 @@ fn scripted(w: &mut World, r: &Received) -> Option<Reply> {
         *times -= 1;
     }
     Some(script.reply.clone())
-}
-
-enum Caller {
-    Token(String, Token),
-    Key,
-}
-
-/// Who is calling, or Cloudflare's refusal for the request's credentials.
-fn authenticate(w: &World, r: &Received) -> Result<Caller, Reply> {
-    if let Some(auth) = r.headers.get("authorization") {
-        let Some(token) = auth.strip_prefix("Bearer ") else {
-            return Err(Reply::json(
-                400,
-                observed("malformed bearer value (spaces, short, Global key as Bearer)"),
-            ));
-        };
-        let well_formed = token.len() >= 40
-            && token
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-        if !well_formed {
-            return Err(Reply::json(
-                400,
-                observed("malformed bearer value (spaces, short, Global key as Bearer)"),
-            ));
-        }
-        return match w.tokens.get(token) {
-            Some(t) if t.ip_restricted => {
-                let mut body = observed("client IP filter");
-                body["errors"][0]["message"] = json!(format!(
-                    "Cannot use the access token from location: {RUNNER_IP}"
-                ));
-                Err(Reply::json(403, body))
-            }
-            Some(t) => Ok(Caller::Token(token.to_string(), t.clone())),
-            None if r.path == "/user/tokens/verify" || r.path.ends_with("/tokens/verify") => Err(
-                Reply::json(401, observed("well-formed but wrong/unknown token")),
-            ),
-            None => Err(Reply::json(403, observed("invalid token on /zones"))),
-        };
-    }
-    match (r.headers.get("x-auth-email"), r.headers.get("x-auth-key")) {
-        (Some(email), Some(key)) => {
-            if r.path.ends_with("/tokens/verify") {
-                return Err(Reply::json(
-                    400,
-                    observed("key headers sent to /user/tokens/verify"),
-                ));
-            }
-            let hex = key.len() >= 37 && key.chars().all(|c| c.is_ascii_hexdigit());
-            if !hex && !key.starts_with("cfk_") {
-                return Err(Reply::json(400, observed("malformed X-Auth-Key")));
-            }
-            if w.keys.iter().any(|(e, k)| e == email && k == key) {
-                Ok(Caller::Key)
-            } else {
-                Err(Reply::json(403, observed("wrong key/email pair")))
-            }
-        }
-        _ => Err(Reply::json(400, observed("no auth headers at all"))),
-    }
-}
-
-fn can_read(caller: &Caller, zone_id: &str) -> bool {
-    match caller {
-        Caller::Key => true,
-        Caller::Token(_, t) => t.read.contains(&zone_id),
-    }
-}
-
-fn can_purge(caller: &Caller, zone_id: &str) -> bool {
-    match caller {
-        Caller::Key => true,
-        Caller::Token(_, t) => t.purge.contains(&zone_id),
-    }
-}
-
-fn could_not_route(path: &str) -> Reply {
-    let mut body = observed("non-ID in object position (e.g. domain name as zone id)");
-    body["errors"][0]["message"] = json!(format!(
-        "Could not route to {API_PREFIX}{path}, perhaps your object identifier is invalid?"
-    ));
-    Reply::json(400, body)
-}
-
-fn unauthorized() -> Reply {
-    Reply::json(403, observed("token lacks access to resource"))
-}
-
-/// The model: what Cloudflare answers for each endpoint the action calls.
-fn answer(w: &mut World, r: &Received) -> Reply {
-    let caller = match authenticate(w, r) {
-        Ok(caller) => caller,
-        Err(reply) => return reply,
-    };
-    let segments: Vec<&str> = r.path.trim_matches('/').split('/').collect();
-    match (r.method.as_str(), segments.as_slice()) {
-        ("GET", ["user", "tokens", "verify"]) => match &caller {
-            Caller::Token(_, t) if t.owner == Owner::User => verify_ok(t),
-            _ => Reply::json(401, observed("account-owned token on user endpoint")),
-        },
-        ("GET", ["accounts", account, "tokens", "verify"]) => match &caller {
-            Caller::Token(_, t) if t.owner == Owner::Account && *account == ACCOUNT_ID => {
-                verify_ok(t)
-            }
-            _ => Reply::json(401, observed("well-formed but wrong/unknown token")),
-        },
-        ("GET", ["user"]) => match caller {
-            Caller::Key => Reply::json(
-                200,
-                envelope(
-                    json!({"id": "7c5dae5552338874e5053f2534d2767a", "email": "user@example.com"}),
-                ),
-            ),
-            Caller::Token(..) => Reply::json(
-                200,
-                envelope(json!({"id": "7c5dae5552338874e5053f2534d2767a"})),
-            ),
-        },
-        ("GET", ["accounts", account]) => {
-            let mine = matches!(caller, Caller::Key) || *account == ACCOUNT_ID;
-            if *account == ACCOUNT_ID && mine {
-                Reply::json(
-                    200,
-                    envelope(
-                        json!({"id": ACCOUNT_ID, "name": "Example Account", "type": "standard"}),
-                    ),
-                )
-            } else {
-                Reply::json(
-                    404,
-                    observed("non-ID in object position (e.g. domain name as zone id)"),
-                )
-            }
-        }
-        ("GET", ["zones"]) => {
-            let name = query_value(&r.query, "name");
-            let zones: Vec<Value> = w
-                .zones
-                .iter()
-                .filter(|z| can_read(&caller, z["id"].as_str().unwrap_or_default()))
-                .filter(|z| name.as_deref().is_none_or(|n| z["name"] == n))
-                .cloned()
-                .collect();
-            Reply::json(200, list_envelope(zones))
-        }
-        ("GET", ["zones", id]) => {
-            let valid = id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit());
-            match w.zone(id) {
-                Some(zone) if can_read(&caller, id) => Reply::json(200, envelope(zone.clone())),
-                Some(_) if can_purge(&caller, id) => unauthorized(),
-                _ if !valid => could_not_route(&r.path),
-                _ => could_not_route(&r.path),
-            }
-        }
-        ("POST", ["zones", id, "purge_cache"]) => purge(w, &caller, id, r),
-        _ => Reply::json(400, observed("empty id segment")),
-    }
-}
-
-fn verify_ok(t: &Token) -> Reply {
-    let mut result = json!({"id": "6247ac8d9c10ba11154a2b82d35953b7", "status": t.status});
-    if let Some(e) = &t.expires_on {
-        result["expires_on"] = json!(e);
-    }
-    if let Some(nb) = &t.not_before {
-        result["not_before"] = json!(nb);
-    }
-    let mut body = observed("verify ok (user)");
-    body["result"] = result;
-    if t.status == "expired" {
-        body["messages"] = observed("verify expired")["messages"].clone();
-    }
-    Reply::json(200, body)
-}
-
-fn purge(w: &mut World, caller: &Caller, zone_id: &str, r: &Received) -> Reply {
-    let Some(zone) = w.zone(zone_id).cloned() else {
-        return could_not_route(&r.path);
-    };
-    if !can_purge(caller, zone_id) {
-        // "Permission refusals come as 401/403 with 10000 Authentication error" (reference README).
-        return Reply::json(403, observed("invalid token on account WAF lists"));
-    }
-    let body = r.body.clone().unwrap_or(Value::Null);
-    let keys: Vec<&str> = ["purge_everything", "files", "tags", "hosts", "prefixes"]
-        .into_iter()
-        .filter(|k| body.get(*k).is_some())
-        .collect();
-    if keys.len() != 1 {
-        return Reply::json(400, observed("purge: no recognised key"));
-    }
-    if keys[0] != "purge_everything" && !body[keys[0]].is_array() {
-        return Reply::json(400, observed("purge: files/tags/hosts not array"));
-    }
-    let count = body[keys[0]].as_array().map_or(1, Vec::len);
-    let limit = if keys[0] == "files" && zone["plan"]["legacy_id"] == "enterprise" {
-        500
-    } else {
-        100
-    };
-    if count > limit {
-        let body = json!({"success": false, "errors": [{"code": 1094, "message": format!("Only {limit} items can be purged per request")}], "messages": [], "result": null});
-        return Reply::json(400, body);
-    }
-    if keys[0] == "files" {
-        if let Some(b) = &mut w.buckets {
-            let now = Instant::now();
-            b.url_tokens = (b.url_tokens + now.duration_since(b.last).as_secs_f64() * b.url_rate)
-                .min(b.url_rate);
-            b.last = now;
-            if b.url_tokens < count as f64 {
-                return Reply::json(429, observed("global API rate limit (2026)"))
-                    .header("retry-after", "1");
-            }
-            b.url_tokens -= count as f64;
-        }
-    }
-    w.purge_counter += 1;
-    let mut ok = observed("purge success");
-    ok["result"]["id"] = json!(format!("{:032x}", w.purge_counter));
-    Reply::json(200, ok)
-}
-
-fn query_value(query: &str, key: &str) -> Option<String> {
-    url::form_urlencoded::parse(query.as_bytes())
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.into_owned())
 }

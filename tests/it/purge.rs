@@ -1,14 +1,11 @@
 //! The working path: credentials verified, zone resolved, every purge kind sent in the right batches.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod support;
-
+use crate::support::*;
 use serde_json::json;
-use support::*;
 
 #[tokio::test]
 async fn files_are_purged_by_zone_id_after_the_token_is_verified() {
+    // The built binary, started as the runner starts the container action.
     let fake = Fake::with_token(LEGACY_TOKEN, Token::user()).await;
     let run = Action::new(&fake)
         .token(LEGACY_TOKEN)
@@ -16,7 +13,7 @@ async fn files_are_purged_by_zone_id_after_the_token_is_verified() {
             "files",
             "https://example.com/a.css\nhttps://www.example.com/b.js, https://example.com/a.css",
         )
-        .run()
+        .run_binary()
         .await;
     run.assert_ok("purged");
     assert_eq!(
@@ -356,7 +353,7 @@ async fn a_local_run_reads_cloudflare_variables_and_prints_plain_lines() {
         .env("CLOUDFLARE_ZONE_ID", ZONE_ID)
         .env("CLOUDFLARE_API_TOKEN", CFUT_TOKEN)
         .input("files", "https://example.com/")
-        .run()
+        .run_binary()
         .await;
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(!run.stdout.contains("::"), "{}", run.stdout);

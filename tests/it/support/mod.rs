@@ -1,13 +1,52 @@
-//! Running the built binary the way the GitHub runner starts a container action, against the fake.
+//! Running the action the way the GitHub runner starts it, against the fake: in-process (the run
+//! given this environment, a buffer for stdout and a millisecond retry policy), or as the built binary.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod fake;
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
+use cloudflare_purge::app::{self, Config};
+use cloudflare_purge::cloudflare::RetryPolicy;
+use cloudflare_purge::env::Env;
+use cloudflare_purge::runner::Runner;
 pub use fake::*;
+
+/// The production policy's shape (4 attempts, exponential backoff, `Retry-After` honoured up to a
+/// cap) in milliseconds, so tests do not sleep through production delays.
+pub const POLICY: RetryPolicy = RetryPolicy {
+    max_attempts: 4,
+    base: Duration::from_millis(2),
+    cap: Duration::from_millis(8),
+    retry_after_cap: Duration::from_millis(60),
+    total_wait: Duration::from_secs(120),
+};
+
+/// A writer the test can read back after the run.
+#[derive(Clone, Default)]
+pub struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Buffer {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
 
 /// Tokens of every shape the action accepts (none is a real credential).
 pub const LEGACY_TOKEN: &str = "Xy7_k2Lm9Qp-4Rt8Vw3Zb6Nc1Hd5Jf0Gs2Ka9PeQ";
@@ -128,7 +167,31 @@ impl Action {
         self.dir.path().to_path_buf()
     }
 
+    /// Run in this process, with the millisecond retry policy.
     pub async fn run(self) -> Run {
+        self.run_with(POLICY).await
+    }
+
+    pub async fn run_with(self, policy: RetryPolicy) -> Run {
+        let env = Env::from_pairs(self.env.clone());
+        let stdout = Buffer::default();
+        let runner = Arc::new(Runner::new(&env, Box::new(stdout.clone())));
+        let config = Config {
+            now: time::OffsetDateTime::now_utc(),
+            policy,
+        };
+        let code = match app::execute(&env, runner.clone(), &config).await {
+            Ok(code) => i32::from(code),
+            Err(error) => {
+                runner.info(&format!("error: {error}"));
+                1
+            }
+        };
+        self.finish(code, stdout.text(), String::new())
+    }
+
+    /// Run the built binary with exactly this environment, as the runner starts the container.
+    pub async fn run_binary(self) -> Run {
         let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_cloudflare-purge"))
             .env_clear()
             .envs(&self.env)
@@ -136,6 +199,12 @@ impl Action {
             .output()
             .await
             .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        self.finish(output.status.code().unwrap_or(-1), stdout, stderr)
+    }
+
+    fn finish(&self, code: i32, stdout: String, stderr: String) -> Run {
         let read = |var: &str| {
             self.env
                 .get(var)
@@ -144,9 +213,9 @@ impl Action {
         };
         let outputs_raw = read("GITHUB_OUTPUT");
         let run = Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            code,
+            stdout,
+            stderr,
             outputs: parse_outputs(&outputs_raw),
             outputs_raw,
             summary: read("GITHUB_STEP_SUMMARY"),

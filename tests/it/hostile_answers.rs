@@ -2,12 +2,8 @@
 //! shapes, a body too large, a redirect, text made to look like workflow commands — the run ends in
 //! one catalogued cause, never a panic, and the credential never goes anywhere but the API.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod support;
-
+use crate::support::*;
 use serde_json::{json, Value};
-use support::*;
 use tokio::task::JoinSet;
 
 const VERIFY: &str = "/user/tokens/verify";

@@ -1,16 +1,13 @@
-//! What to purge, as given: list syntax, the JSON form of `files`, `files_from`, and URL checks.
+//! The `files` input: URLs and paths, its JSON form with cache-key headers, `files_from`, URL checks.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::BufRead;
 
 use serde::Deserialize;
 use url::Url;
 
+use super::list::split_list;
 use crate::diagnosis::Cause;
-
-/// Refuse more than this many items in all: beyond it a purge would need more API requests than
-/// Cloudflare's 1,200 per 5 minutes allow, even at 500 per request.
-pub const MAX_ITEMS: usize = 500_000;
 
 /// One entry of `files`: a URL or a path, with optional cache-key headers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -24,26 +21,6 @@ pub enum FileTarget {
     Url(String),
     /// Starts with `/`; joined to `base_url` once the zone's name is known.
     Path(String),
-}
-
-/// Items separated by newlines, commas or whitespace.
-pub fn split_list(value: &str) -> impl Iterator<Item = &str> {
-    value
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|s| !s.is_empty())
-}
-
-/// Deduplicate, keeping the first occurrence's place (no item is copied).
-pub fn dedup<T: Eq + std::hash::Hash>(items: Vec<T>) -> Vec<T> {
-    let keep: Vec<bool> = {
-        let mut seen = HashSet::with_capacity(items.len());
-        items.iter().map(|i| seen.insert(i)).collect()
-    };
-    items
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(item, keep)| keep.then_some(item))
-        .collect()
 }
 
 #[derive(Deserialize)]
@@ -149,13 +126,6 @@ pub fn in_zone(url: &str, zone: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn list_syntax() {
-        let items: Vec<_> = split_list("a, b\n c\t\td,,\r\ne").collect();
-        assert_eq!(items, ["a", "b", "c", "d", "e"]);
-        assert_eq!(dedup(vec![3, 1, 3, 2, 1]), [3, 1, 2]);
-    }
 
     #[test]
     fn json_files() {

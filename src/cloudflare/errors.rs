@@ -1,0 +1,111 @@
+//! How a request fails: Cloudflare's refusal, an answer that is not its envelope, or the network.
+
+use std::time::Duration;
+
+use super::envelope::{BodyKind, CfMessage};
+
+/// How transport to the API failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetKind {
+    Dns,
+    Connect,
+    Tls,
+    Timeout,
+    Dropped,
+}
+
+/// An answer that is not Cloudflare's envelope, or not one the action can use.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Foreign {
+    Body(BodyKind),
+    /// Over [`MAX_BODY`]; not read further.
+    TooLarge,
+    /// A 3xx: never followed, so the credential cannot travel elsewhere.
+    Redirect,
+    /// `success: true` with a `result` the endpoint's type cannot hold.
+    WrongShape(String),
+}
+
+/// Why a request failed for good.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// Cloudflare's envelope with `success: false` (or a bare `{code, message}`).
+    Refused {
+        status: u16,
+        errors: Vec<CfMessage>,
+    },
+    Foreign {
+        status: u16,
+        body: Foreign,
+    },
+    Network {
+        kind: NetKind,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub error: ApiError,
+    pub attempts: u32,
+    /// The last answer's `Retry-After`, when it had one.
+    pub retry_after: Option<Duration>,
+}
+
+impl Failure {
+    pub fn status(&self) -> Option<u16> {
+        match &self.error {
+            ApiError::Refused { status, .. } | ApiError::Foreign { status, .. } => Some(*status),
+            ApiError::Network { .. } => None,
+        }
+    }
+
+    pub fn errors(&self) -> &[CfMessage] {
+        match &self.error {
+            ApiError::Refused { errors, .. } => errors,
+            _ => &[],
+        }
+    }
+
+    pub fn has_code(&self, code: i64) -> bool {
+        self.errors().iter().any(|e| e.has_code(code))
+    }
+}
+
+/// Which step of the transport failed, read from reqwest's error and its sources.
+pub(super) fn net_kind(error: &reqwest::Error) -> NetKind {
+    if error.is_timeout() {
+        return NetKind::Timeout;
+    }
+    let mut chain = String::new();
+    let mut tls = false;
+    let mut source: Option<&dyn std::error::Error> = Some(error);
+    while let Some(e) = source {
+        chain.push_str(&e.to_string().to_ascii_lowercase());
+        chain.push('\n');
+        // rustls reports a failed handshake as an io::Error of kind InvalidData; TCP never does.
+        tls |= e
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::InvalidData);
+        source = e.source();
+    }
+    let says = |words: &[&str]| words.iter().any(|w| chain.contains(w));
+    if says(&["dns error", "failed to lookup", "name or service"]) {
+        NetKind::Dns
+    } else if tls
+        || says(&[
+            "certificate",
+            "tls",
+            "handshake",
+            "corrupt message",
+            "alert",
+        ])
+    {
+        NetKind::Tls
+    } else if says(&["timed out"]) {
+        NetKind::Timeout
+    } else if error.is_connect() {
+        NetKind::Connect
+    } else {
+        NetKind::Dropped
+    }
+}

@@ -1,0 +1,107 @@
+//! Each cause's fix in general, for every situation it covers: the catalogue's last column. Where a
+//! fix depends on the facts, `offline.rs` / `online.rs` say the one that applies.
+
+pub const ZONE: &str = "Set `zone:` to the zone ID (dashboard → your domain → Overview → API → Zone ID) or to the domain name";
+pub const INVALID_ZONE: &str = "Use the 32-character Zone ID from dashboard → your domain → Overview → API, or the bare domain such as example.com";
+pub const MISSING_CREDENTIALS: &str = "A pull request from a fork: run the purge only on push or on pull requests from branches of this repository. Dependabot: add the secret under Settings → Secrets and variables → Dependabot, or skip the step for Dependabot. A local run: export CLOUDFLARE_API_TOKEN. Otherwise: compare the name in `${{ secrets.NAME }}` with Settings → Secrets and variables → Actions (names are case-sensitive; environment secrets need `environment:` on the job)";
+pub const PLACEHOLDER: &str = concat!(
+    "Create a token at ",
+    token_link!(),
+    ", store it as a repository secret, and pass it as `api_token: ${{ secrets.CLOUDFLARE_API_TOKEN }}`"
+);
+pub const INCOMPLETE_KEY: &str =
+    "Give both `email` and `global_api_key`, or better, use `api_token` with a scoped API token";
+pub const EMAIL: &str =
+    "Set `email` to the address you log in to Cloudflare with (dashboard → My Profile)";
+pub const COPY_AGAIN: &str = "Copy the credential again from the Cloudflare dashboard (it is shown once when created; roll it under My Profile → API Tokens to see a new one) and paste only the value into the secret, without spaces, line breaks or the variable name";
+pub const KEY_AS_TOKEN: &str = concat!(
+    "Either create a scoped API token at ",
+    token_link!(),
+    " and put it in `api_token` (recommended), or pass this key as `global_api_key` together with `email`"
+);
+pub const TOKEN_AS_KEY: &str = "Pass this value as `api_token` instead (API tokens are sent as a Bearer token, Global API Keys with an email)";
+pub const ORIGIN_CA: &str = concat!(
+    "Create an API token with the Cache Purge permission at ",
+    token_link!(),
+    " and pass it as `api_token`"
+);
+pub const NOTHING: &str = "List what to purge in `files`, `tags`, `hosts` or `prefixes`, or set `purge_everything: true` explicitly; use `mode: verify` to only check the credentials";
+pub const CONFLICTING: &str = "Remove the lists to purge the whole zone, or remove `purge_everything: true` to purge only what is listed";
+pub const INVALID_URL: &str = "Give full URLs such as https://example.com/app.css or paths such as /app.css (joined to base_url); separate items with newlines, commas or spaces";
+pub const OUTSIDE_ZONE: &str = "Purge each zone in its own step with its own `zone:`, or fix the host names in `files` (or `base_url`)";
+pub const INVALID_INPUT: &str = "Correct the named input in the step's `with:`";
+pub const BEARER: &str = "Store only the token in the secret, without \"Bearer \"";
+pub const QUOTED: &str = "Store the secret without surrounding quotes";
+pub const BOTH: &str = "Remove `global_api_key` and `email` from the step, and consider deleting the Global API Key secret";
+pub const ZONE_WAS_URL: &str = "Set `zone:` to the bare domain or to the zone ID";
+macro_rules! token_invalid_check {
+    () => {
+        "Check that the secret holds the current value of the token (dashboard → My Profile → API Tokens, or Manage Account → Account API Tokens for account-owned tokens); a deleted or rolled token, or one whose TTL has ended, is unknown to Cloudflare; a token with an IP address filter may also be refused from a runner's changing address."
+    };
+}
+pub const TOKEN_INVALID_CHECK: &str = token_invalid_check!();
+macro_rules! token_invalid_account {
+    () => {
+        "If it is an account-owned token, also set `account_id` (dashboard → Account Home → Account ID) so it can be checked against its account."
+    };
+}
+macro_rules! token_invalid_restart {
+    () => {
+        concat!("To start over, create a token at ", token_link!())
+    };
+}
+pub const TOKEN_INVALID_RESTART: &str = token_invalid_restart!();
+pub const TOKEN_INVALID: &str = concat!(
+    token_invalid_check!(),
+    " ",
+    token_invalid_account!(),
+    " ",
+    token_invalid_restart!()
+);
+pub const ACCOUNT_ID: &str = "Set `account_id` to the token's account (dashboard → Account Home → Account ID), or give the token Zone Read on this zone";
+pub const ROLL: &str = "Roll or re-create the token (dashboard → My Profile → API Tokens → … → Roll, or Edit → TTL), update the repository secret, and run a scheduled `mode: verify` job to hear about the next expiry in advance";
+pub const NOT_YET: &str = "Wait until the start date, or edit the token's TTL (dashboard → My Profile → API Tokens → Edit) to start now";
+pub const EXPIRING: &str = "Edit the token's TTL or roll it (dashboard → My Profile → API Tokens) and update the repository secret before it expires";
+pub const IP_RESTRICTED: &str = "GitHub-hosted runners have changing addresses: remove the Client IP Address Filtering from the token (dashboard → My Profile → API Tokens → Edit), or allow the runner's address and run on a self-hosted runner with a fixed address";
+pub const KEY_REJECTED: &str = "Check `email` is the login address of the account and `global_api_key` the current key (dashboard → My Profile → API Tokens → Global API Key → View); better, switch to a scoped API token";
+pub const ZONE_NOT_FOUND: &str = concat!(
+    "Check the zone spelling or ID (dashboard → your domain → Overview → API → Zone ID), and that the token's Zone Resources include this zone; a token for another zone or account cannot see it, and finding a zone by name needs the Zone → Zone → Read permission (or give the zone ID). Create a token with both permissions at ",
+    token_link!()
+);
+pub const ACCOUNT_AS_ZONE: &str = "Use the Zone ID from dashboard → your domain → Overview → API → Zone ID (the Account ID sits just below it)";
+pub const NOT_ACTIVE: &str = "Finish the zone's setup (point the domain's nameservers at Cloudflare) or purge the zone that serves the site";
+pub const PERMISSION: &str = concat!(
+    "Give the token the permission Zone → Cache Purge → Purge for this zone (dashboard → My Profile → API Tokens → Edit), or create one pre-filled at ",
+    token_link!()
+);
+pub const REJECTED: &str =
+    "Check the listed items against Cloudflare's message; the other batches were still sent";
+pub const RATE_LIMITED: &str = "Cloudflare allows 1,200 API requests per 5 minutes per user and fewer purges on small plans; space out deploys or purge by tag/prefix instead of many URLs";
+pub const UNAVAILABLE: &str = "Re-run the job later; see https://www.cloudflarestatus.com/";
+macro_rules! network_reach {
+    () => {
+        "Check the runner's network, DNS and proxy, and `api_url`; re-run the job if it was a passing fault"
+    };
+}
+pub const NETWORK_REACH: &str = network_reach!();
+macro_rules! network_tls {
+    () => {
+        "A proxy may be intercepting TLS; the action trusts only public CAs. Check `api_url` and the runner's network"
+    };
+}
+pub const NETWORK_TLS: &str = network_tls!();
+macro_rules! network_slow {
+    () => {
+        "Re-run the job; if it repeats, raise `timeout_seconds`"
+    };
+}
+pub const NETWORK_SLOW: &str = network_slow!();
+pub const NETWORK: &str = concat!(
+    "DNS or connect failures: ",
+    network_reach!(),
+    ". TLS failures: ",
+    network_tls!(),
+    ". Timeouts and dropped connections: ",
+    network_slow!()
+);
+pub const UNEXPECTED: &str = "Check `api_url` points at https://api.cloudflare.com/client/v4 (or a faithful proxy), then re-run";

@@ -1,0 +1,140 @@
+//! The words for causes decided from the inputs alone.
+
+use super::{seen, seen_and_fix, Explained};
+use crate::diagnosis::{CredentialInput, InnerWhitespace, MissingReason, ShapeProblem};
+use crate::text::{is_are, list_some, plural};
+
+pub(super) fn invalid_zone(value: &str) -> Explained {
+    seen(format!(
+        "The zone \"{value}\" is neither a 32-character zone ID nor a domain name"
+    ))
+}
+
+pub(super) fn missing_credentials(reason: MissingReason) -> Explained {
+    const NONE: &str = "Neither api_token nor global_api_key reached the action";
+    let (why, fix) = match reason {
+        MissingReason::ForkPullRequest => (
+            format!("{NONE}: this run is a pull request from a fork, and GitHub gives such runs no repository secrets"),
+            "Run the purge only on push or on pull requests from branches of this repository (`if: github.event.pull_request.head.repo.fork == false`)",
+        ),
+        MissingReason::Dependabot => (
+            format!("{NONE}: this run was started by Dependabot, which gets only Dependabot secrets, not Actions secrets"),
+            "Add the secret under Settings → Secrets and variables → Dependabot as well, or skip this step for Dependabot (`if: github.actor != 'dependabot[bot]'`)",
+        ),
+        MissingReason::SecretNameMismatch => (
+            format!("{NONE}: the ${{{{ secrets.… }}}} expression in `with:` evaluated to an empty string, which happens when no secret of that name exists in the repository, its environment or organisation"),
+            "Compare the name in `${{ secrets.NAME }}` with Settings → Secrets and variables → Actions (names are case-sensitive; environment secrets need `environment:` on the job)",
+        ),
+        MissingReason::LocalRun => (
+            "No credential was given: neither api_token/global_api_key inputs nor the CLOUDFLARE_API_TOKEN or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY variables are set".to_string(),
+            "Export CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY) or set INPUT_API_TOKEN",
+        ),
+    };
+    seen_and_fix(why, fix.to_string())
+}
+
+pub(super) fn placeholder(input: CredentialInput, length: usize) -> Explained {
+    let name = input.name();
+    seen_and_fix(
+        format!("{name} holds a placeholder ({length} characters), not a credential: example text such as YOUR-API-TOKEN, <token>, xxxx, changeme or an unexpanded ${{{{ secrets.X }}}} expression"),
+        format!(
+            "Create a token at {}, store it as a repository secret, and pass it as `{name}: ${{{{ secrets.CLOUDFLARE_API_TOKEN }}}}`",
+            crate::diagnosis::TOKEN_LINK
+        ),
+    )
+}
+
+pub(super) fn incomplete_key(missing: &str) -> Explained {
+    seen(format!(
+        "A Global API Key is used with an email, but {missing} is empty"
+    ))
+}
+
+pub(super) fn malformed(
+    input: CredentialInput,
+    length: usize,
+    problem: &ShapeProblem,
+) -> Explained {
+    let name = input.name();
+    seen(match problem {
+        ShapeProblem::Length { expected } => format!(
+            "{name} is {length} characters long, but {expected}: it was probably cut off or has extra characters"
+        ),
+        ShapeProblem::Characters { count, first_at } => format!(
+            "{name} ({length} characters) contains {count} character(s) no Cloudflare credential has, the first at position {first_at}"
+        ),
+        ShapeProblem::Assignment { name: variable } => format!(
+            "{name} ({length} characters) is a whole `{variable}=…` line, not just the value"
+        ),
+    })
+}
+
+pub(super) fn whitespace(
+    input: CredentialInput,
+    length: usize,
+    inner: &InnerWhitespace,
+) -> Explained {
+    seen(format!(
+        "{} ({length} characters) has {} inside it at position {}",
+        input.name(),
+        inner.what,
+        inner.at
+    ))
+}
+
+pub(super) fn key_as_token(length: usize) -> Explained {
+    seen(format!(
+        "api_token has the shape of a Global API Key ({length} characters of lowercase hex), not of an API token"
+    ))
+}
+
+pub(super) fn token_as_key(kind: &str) -> Explained {
+    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    };
+    seen(format!(
+        "global_api_key has the shape of {article} {kind}, not of a Global API Key"
+    ))
+}
+
+pub(super) fn origin_ca(input: CredentialInput) -> Explained {
+    seen(format!(
+        "{} holds an Origin CA key (v1.0-…), which only manages origin certificates",
+        input.name()
+    ))
+}
+
+pub(super) fn conflicting(lists: &[&str]) -> Explained {
+    seen(format!(
+        "purge_everything is true and {} {} also given",
+        lists.join(", "),
+        is_are(lists.len())
+    ))
+}
+
+pub(super) fn invalid_url(items: &[String]) -> Explained {
+    seen(format!(
+        "{} in files {} neither an http(s) URL nor a path starting with /: {}",
+        plural(items.len(), "item"),
+        is_are(items.len()),
+        list_some(items)
+    ))
+}
+
+pub(super) fn outside_zone(zone: &str, items: &[String]) -> Explained {
+    seen(format!(
+        "{} in files {} not in the zone {zone}: {}",
+        plural(items.len(), "URL"),
+        is_are(items.len()),
+        list_some(items)
+    ))
+}
+
+pub(super) fn invalid_input(input: &str, value: &str, expected: &str) -> Explained {
+    seen_and_fix(
+        format!("The input {input} is \"{value}\", but it must be {expected}"),
+        format!("Correct `{input}` in the step's `with:`"),
+    )
+}

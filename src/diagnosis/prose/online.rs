@@ -1,0 +1,162 @@
+//! The words for causes Cloudflare's answers (or their absence) decided.
+
+use super::general as fix;
+use super::{seen, seen_and_fix, Explained};
+use crate::cloudflare::{BodyKind, CfMessage, Foreign, NetKind, MAX_BODY};
+use crate::diagnosis::{quote, Unexpected};
+use crate::text::{list_some, plural};
+
+/// " 1000 \"Invalid API Token\"", or nothing when Cloudflare sent no error.
+fn quoted(errors: &[CfMessage]) -> String {
+    if errors.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", quote(errors))
+    }
+}
+
+pub(super) fn token_invalid(errors: &[CfMessage], account_checked: Option<&str>) -> Explained {
+    let said = quote(errors);
+    match account_checked {
+        Some(account) => seen_and_fix(
+            format!("Cloudflare answered {said} for this token, on the user endpoint and on the account endpoint of account {account}"),
+            format!("{} {}", fix::TOKEN_INVALID_CHECK, fix::TOKEN_INVALID_RESTART),
+        ),
+        None => seen(format!("Cloudflare answered {said} for this token")),
+    }
+}
+
+pub(super) fn needs_account_id(errors: &[CfMessage]) -> Explained {
+    let said = if errors.is_empty() {
+        String::new()
+    } else {
+        format!("{} ", quote(errors))
+    };
+    seen(format!(
+        "This is an account-owned token ({said}on /user/tokens/verify), and its account could not be learned from the zone because the token cannot read it"
+    ))
+}
+
+pub(super) fn expired(expires_on: Option<&str>) -> Explained {
+    seen(match expires_on {
+        Some(date) => format!("Cloudflare says this API token expired on {date}"),
+        None => "Cloudflare says this API token has expired".into(),
+    })
+}
+
+pub(super) fn expiring(expires_on: &str, days: i64) -> Explained {
+    seen(format!(
+        "This API token expires on {expires_on}, in {}",
+        plural(days.max(0) as usize, "day")
+    ))
+}
+
+pub(super) fn ip_restricted(location: &str) -> Explained {
+    seen_and_fix(
+        format!("Cloudflare refused the token from this runner's address {location} (9109 \"Cannot use the access token from location\"): the token has a Client IP Address Filtering rule"),
+        format!("GitHub-hosted runners have changing addresses: remove the Client IP Address Filtering from the token (dashboard → My Profile → API Tokens → Edit), or allow {location} and run on a self-hosted runner with a fixed address"),
+    )
+}
+
+pub(super) fn key_rejected(errors: &[CfMessage]) -> Explained {
+    seen(format!(
+        "Cloudflare refused the email + Global API Key pair: {}",
+        quote(errors)
+    ))
+}
+
+pub(super) fn zone_not_found(zone: &str, visible: &[String], errors: &[CfMessage]) -> Explained {
+    let mut s = format!("The zone {zone} is not one this credential can see");
+    if !errors.is_empty() {
+        s.push_str(&format!(" (Cloudflare answered {})", quote(errors)));
+    }
+    if visible.is_empty() {
+        s.push_str("; it sees no zones at all");
+    } else {
+        s.push_str(&format!("; it sees {}", list_some(visible)));
+    }
+    seen(s)
+}
+
+pub(super) fn permission_missing(zone: &str, status: u16, errors: &[CfMessage]) -> Explained {
+    seen(format!(
+        "Cloudflare refused to purge the zone {zone} with HTTP {status}{}",
+        quoted(errors)
+    ))
+}
+
+pub(super) fn rejected(status: u16, errors: &[CfMessage]) -> Explained {
+    seen(format!(
+        "Cloudflare rejected the purge request with HTTP {status}{}",
+        quoted(errors)
+    ))
+}
+
+pub(super) fn rate_limited(attempts: u32, errors: &[CfMessage]) -> Explained {
+    seen(format!(
+        "Cloudflare still answered 429 Too Many Requests after {}{}",
+        plural(attempts as usize, "attempt"),
+        quoted(errors)
+    ))
+}
+
+pub(super) fn unavailable(status: u16, attempts: u32, html: bool) -> Explained {
+    seen(format!(
+        "The Cloudflare API answered HTTP {status}{} after {}",
+        if html { " with an HTML error page" } else { "" },
+        plural(attempts as usize, "attempt")
+    ))
+}
+
+pub(super) fn network(kind: NetKind, attempts: u32, host: &str) -> Explained {
+    let (what, fix) = match kind {
+        NetKind::Dns => ("DNS lookup of the API host failed", fix::NETWORK_REACH),
+        NetKind::Connect => ("could not connect to the API host", fix::NETWORK_REACH),
+        NetKind::Tls => (
+            "the TLS handshake with the API host failed",
+            fix::NETWORK_TLS,
+        ),
+        NetKind::Timeout => ("the request timed out", fix::NETWORK_SLOW),
+        NetKind::Dropped => (
+            "the connection was closed before an answer arrived",
+            fix::NETWORK_SLOW,
+        ),
+    };
+    let after = plural(attempts as usize, "attempt");
+    seen_and_fix(
+        format!("Talking to {host}: {what} (after {after})"),
+        fix.to_string(),
+    )
+}
+
+pub(super) fn unexpected(what: &Unexpected, status: u16) -> Explained {
+    let what = match what {
+        Unexpected::Answer(foreign) => foreign_body(foreign),
+        Unexpected::ZoneShape => "a zone whose id or name is not the shape of one".into(),
+        Unexpected::TokenStatus(status) => {
+            format!("a token status \"{status}\" that Cloudflare does not document")
+        }
+    };
+    seen(format!(
+        "The API answered HTTP {status} with {what}, not Cloudflare's JSON envelope"
+    ))
+}
+
+/// A short, safe description of an answer that is not Cloudflare's envelope.
+pub(crate) fn foreign_body(foreign: &Foreign) -> String {
+    match foreign {
+        Foreign::Body(BodyKind::Empty) => "an empty body".into(),
+        Foreign::Body(BodyKind::Html) => "an HTML page".into(),
+        Foreign::Body(BodyKind::BrokenJson) => {
+            "JSON that does not parse (truncated or malformed)".into()
+        }
+        Foreign::Body(BodyKind::Text { bytes }) => format!("{bytes} bytes of non-JSON text"),
+        Foreign::Body(BodyKind::NoSuccess) => "a JSON body without \"success\"".into(),
+        Foreign::Body(BodyKind::OddSuccess) => {
+            "a JSON body whose \"success\" is not true or false".into()
+        }
+        Foreign::TooLarge => format!("a body larger than {} MiB", MAX_BODY / 1024 / 1024),
+        Foreign::Redirect => "a redirect (not followed)".into(),
+        Foreign::WrongShape(why) => format!("a result of the wrong shape ({why})"),
+    }
+}

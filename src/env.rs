@@ -1,0 +1,63 @@
+//! The run's environment as a value: read once at the edge, passed to everything that needs a variable.
+
+use std::collections::BTreeMap;
+
+/// Environment variables by name. No `Debug`: the values include credentials.
+#[derive(Clone, Default)]
+pub struct Env {
+    vars: BTreeMap<String, String>,
+}
+
+impl Env {
+    /// This process's environment (names and values that are not UTF-8 are read lossily).
+    pub fn from_process() -> Self {
+        Env::from_pairs(std::env::vars_os().map(|(k, v)| {
+            (
+                k.to_string_lossy().into_owned(),
+                v.to_string_lossy().into_owned(),
+            )
+        }))
+    }
+
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        Env {
+            vars: pairs.into_iter().collect(),
+        }
+    }
+
+    /// The value of a variable that is set and not empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Whether the variable has exactly this value.
+    pub fn is(&self, name: &str, value: &str) -> bool {
+        self.get(name) == Some(value)
+    }
+
+    /// Every variable, for readers (envy) that take pairs.
+    pub fn pairs(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.vars.iter().map(|(k, v)| (k.clone(), v.clone()))
+    }
+
+    pub fn set(&mut self, name: &str, value: &str) {
+        self.vars.insert(name.to_string(), value.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_means_unset() {
+        let env = Env::from_pairs([("A".into(), "".into()), ("B".into(), "1".into())]);
+        assert_eq!(env.get("A"), None);
+        assert_eq!(env.get("B"), Some("1"));
+        assert!(env.is("B", "1"));
+        assert!(!env.is("C", ""));
+    }
+}

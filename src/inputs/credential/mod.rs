@@ -1,0 +1,110 @@
+//! The credential: which one was given, its shape judged offline, the email beside a Global API Key,
+//! and every form of it that must be masked.
+
+mod placeholder;
+pub mod shape;
+
+pub use shape::{classify, clean, mask_forms, problem, Shape};
+
+use super::context::RunContext;
+use super::raw::RawInputs;
+use super::table::Input;
+use crate::diagnosis::{Cause, CredentialInput};
+use crate::secret::Secret;
+
+/// The credential to authenticate with.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    Token { value: Secret, shape: Shape },
+    GlobalKey { email: String, key: Secret },
+}
+
+impl Credential {
+    /// How the summary names it ("user API token (cfut_)", "email + Global API Key").
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Credential::Token { shape, .. } => shape.describe(),
+            Credential::GlobalKey { .. } => "email + Global API Key",
+        }
+    }
+}
+
+/// The credential, or the causes that stop the run; repairs come back as warnings.
+pub fn read(raw: &RawInputs, ctx: &RunContext) -> (Result<Credential, Vec<Cause>>, Vec<Cause>) {
+    let token = clean(raw.get(Input::ApiToken), CredentialInput::ApiToken);
+    let key = clean(raw.get(Input::GlobalApiKey), CredentialInput::GlobalApiKey);
+    let email = raw.get(Input::Email).trim();
+    if token.value.is_empty() && key.value.is_empty() && email.is_empty() {
+        let reason = ctx.missing_reason();
+        return (Err(vec![Cause::MissingCredentials { reason }]), Vec::new());
+    }
+    if token.value.is_empty() {
+        return (global_key(&key.value, email), key.warnings);
+    }
+    let mut warnings = Vec::new();
+    if !key.value.is_empty() || !email.is_empty() {
+        warnings.push(Cause::BothCredentials);
+    }
+    warnings.extend(token.warnings);
+    let shape = classify(&token.value, CredentialInput::ApiToken);
+    let read = match problem(&token.value, &shape, CredentialInput::ApiToken) {
+        Some(problem) => Err(vec![problem]),
+        None => Ok(Credential::Token {
+            value: Secret::new(token.value),
+            shape,
+        }),
+    };
+    (read, warnings)
+}
+
+fn global_key(key: &str, email: &str) -> Result<Credential, Vec<Cause>> {
+    if key.is_empty() || email.is_empty() {
+        let missing = if key.is_empty() {
+            "global_api_key"
+        } else {
+            "email"
+        };
+        return Err(vec![Cause::IncompleteGlobalKey { missing }]);
+    }
+    let shape = classify(key, CredentialInput::GlobalApiKey);
+    let problem = problem(key, &shape, CredentialInput::GlobalApiKey);
+    let email_problem = email_problem(email).map(|problem| Cause::InvalidEmail { problem });
+    let found: Vec<Cause> = problem.into_iter().chain(email_problem).collect();
+    if !found.is_empty() {
+        return Err(found);
+    }
+    Ok(Credential::GlobalKey {
+        email: email.to_string(),
+        key: Secret::new(key),
+    })
+}
+
+fn email_problem(email: &str) -> Option<&'static str> {
+    let Some((local, domain)) = email.split_once('@') else {
+        return Some("it has no @");
+    };
+    if email.chars().any(char::is_whitespace) {
+        Some("it contains whitespace")
+    } else if email.chars().any(char::is_control) {
+        // Such an email cannot be sent in the X-Auth-Email header.
+        Some("it contains a control character")
+    } else if local.is_empty() {
+        Some("nothing before the @")
+    } else if domain.contains('@') {
+        Some("it has more than one @")
+    } else if !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') {
+        Some("the part after the @ is not a domain")
+    } else {
+        None
+    }
+}
+
+/// Every value that must be masked before anything is printed.
+pub fn secrets(raw: &RawInputs) -> Vec<String> {
+    let mut all = mask_forms(raw.get(Input::ApiToken), CredentialInput::ApiToken);
+    all.extend(mask_forms(
+        raw.get(Input::GlobalApiKey),
+        CredentialInput::GlobalApiKey,
+    ));
+    all
+}

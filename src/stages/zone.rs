@@ -1,0 +1,160 @@
+//! Step 4: the zone, resolved by ID or by name — its name, plan, status and account — or known only
+//! by its ID when the credential may purge it but not read it.
+
+use super::Journal;
+use crate::cloudflare::{endpoints, CfMessage, Client, Zone};
+use crate::diagnosis::{judge, Cause, Unexpected};
+use crate::inputs::{zone as zone_input, ZoneRef};
+use crate::purge::Limits;
+use crate::runner::Mark;
+
+/// A zone as far as the credential can read it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolved {
+    Known(Zone),
+    /// A token with Cache Purge but no Zone Read: the ID is all there is.
+    Unreadable {
+        id: String,
+    },
+}
+
+impl Resolved {
+    pub fn id(&self) -> &str {
+        match self {
+            Resolved::Known(zone) => &zone.id,
+            Resolved::Unreadable { id } => id,
+        }
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Resolved::Known(zone) => Some(&zone.name),
+            Resolved::Unreadable { .. } => None,
+        }
+    }
+
+    /// How messages name it: its name, or its ID when the name is unknown.
+    pub fn label(&self) -> &str {
+        self.name().unwrap_or(self.id())
+    }
+
+    /// The plan's purge limits; Free's, the strictest, when the plan is unknown.
+    pub fn limits(&self) -> Limits {
+        match self {
+            Resolved::Known(zone) => Limits::for_plan(&zone.plan),
+            Resolved::Unreadable { .. } => Limits::for_plan(&Default::default()),
+        }
+    }
+}
+
+/// Resolve the zone, unless verifying the credential already read it.
+pub async fn resolve(
+    client: &Client,
+    zone: &ZoneRef,
+    seen: Option<Zone>,
+    journal: &mut Journal,
+) -> Result<Resolved, Cause> {
+    if let Some(zone) = seen {
+        return Ok(Resolved::Known(zone));
+    }
+    let result = match zone {
+        ZoneRef::Id(id) => by_id(client, id).await,
+        ZoneRef::Name(name) => by_name(client, name).await,
+    };
+    result.map_err(|cause| journal.failed("Zone", cause))
+}
+
+async fn by_id(client: &Client, id: &str) -> Result<Resolved, Cause> {
+    let failure = match client.call(&endpoints::zone(id)).await {
+        Ok(answer) => return checked(answer.result).map(Resolved::Known),
+        Err(failure) => failure,
+    };
+    if let Some(cause) = judge::transport(&failure, &client.host()) {
+        return Err(cause);
+    }
+    // The reference: an account ID in the zone slot fails there but answers as an account.
+    if client.call(&endpoints::account(id)).await.is_ok() {
+        return Err(Cause::AccountIdAsZone { id: id.to_string() });
+    }
+    if judge::is_auth_refusal(&failure) && !failure.has_code(1000) {
+        // A token with Cache Purge but no Zone Read cannot read the zone, yet can purge it:
+        // go on with the ID, and let the purge (or the permission check) decide.
+        return Ok(Resolved::Unreadable { id: id.to_string() });
+    }
+    Err(not_found(client, id, failure.errors()).await)
+}
+
+async fn by_name(client: &Client, name: &str) -> Result<Resolved, Cause> {
+    match client.call(&endpoints::zones_named(name)).await {
+        Ok(answer) => match answer
+            .result
+            .into_iter()
+            .find(|z| z.name.eq_ignore_ascii_case(name))
+        {
+            Some(zone) => checked(zone).map(Resolved::Known),
+            None => Err(not_found(client, name, &[]).await),
+        },
+        Err(failure) => match judge::transport(&failure, &client.host()) {
+            Some(cause) => Err(cause),
+            None => Err(not_found(client, name, failure.errors()).await),
+        },
+    }
+}
+
+/// `zone-not-found`, naming (at most ten of) the zones the credential can see.
+async fn not_found(client: &Client, zone: &str, errors: &[CfMessage]) -> Cause {
+    let visible = match client.call(&endpoints::zones_visible()).await {
+        Ok(answer) => answer.result.into_iter().map(|z| z.name).collect(),
+        Err(_) => Vec::new(),
+    };
+    Cause::ZoneNotFound {
+        zone: zone.to_string(),
+        visible,
+        errors: errors.to_vec(),
+    }
+}
+
+/// A zone from the API, checked: its id goes into purge paths and its name into URLs.
+pub fn checked(zone: Zone) -> Result<Zone, Cause> {
+    let id_ok = zone_input::is_hex_id(&zone.id);
+    let name_ok =
+        zone_input::domain(&zone.name).is_some_and(|d| d == zone.name.to_ascii_lowercase());
+    if id_ok && name_ok {
+        Ok(zone)
+    } else {
+        Err(Cause::UnexpectedResponse {
+            what: Unexpected::ZoneShape,
+            status: 200,
+        })
+    }
+}
+
+/// The zone's rows in the summary, its outputs, and `zone-not-active` when it is not served.
+pub fn record(resolved: &Resolved, journal: &mut Journal) {
+    journal.report.zone_id = resolved.id().to_string();
+    journal.report.zone_name = resolved.name().unwrap_or_default().to_string();
+    let Resolved::Known(zone) = resolved else {
+        let detail = format!("{} (the credential cannot read its details: no Zone Read permission; Free plan limits assumed)", resolved.id());
+        journal.check("Zone", Mark::Warn, detail);
+        return;
+    };
+    let plan = match zone.plan.name.as_str() {
+        "" => "unknown plan",
+        name => name,
+    };
+    if zone.status == "active" || zone.status.is_empty() {
+        let detail = format!("{} ({}), {plan}, active", zone.name, zone.id);
+        journal.check("Zone", Mark::Ok, detail);
+    } else {
+        let detail = format!("{} ({}), {plan}, {}", zone.name, zone.id, zone.status);
+        journal.check("Zone", Mark::Warn, detail);
+        journal.note(Cause::ZoneNotActive {
+            name: zone.name.clone(),
+            status: zone.status.clone(),
+        });
+    }
+    if !zone.account.id.is_empty() {
+        let detail = format!("{} ({})", zone.account.name, zone.account.id);
+        journal.check("Account", Mark::Ok, detail);
+    }
+}

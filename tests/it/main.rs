@@ -1,0 +1,14 @@
+//! The integration tests, one binary: most runs happen in-process against the fake Cloudflare API
+//! with a millisecond retry policy; a few start the built binary the way the runner does.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod diagnosis;
+mod docs;
+mod faults;
+mod hostile_answers;
+mod hostile_inputs;
+mod purge;
+mod secrets;
+mod support;
+mod verify;
