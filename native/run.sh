@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# The one step of native/action.yml: downloads this release's cloudflare-purge
+# binary for the runner, checks its SHA-256 against the one pinned in
+# native/action.yml, and only then runs it in place of this script (exec), so
+# the binary's exit status, annotations and GITHUB_OUTPUT lines are the step's.
+#
+# Everything arrives through the step's env: (see native/action.yml), never
+# through ${{ }} in run:. The inputs are already there as INPUT_<NAME>; this
+# script does not read them.
+#
+# Runs under bash 3.2 (macOS), bash 5 (Linux) and Git Bash (Windows): no
+# associative arrays, no ${var,,}, no mapfile, no empty arrays under set -u.
+#
+# Exit status before the binary runs: 2 when this can never work as written
+# (not a release, no binary for this runner), 1 when the download or the
+# checksum fails.
+set -euo pipefail
+
+version="${CLOUDFLARE_PURGE_RELEASE_VERSION:-}"
+repository="${CLOUDFLARE_PURGE_RELEASE_REPOSITORY:-}"
+os="${CLOUDFLARE_PURGE_RUNNER_OS:-}"
+arch="${CLOUDFLARE_PURGE_RUNNER_ARCH:-}"
+action_path="${CLOUDFLARE_PURGE_ACTION_PATH:-}"
+action_repository="${CLOUDFLARE_PURGE_ACTION_REPOSITORY:-}"
+download_base="${CLOUDFLARE_PURGE_DOWNLOAD_BASE:-}"
+[[ -n "$action_path" ]] || action_path="$(dirname "$0")"
+
+# The step's env: names the checksum of each target's binary like this.
+checksum_variable() {
+    printf 'CLOUDFLARE_PURGE_SHA256_%s' "$(printf '%s' "$1" | tr 'abcdefghijklmnopqrstuvwxyz-' 'ABCDEFGHIJKLMNOPQRSTUVWXYZ_')"
+}
+
+# Workflow-command data: %, CR and LF escaped (% first); in a property
+# (escape_property) also : and ,.
+escape() {
+    local s="$1"
+    s="${s//\%/%25}"
+    s="${s//$'\r'/%0D}"
+    s="${s//$'\n'/%0A}"
+    printf '%s' "$s"
+}
+escape_property() {
+    local s
+    s="$(escape "$1")"
+    s="${s//:/%3A}"
+    s="${s//,/%2C}"
+    printf '%s' "$s"
+}
+
+# fail TITLE MESSAGE STATUS: one annotation, result=failed, exit STATUS.
+fail() {
+    echo "::error title=$(escape_property "$1")::$(escape "$2")"
+    if [[ -n "${GITHUB_OUTPUT:-}" ]]; then
+        echo "result=failed" >>"$GITHUB_OUTPUT"
+    fi
+    exit "$3"
+}
+
+container_hint="On a Linux runner with Docker, the container action needs no download: uses: ${action_repository:-<owner>/cloudflare-purge}@vX."
+
+if [[ -z "$version" ]]; then
+    fail "Not a cloudflare-purge release" \
+        "This native/action.yml carries no release data: it comes from a branch or commit, not from a release tag, so there is no released binary to download and no checksum to check it against. Use a release tag: uses: ${action_repository:-<owner>/cloudflare-purge}/native@vX (or @vX.Y.Z). ${container_hint}" 2
+fi
+if ! [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ && "$repository" =~ ^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$ ]]; then
+    fail "Broken cloudflare-purge release data" \
+        "native/action.yml says version '${version}' of repository '${repository}'; expected X.Y.Z and owner/name. The release commit was not made by scripts/release.sh." 1
+fi
+
+# The binary for this runner, from the one list of release assets.
+asset=
+target=
+platforms=
+while read -r row_os row_arch row_target row_asset _; do
+    case "$row_os" in '' | '#'*) continue ;; esac
+    row_asset="${row_asset%$'\r'}"
+    platforms="${platforms:+$platforms, }$row_os $row_arch"
+    if [[ "$row_os" == "$os" && "$row_arch" == "$arch" ]]; then
+        target="$row_target"
+        asset="$row_asset"
+    fi
+done <"$action_path/assets.txt"
+if [[ -z "$asset" ]]; then
+    fail "No cloudflare-purge binary for ${os:-this OS} ${arch:-this architecture}" \
+        "cloudflare-purge ${version} has no release binary for runner.os '${os}', runner.arch '${arch}'; binaries exist for ${platforms}. ${container_hint} Elsewhere, build it from source (cargo build --release --locked) and run it with the inputs as INPUT_<NAME> variables." 2
+fi
+
+checksum_name="$(checksum_variable "$target")"
+expected="${!checksum_name:-}"
+if ! [[ "$expected" =~ ^[0-9a-f]{64}$ ]]; then
+    fail "Broken cloudflare-purge release data" \
+        "native/action.yml pins no SHA-256 for ${asset} (${checksum_name} is '${expected}'). The release commit was not made by scripts/release.sh." 1
+fi
+
+# Only the checksum decides which bytes run; the address only where they come from.
+proto='=https'
+if [[ -n "$download_base" ]]; then
+    base="${download_base%/}"
+    case "$base" in
+        https://?*) ;;
+        http://127.0.0.1 | http://127.0.0.1[:/]* | http://localhost | http://localhost[:/]* | http://\[::1\] | http://\[::1\][:/]*)
+            proto='=http'
+            ;;
+        *)
+            fail "Download address refused" \
+                "CLOUDFLARE_PURGE_DOWNLOAD_BASE is '${download_base}'; it must be an https:// address (http:// only for 127.0.0.1, localhost or [::1])." 2
+            ;;
+    esac
+else
+    base="https://github.com/${repository}/releases/download/v${version}"
+fi
+url="${base}/${asset}"
+
+temp="${RUNNER_TEMP:-${TMPDIR:-/tmp}}"
+if command -v cygpath >/dev/null 2>&1; then
+    temp="$(cygpath -u "$temp")" # Git Bash: D:\a\_temp → /d/a/_temp
+fi
+dir="$(mktemp -d "${temp%/}/cloudflare-purge.XXXXXX")"
+binary="$dir/$asset"
+
+echo "cloudflare-purge: downloading ${asset} of v${version} from ${base}"
+if ! curl --fail --silent --show-error --location --retry 3 --connect-timeout 20 \
+    --proto "$proto" --proto-redir "$proto" --tlsv1.2 --output "$binary" "$url"; then
+    rm -rf "$dir"
+    fail "cloudflare-purge download failed" \
+        "Could not download ${url} (curl's message is above). If v${version} was released minutes ago, its binaries may still be uploading; otherwise check that the release has the asset ${asset}." 1
+fi
+
+# Checked before the file is made executable, let alone run. Read from stdin:
+# sha256sum escapes file names that hold a backslash (Windows paths).
+if command -v sha256sum >/dev/null 2>&1; then
+    actual="$(sha256sum <"$binary")"
+else
+    actual="$(shasum -a 256 <"$binary")" # macOS
+fi
+actual="${actual%% *}"
+if [[ "$actual" != "$expected" ]]; then
+    rm -rf "$dir"
+    fail "cloudflare-purge checksum mismatch" \
+        "${url} has SHA-256 ${actual}, but native/action.yml of v${version} pins ${expected}. The file was deleted and nothing was run. A release asset never changes after its release; report this to the maintainers of ${repository}." 1
+fi
+chmod +x "$binary"
+
+# The binary sees the step's environment minus this script's own variables.
+unset CLOUDFLARE_PURGE_RELEASE_VERSION CLOUDFLARE_PURGE_RELEASE_REPOSITORY \
+    CLOUDFLARE_PURGE_RUNNER_OS CLOUDFLARE_PURGE_RUNNER_ARCH CLOUDFLARE_PURGE_ACTION_PATH \
+    CLOUDFLARE_PURGE_ACTION_REPOSITORY CLOUDFLARE_PURGE_DOWNLOAD_BASE
+while read -r row_os _ row_target _; do
+    case "$row_os" in '' | '#'*) continue ;; esac
+    unset "$(checksum_variable "$row_target")"
+done <"$action_path/assets.txt"
+# No clean-up after exec: the runner empties RUNNER_TEMP when the job ends.
+exec "$binary"
