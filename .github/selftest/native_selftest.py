@@ -1,0 +1,439 @@
+#!/usr/bin/env python3
+"""Runs the native action's step the way the runner runs a composite step,
+against a local file server (standing in for the release downloads) and the
+fake Cloudflare API.
+
+    native_selftest.py --binary target/x86_64-unknown-linux-musl/release/cloudflare-purge
+
+First the release's file work, on a copy: scripts/release-files.sh writes
+SHA256SUMS for the binary (under its Linux x86_64 asset name) and stand-ins for
+the other assets, and stamps copies of action.yml and native/action.yml, which
+must then differ from main's in exactly the release lines. Then the step of
+native/action.yml itself: its env: is evaluated as the runner would
+(${{ inputs.* }} with the declared defaults, ${{ runner.os }}, ...), its run:
+is run with `bash --noprofile --norc -eo pipefail`, and each case asserts the
+exit status, annotations and outputs, what the file server served and what
+the fake API was asked. The download address is the one thing not taken from
+native/action.yml: CLOUDFLARE_PURGE_DOWNLOAD_BASE points at the file server,
+so the checksum pinned by the stamp is what protects the run, as on a runner.
+Closes with "N passed, M failed".
+"""
+
+import argparse
+import functools
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+sys.dont_write_bytecode = True  # leave no __pycache__ in the work tree
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fake_cloudflare  # noqa: E402
+import selftest  # noqa: E402  (the container self-test: token, output parsing)
+
+ROOT = Path(__file__).resolve().parents[2]
+RELEASE_FILES = ROOT / "scripts" / "release-files.sh"
+VERSION = "9.8.7"
+REPOSITORY = "Example-Owner/cloudflare-purge"
+ASSET = "cloudflare-purge-x86_64-unknown-linux-musl"  # the binary this machine can run
+RELEASE_LINES = re.compile(r"^        CLOUDFLARE_PURGE_(RELEASE_VERSION|RELEASE_REPOSITORY|SHA256_[A-Z0-9_]+): ")
+PURGE = {"zone": selftest.ZONE_ID, "api_token": selftest.GOOD_TOKEN, "files": "https://example.com/index.html"}
+
+
+def release_files(*args, check=True):
+    done = subprocess.run(["bash", str(RELEASE_FILES), *args], capture_output=True, text=True, check=False)
+    if check and done.returncode != 0:
+        raise RuntimeError(f"release-files.sh {' '.join(args)} failed: {done.stderr}")
+    return done
+
+
+def assets():
+    return release_files("assets").stdout.split()
+
+
+# --- the composite step, read from native/action.yml -------------------------------------------
+
+
+def yaml_scalar(raw, where):
+    """The plain YAML this file uses: '' or 'single quoted' scalars, or one ${{ }} expression."""
+    if re.fullmatch(r"'(?:[^']|'')*'", raw):
+        return raw[1:-1].replace("''", "'")
+    if re.fullmatch(r"\$\{\{ [a-z_]+\.[a-z_]+ \}\}", raw):
+        return raw
+    raise ValueError(f"native/action.yml {where}: {raw!r} is not a shape this self-test reads; extend it")
+
+
+def read_step(action_yml):
+    """(input defaults, the run step's env as written, its run: line)."""
+    lines = action_yml.read_text(encoding="utf-8").splitlines()
+    defaults, name, section = {}, None, None
+    for line in lines:
+        if re.fullmatch(r"[a-z]+:", line):
+            section = line[:-1]
+        elif section == "inputs" and re.fullmatch(r"  [a-z_]+:", line):
+            name = line.strip()[:-1]
+            defaults[name] = ""
+        elif section == "inputs" and line.startswith("    default: "):
+            defaults[name] = yaml_scalar(line[len("    default: ") :], f"default of {name}")
+    start = lines.index("    - id: run")
+    env, run, in_env = {}, None, False
+    for line in lines[start + 1 :]:
+        if line.strip().startswith("#") or not line.strip():
+            continue
+        if line == "      env:":
+            in_env = True
+        elif in_env and line.startswith("        "):
+            match = re.fullmatch(r"        ([A-Z][A-Z0-9_]*): (.*)", line)
+            if not match:
+                raise ValueError(f"native/action.yml env line {line!r} is not NAME: value")
+            env[match.group(1)] = yaml_scalar(match.group(2), match.group(1))
+        elif line.startswith("      run: "):
+            run = line[len("      run: ") :]
+            in_env = False
+        elif line.startswith("      "):
+            in_env = False
+        else:
+            break
+    if run is None:
+        raise ValueError("native/action.yml: the run step has no one-line run:")
+    return defaults, env, run
+
+
+def evaluate(value, context):
+    match = re.fullmatch(r"\$\{\{ ([a-z_]+)\.([a-z_]+) \}\}", value)
+    if not match:
+        return value
+    scope, key = match.groups()
+    if scope not in context or key not in context[scope]:
+        raise ValueError(f"native/action.yml uses ${{{{ {scope}.{key} }}}}, which this self-test does not provide")
+    return context[scope][key]
+
+
+# --- the servers --------------------------------------------------------------------------------
+
+
+class FileServer:
+    """Serves a directory on 127.0.0.1 and remembers the paths asked for."""
+
+    def __init__(self, directory):
+        self.requests = []
+        server = self
+
+        class Handler(SimpleHTTPRequestHandler):
+            def log_request(self, code="-", size="-"):
+                server.requests.append(self.path)
+
+            def log_message(self, fmt, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(directory)))
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+# --- the cases ----------------------------------------------------------------------------------
+
+
+def run_step(case, trees, files, api_url, workdir):
+    tree = trees[case.get("tree", "released")]
+    defaults, template, run = read_step(tree / "native" / "action.yml")
+    inputs = {**defaults, **case.get("inputs", {}), "api_url": api_url}
+    context = {
+        "inputs": inputs,
+        "runner": {"os": case.get("os", "Linux"), "arch": case.get("arch", "X64")},
+        "github": {"action_path": str(tree / "native"), "action_repository": REPOSITORY},
+    }
+    step_env = {name: evaluate(value, context) for name, value in template.items()}
+
+    for name in ("runner_temp", "file_commands", "workspace"):
+        (workdir / name).mkdir()
+    output, summary = workdir / "file_commands" / "output", workdir / "file_commands" / "summary"
+    output.touch()
+    summary.touch()
+    (workdir / "step.sh").write_text(run + "\n", encoding="utf-8")
+    env = {
+        # What a runner gives every step (only what matters here), then the step's own env:.
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "GITHUB_ACTIONS": "true",
+        "CI": "true",
+        "RUNNER_OS": context["runner"]["os"],
+        "RUNNER_ARCH": context["runner"]["arch"],
+        "RUNNER_TEMP": str(workdir / "runner_temp"),
+        "GITHUB_WORKSPACE": str(workdir / "workspace"),
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_ACTION_PATH": str(tree / "native"),
+        "CLOUDFLARE_PURGE_DOWNLOAD_BASE": case.get("download_base", files.url + "/good"),
+        **step_env,
+    }
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(workdir / "step.sh")],
+        env=env,
+        cwd=workdir / "workspace",
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    outputs = selftest.parse_github_output(output.read_text(encoding="utf-8"))
+    return done, outputs, summary.read_text(encoding="utf-8")
+
+
+def check_case(case, done, outputs, summary, requests, served, workdir, marker):
+    problems = []
+    if done.returncode != case["exit"]:
+        problems.append(f"exit status {done.returncode}, expected {case['exit']}")
+    for name, expected in case.get("outputs", {}).items():
+        if outputs.get(name, "") != expected:
+            problems.append(f"output {name}={outputs.get(name)!r}, expected {expected!r}")
+    for text in case.get("stdout", []):
+        if text not in done.stdout:
+            problems.append(f"stdout has no {text!r}")
+    downloads = [path for path in served if path.endswith(ASSET)]
+    if len(downloads) != case.get("downloads", 0):
+        problems.append(f"the file server was asked for the binary {len(downloads)} time(s), expected {case.get('downloads', 0)}")
+    left = [p for p in (workdir / "runner_temp").rglob("*") if p.is_file()]
+
+    if case.get("binary_ran"):
+        purges = [r for r in requests if r["method"] == "POST" and r["path"].endswith("/purge_cache")]
+        if case["outputs"]["result"] == "purged" and not purges:
+            problems.append("the fake got no purge")
+        if not any(os.access(p, os.X_OK) and p.name == ASSET for p in left):
+            problems.append(f"no executable {ASSET} in RUNNER_TEMP: what ran?")
+    else:
+        # Proof that nothing ran: the fake heard nothing, the tampered binary left
+        # no mark, the only output is the script's result=failed, no summary.
+        if requests:
+            problems.append(f"the fake got {len(requests)} request(s): something ran")
+        if marker.exists():
+            problems.append("the tampered binary ran")
+        if outputs != {"result": "failed"}:
+            problems.append(f"outputs {outputs}, expected only result=failed from run.sh")
+        if summary:
+            problems.append("a step summary was written: the binary ran")
+        if left:
+            problems.append(f"files left in RUNNER_TEMP: {[str(p) for p in left]}")
+    return problems
+
+
+def stamp_checks(original, released, sums_path, assets_dir, root):
+    """The release's rewrite, on copies: exactly the release lines change, the pins are SHA256SUMS."""
+    problems = []
+    sums = sums_path.read_text(encoding="utf-8")
+    expected_sums = "".join(
+        f"{hashlib.sha256((assets_dir / name).read_bytes()).hexdigest()}  {name}\n" for name in assets()
+    )
+    if sums != expected_sums:
+        problems.append(f"SHA256SUMS is\n{sums}expected\n{expected_sums}")
+
+    image = f"  image: docker://ghcr.io/{REPOSITORY.lower()}:{VERSION}"
+    before = (original / "action.yml").read_text(encoding="utf-8").splitlines()
+    after = (released / "action.yml").read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    if len(before) != len(after) or changed != [("  image: Dockerfile", image)]:
+        problems.append(f"action.yml: expected only the image line to become {image!r}, got {changed}")
+
+    before = (original / "native" / "action.yml").read_text(encoding="utf-8").splitlines()
+    after = (released / "native" / "action.yml").read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    if len(before) != len(after) or any(not RELEASE_LINES.match(a) or not a.endswith(": ''") for a, _ in changed):
+        problems.append(f"native/action.yml: lines other than the empty release data changed: {changed}")
+    if len(changed) != 2 + len(assets()):
+        problems.append(f"native/action.yml: {len(changed)} lines changed, expected version, repository and one per asset")
+    for line in (f"        CLOUDFLARE_PURGE_RELEASE_VERSION: '{VERSION}'", f"        CLOUDFLARE_PURGE_RELEASE_REPOSITORY: '{REPOSITORY}'"):
+        if line not in after:
+            problems.append(f"native/action.yml lacks {line.strip()!r}")
+    pinned = release_files("pinned", str(released)).stdout
+    if pinned != sums:
+        problems.append(f"release-files.sh pinned reads\n{pinned}from the stamped native/action.yml; SHA256SUMS is\n{sums}")
+
+    # Refusals, each leaving the files as they were.
+    snapshot = {p: p.read_bytes() for p in (released / "action.yml", released / "native" / "action.yml")}
+    if release_files("stamp", str(released), VERSION, REPOSITORY, str(sums_path), check=False).returncode == 0:
+        problems.append("stamping an already stamped tree succeeded")
+    short = root / "SHA256SUMS.short"
+    short.write_text("".join(sums.splitlines(keepends=True)[:-1]), encoding="utf-8")
+    fresh = root / "fresh"
+    shutil.copytree(original / "native", fresh / "native")
+    shutil.copy(original / "action.yml", fresh / "action.yml")
+    if release_files("stamp", str(fresh), VERSION, REPOSITORY, str(short), check=False).returncode == 0:
+        problems.append("stamping with a SHA256SUMS that lacks an asset succeeded")
+    if (fresh / "action.yml").read_bytes() != (original / "action.yml").read_bytes():
+        problems.append("a refused stamp rewrote action.yml")
+    if snapshot != {p: p.read_bytes() for p in snapshot}:
+        problems.append("a refused stamp rewrote the stamped files")
+    incomplete = root / "incomplete"
+    incomplete.mkdir()
+    if release_files("sums", str(incomplete), check=False).returncode == 0:
+        problems.append("SHA256SUMS of a directory without the binaries succeeded")
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--binary", required=True, help="the x86_64-unknown-linux-musl binary")
+    args = parser.parse_args()
+    binary = Path(args.binary).resolve()
+
+    root = Path(tempfile.mkdtemp(prefix="cloudflare-purge-native-selftest-"))
+    log_path = root / "requests.jsonl"
+    api = fake_cloudflare.make_server(selftest.GOOD_TOKEN, str(log_path))
+    api_url = f"http://127.0.0.1:{api.server_address[1]}{fake_cloudflare.API_PREFIX}"
+    threading.Thread(target=api.serve_forever, daemon=True).start()
+    marker = root / "tampered-binary-ran"
+
+    # The release assets: this binary, and stand-ins for the platforms this machine cannot run.
+    www = root / "www"
+    good = www / "good"
+    good.mkdir(parents=True)
+    for name in assets():
+        if name == ASSET:
+            shutil.copy(binary, good / name)
+        else:
+            (good / name).write_text(f"stand-in for {name}\n", encoding="utf-8")
+    tampered = www / "tampered"
+    tampered.mkdir()
+    (tampered / ASSET).write_text(f'#!/bin/sh\ntouch "{marker}"\necho result=purged >>"$GITHUB_OUTPUT"\n', encoding="utf-8")
+    (tampered / ASSET).chmod(0o755)
+    (www / "empty").mkdir()
+    files = FileServer(www)
+
+    # The release commit's two files, on copies; and one whose pin is not this binary's.
+    original = root / "main"
+    released = root / "released"
+    for tree in (original, released):
+        shutil.copytree(ROOT / "native", tree / "native")
+        shutil.copy(ROOT / "action.yml", tree / "action.yml")
+    sums = root / "SHA256SUMS"
+    sums.write_text(release_files("sums", str(good)).stdout, encoding="utf-8")
+    release_files("stamp", str(released), VERSION, REPOSITORY, str(sums))
+    wrong_pin = root / "wrong-pin"
+    shutil.copytree(released, wrong_pin)
+    native = wrong_pin / "native" / "action.yml"
+    real = hashlib.sha256(binary.read_bytes()).hexdigest()
+    native.write_text(native.read_text(encoding="utf-8").replace(real, hashlib.sha256(b"another build").hexdigest()), encoding="utf-8")
+    trees = {"main": original, "released": released, "wrong-pin": wrong_pin}
+
+    nothing_ran = {"outputs": {"result": "failed"}}
+    cases = [
+        {
+            "name": "a release tag: the pinned binary is downloaded, checked and purges",
+            "inputs": PURGE,
+            "exit": 0,
+            "outputs": {"result": "purged", "cause": ""},
+            "downloads": 1,
+            "binary_ran": True,
+        },
+        {
+            "name": "the binary's own failure is the step's (exit status and outputs)",
+            "inputs": {**PURGE, "api_token": selftest.BAD_TOKEN},
+            "exit": 1,
+            "outputs": {"result": "failed", "cause": "token-invalid"},
+            "downloads": 1,
+            "binary_ran": True,
+        },
+        {
+            "name": "a served binary that is not the released one is deleted, never run",
+            "inputs": PURGE,
+            "download_base": files.url + "/tampered",
+            "exit": 1,
+            "stdout": ["::error title=cloudflare-purge checksum mismatch::", "nothing was run"],
+            "downloads": 1,
+            **nothing_ran,
+        },
+        {
+            "name": "a pin that is not the binary's stops the step before it runs",
+            "tree": "wrong-pin",
+            "inputs": PURGE,
+            "exit": 1,
+            "stdout": ["::error title=cloudflare-purge checksum mismatch::"],
+            "downloads": 1,
+            **nothing_ran,
+        },
+        {
+            "name": "a runner without a release binary is told so",
+            "inputs": PURGE,
+            "os": "Linux",
+            "arch": "ARM",
+            "exit": 2,
+            "stdout": ["::error title=No cloudflare-purge binary for Linux ARM::", "runner.arch 'ARM'", "container action"],
+            **nothing_ran,
+        },
+        {
+            "name": "main's native/action.yml is not a release and says which to use",
+            "tree": "main",
+            "inputs": PURGE,
+            "exit": 2,
+            "stdout": ["::error title=Not a cloudflare-purge release::", f"uses: {REPOSITORY}/native@vX"],
+            **nothing_ran,
+        },
+        {
+            "name": "a release without this platform's asset fails the download clearly",
+            "inputs": PURGE,
+            "download_base": files.url + "/empty",
+            "exit": 1,
+            "stdout": ["::error title=cloudflare-purge download failed::", ASSET],
+            "downloads": 1,
+            **nothing_ran,
+        },
+        {
+            "name": "plain http to anything but loopback is refused before any download",
+            "inputs": PURGE,
+            "download_base": "http://downloads.example.com/cloudflare-purge",
+            "exit": 2,
+            "stdout": ["::error title=Download address refused::"],
+            **nothing_ran,
+        },
+    ]
+
+    passed = failed = 0
+    try:
+        problems = stamp_checks(original, released, sums, good, root)
+        if problems:
+            failed += 1
+            print("FAIL the release rewrites exactly the release lines of both action files")
+            for text in problems:
+                print(f"     - {text}")
+        else:
+            passed += 1
+            print("ok   the release rewrites exactly the release lines of both action files")
+
+        for number, case in enumerate(cases, 1):
+            workdir = root / f"case{number}"
+            workdir.mkdir()
+            log_path.write_text("", encoding="utf-8")
+            files.requests.clear()
+            marker.unlink(missing_ok=True)
+            done, outputs, summary = run_step(case, trees, files, api_url, workdir)
+            requests = selftest.read_log(log_path)
+            problems = check_case(case, done, outputs, summary, requests, list(files.requests), workdir, marker)
+            if problems:
+                failed += 1
+                print(f"FAIL {case['name']}")
+                for text in problems:
+                    print(f"     - {text}")
+                print("     --- stdout ---\n" + done.stdout)
+                print("     --- stderr ---\n" + done.stderr)
+                print("     --- outputs ---\n" + json.dumps(outputs, indent=2))
+                print("     --- served ---\n" + "\n".join(files.requests))
+            else:
+                passed += 1
+                print(f"ok   {case['name']}")
+    finally:
+        api.shutdown()
+        files.httpd.shutdown()
+        shutil.rmtree(root, ignore_errors=True)
+
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
