@@ -9,7 +9,11 @@
 set -euo pipefail
 
 die() {
-    echo "::error title=Release binary check failed::$*"
+    local message="$*"
+    message="${message//\%/%25}"
+    message="${message//$'\r'/%0D}"
+    message="${message//$'\n'/%0A}"
+    echo "::error title=Release binary check failed::$message"
     exit 1
 }
 
@@ -34,8 +38,10 @@ if ((static)); then
 fi
 
 chmod +x "$binary"
+# With nothing from this job's environment but PATH (and Windows' SYSTEMROOT): a
+# binary that ignored --version would find no input or credential to act on.
 status=0
-output="$("$binary" --version </dev/null)" || status=$?
+output="$(env -i PATH="$PATH" ${SYSTEMROOT:+"SYSTEMROOT=$SYSTEMROOT"} "$binary" --version </dev/null)" || status=$?
 output="${output%$'\r'}"
 if [[ "$status" != 0 ]]; then
     die "$binary --version exited $status (output: '$output')"
