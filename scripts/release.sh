@@ -87,7 +87,7 @@ remote_git() {
     if [[ "${GITHUB_ACTIONS:-}" == true && -n "${GH_TOKEN:-}" ]]; then
         # shellcheck disable=SC2016 # $GH_TOKEN is expanded by the helper's shell, when git asks
         git -c credential.helper= \
-            -c 'credential.helper=!f() { test "$1" = get && printf "username=x-access-token\npassword=%s\n" "$GH_TOKEN"; }; f' \
+            -c 'credential.helper=!f() { if test "$1" = get; then printf "username=x-access-token\npassword=%s\n" "$GH_TOKEN"; fi; }; f' \
             "$@"
     else
         git "$@"
