@@ -184,7 +184,7 @@ def check_native_action(rows):
         missing = sorted(set(wanted) - set(passed))
         extra = sorted(set(passed) - set(wanted))
         wrong = sorted(n for n in set(wanted) & set(passed) if wanted[n] != passed[n])
-        problem(f"native/action.yml's run step passes the inputs wrongly: missing {missing}, extra {extra}, wrong value {wrong}")
+        problem(f"native/action.yml's run step passes the inputs wrongly: missing {missing}, extra {extra}, wrong {wrong}")
     env_block = section(
         text, "# BEGIN env generated from src/inputs/table.rs\n", "# END env generated\n", "native/action.yml"
     )

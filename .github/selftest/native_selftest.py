@@ -8,7 +8,9 @@ fake Cloudflare API.
 First the release's file work, on a copy: scripts/release-files.sh writes
 SHA256SUMS for the binary (under its Linux x86_64 asset name) and stand-ins for
 the other assets, and stamps copies of action.yml and native/action.yml, which
-must then differ from main's in exactly the release lines. Then the step of
+must then differ from main's in exactly the release lines; and
+scripts/release.sh itself runs against a local bare remote (checks, dry runs,
+the one tag it pushes, the refusal to release twice). Then the step of
 native/action.yml itself: its env: is evaluated as the runner would
 (${{ inputs.* }} with the declared defaults, ${{ runner.os }}, ...), its run:
 is run with `bash --noprofile --norc -eo pipefail`, and each case asserts the
@@ -198,7 +200,9 @@ def check_case(case, done, outputs, summary, requests, served, workdir, marker):
             problems.append(f"stdout has no {text!r}")
     downloads = [path for path in served if path.endswith(ASSET)]
     if len(downloads) != case.get("downloads", 0):
-        problems.append(f"the file server was asked for the binary {len(downloads)} time(s), expected {case.get('downloads', 0)}")
+        problems.append(
+            f"the file server was asked for the binary {len(downloads)} time(s), expected {case.get('downloads', 0)}"
+        )
     left = [p for p in (workdir / "runner_temp").rglob("*") if p.is_file()]
 
     if case.get("binary_ran"):
@@ -243,16 +247,18 @@ def stamp_checks(original, released, sums_path, assets_dir, root):
     before = (original / "native" / "action.yml").read_text(encoding="utf-8").splitlines()
     after = (released / "native" / "action.yml").read_text(encoding="utf-8").splitlines()
     changed = [(a, b) for a, b in zip(before, after) if a != b]
-    if len(before) != len(after) or any(not RELEASE_LINES.match(a) or not a.endswith(": ''") for a, _ in changed):
+    unexpected = [(a, b) for a, b in changed if not RELEASE_LINES.match(a) or not a.endswith(": ''")]
+    if len(before) != len(after) or unexpected:
         problems.append(f"native/action.yml: lines other than the empty release data changed: {changed}")
     if len(changed) != 2 + len(assets()):
-        problems.append(f"native/action.yml: {len(changed)} lines changed, expected version, repository and one per asset")
-    for line in (f"        CLOUDFLARE_PURGE_RELEASE_VERSION: '{VERSION}'", f"        CLOUDFLARE_PURGE_RELEASE_REPOSITORY: '{REPOSITORY}'"):
+        problems.append(f"native/action.yml: {len(changed)} lines changed; expected version, repository, one per asset")
+    for name, value in (("VERSION", VERSION), ("REPOSITORY", REPOSITORY)):
+        line = f"        CLOUDFLARE_PURGE_RELEASE_{name}: '{value}'"
         if line not in after:
             problems.append(f"native/action.yml lacks {line.strip()!r}")
     pinned = release_files("pinned", str(released)).stdout
     if pinned != sums:
-        problems.append(f"release-files.sh pinned reads\n{pinned}from the stamped native/action.yml; SHA256SUMS is\n{sums}")
+        problems.append(f"release-files.sh pinned reads\n{pinned}from the stamped native/action.yml, not\n{sums}")
 
     # Refusals, each leaving the files as they were.
     snapshot = {p: p.read_bytes() for p in (released / "action.yml", released / "native" / "action.yml")}
@@ -274,6 +280,148 @@ def stamp_checks(original, released, sums_path, assets_dir, root):
     if release_files("sums", str(incomplete), check=False).returncode == 0:
         problems.append("SHA256SUMS of a directory without the binaries succeeded")
     return problems
+
+
+def git(*args, cwd):
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"git {' '.join(args)} failed: {done.stderr}")
+    return done.stdout.strip()
+
+
+def release_script_checks(parent, assets_dir):
+    """scripts/release.sh end to end against a local bare remote: checks, dry runs, the tag it pushes."""
+    problems = []
+    root = parent / "release-script"
+    root.mkdir()
+    version = re.search(r'^version = "(.*)"', (ROOT / "Cargo.toml").read_text(encoding="utf-8"), re.M).group(1)
+    remote, clone = root / "remote.git", root / "clone"
+    git("init", "--quiet", "--bare", str(remote), cwd=root)
+    git("init", "--quiet", "--initial-branch=main", str(clone), cwd=root)
+    for name in ("Cargo.toml", "action.yml"):
+        shutil.copy(ROOT / name, clone / name)
+    for name in ("native", "scripts"):
+        shutil.copytree(ROOT / name, clone / name)
+    # main as it is once the version's CHANGELOG section is in.
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    section = f"## [Unreleased]\n\n## [{version}] - 2000-01-01"
+    (clone / "CHANGELOG.md").write_text(changelog.replace("## [Unreleased]", section, 1), encoding="utf-8")
+    git("add", "--all", cwd=clone)
+    git("commit", "--quiet", "-m", "main", cwd=clone)
+    git("remote", "add", "origin", str(remote), cwd=clone)
+    git("push", "--quiet", "origin", "main", cwd=clone)
+    main = git("rev-parse", "HEAD", cwd=clone)
+    dist = root / "dist"
+    shutil.copytree(assets_dir, dist)
+
+    def release(*args, commit=None):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RELEASE_", "GIT_"))}
+        env["RELEASE_REPOSITORY"] = REPOSITORY
+        for who in ("AUTHOR", "COMMITTER"):
+            env[f"GIT_{who}_NAME"], env[f"GIT_{who}_EMAIL"] = "Self-test", "selftest@example.com"
+        if commit:
+            env["RELEASE_COMMIT"] = commit
+        return subprocess.run(
+            ["bash", "scripts/release.sh", *args], cwd=clone, env=env, capture_output=True, text=True, check=False
+        )
+
+    def remote_tags():
+        return git("tag", "--list", cwd=remote)
+
+    expectations = [
+        (("--check", version), 0, f"{main} is ready to be released as v{version}"),
+        (("--dry-run", version), 0, f"gh workflow run release.yml --repo {REPOSITORY} --ref main -f version={version}"),
+        (("--check", "0.0.0"), 1, "Cargo.toml of"),
+        (("--dry-run", "--assets", str(dist), version), 0, "would tag"),
+        (("--assets", str(root / "nothing-here"), version), 1, "no directory"),
+    ]
+    for args, status, text in expectations:
+        done = release(*args)
+        if done.returncode != status or text not in done.stdout + done.stderr:
+            problems.append(
+                f"release.sh {' '.join(args)}: exit {done.returncode}, expected {status} and {text!r}:\n"
+                + done.stdout
+                + done.stderr
+            )
+    if remote_tags():
+        problems.append(f"a check or dry run pushed a tag: {remote_tags()}")
+
+    outside = git("commit-tree", "-m", "not on main", f"{main}^{{tree}}", cwd=clone)
+    done = release("--check", version, commit=outside)
+    if done.returncode == 0 or "is not on origin/main" not in done.stderr:
+        problems.append(f"release.sh accepted a RELEASE_COMMIT that is not on main: {done.stderr}")
+
+    done = release("--assets", str(dist), version, commit=main)
+    if done.returncode != 0:
+        return problems + [f"release.sh --assets failed:\n{done.stdout}{done.stderr}"]
+    tag = f"v{version}"
+    if remote_tags() != tag:
+        problems.append(f"the remote has the tags {remote_tags()!r}, expected {tag}")
+    if git("rev-parse", f"{tag}^{{commit}}^", cwd=remote) != main:
+        problems.append("the release commit is not a child of the commit being released")
+    changed = git("diff", "--name-only", main, tag, cwd=remote).split()
+    if changed != ["action.yml", "native/action.yml"]:
+        problems.append(f"the release commit changes {changed}, expected action.yml and native/action.yml only")
+    if git("rev-parse", "main", cwd=remote) != main:
+        problems.append("release.sh moved main")
+    tree = root / "tagged"
+    tree.mkdir()
+    for path in ("action.yml", "native/action.yml"):
+        (tree / path).parent.mkdir(parents=True, exist_ok=True)
+        (tree / path).write_text(git("show", f"{tag}:{path}", cwd=remote) + "\n", encoding="utf-8")
+    if release_files("pinned", str(tree)).stdout != (dist / "SHA256SUMS").read_text(encoding="utf-8"):
+        problems.append("the tag's native/action.yml does not pin the SHA256SUMS release.sh wrote")
+    done = release("--assets", str(dist), version, commit=main)
+    if done.returncode == 0 or f"tag {tag} exists" not in done.stderr:
+        problems.append(f"a second release of {version} was not refused: {done.stderr}")
+    return problems
+
+
+def binary_check_checks(parent, binary):
+    """scripts/release-check-binary.sh on stand-ins for --version, and the static check on real binaries."""
+    problems = []
+    root = parent / "binary-check"
+    root.mkdir()
+    script = ROOT / "scripts" / "release-check-binary.sh"
+
+    def stand_in(name, body):
+        path = root / name
+        path.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+        return path
+
+    says = stand_in("says-version", f'printf "cloudflare-purge {VERSION}\\n"')
+    says_crlf = stand_in("says-version-crlf", f'printf "cloudflare-purge {VERSION}\\r\\n"')
+    fails = stand_in("exits-3", f'echo "cloudflare-purge {VERSION}"; exit 3')
+    sh = shutil.which("sh")
+    expectations = [
+        ((str(says), VERSION), 0, f"cloudflare-purge {VERSION}"),
+        ((str(says_crlf), VERSION), 0, f"cloudflare-purge {VERSION}"),
+        ((str(says), "9.9.9"), 1, "::error title=Release binary check failed::"),
+        ((str(fails), VERSION), 1, "exited 3"),
+        ((str(root / "missing"), VERSION), 1, "no file"),
+        (("--static", str(Path(sh).resolve()), VERSION), 1, "asks for a dynamic loader"),
+    ]
+    for args, status, text in expectations:
+        done = subprocess.run(["bash", str(script), *args], capture_output=True, text=True, check=False)
+        if done.returncode != status or text not in done.stdout:
+            problems.append(
+                f"release-check-binary.sh {' '.join(args)}: exit {done.returncode}, expected {status} and {text!r}"
+            )
+    # The musl binary passes the static part (its --version is the binary's own business).
+    done = subprocess.run(["bash", str(script), "--static", str(binary), VERSION], capture_output=True, text=True)
+    if "dynamic loader" in done.stdout or "shared libraries" in done.stdout:
+        problems.append(f"release-check-binary.sh --static refused the static binary: {done.stdout}")
+    return problems
+
+
+def report(name, problems):
+    if problems:
+        print(f"FAIL {name}")
+        for text in problems:
+            print(f"     - {text}")
+        return False
+    print(f"ok   {name}")
+    return True
 
 
 def main():
@@ -300,7 +448,8 @@ def main():
             (good / name).write_text(f"stand-in for {name}\n", encoding="utf-8")
     tampered = www / "tampered"
     tampered.mkdir()
-    (tampered / ASSET).write_text(f'#!/bin/sh\ntouch "{marker}"\necho result=purged >>"$GITHUB_OUTPUT"\n', encoding="utf-8")
+    script = f'#!/bin/sh\ntouch "{marker}"\necho result=purged >>"$GITHUB_OUTPUT"\n'
+    (tampered / ASSET).write_text(script, encoding="utf-8")
     (tampered / ASSET).chmod(0o755)
     (www / "empty").mkdir()
     files = FileServer(www)
@@ -318,7 +467,8 @@ def main():
     shutil.copytree(released, wrong_pin)
     native = wrong_pin / "native" / "action.yml"
     real = hashlib.sha256(binary.read_bytes()).hexdigest()
-    native.write_text(native.read_text(encoding="utf-8").replace(real, hashlib.sha256(b"another build").hexdigest()), encoding="utf-8")
+    other = hashlib.sha256(b"another build").hexdigest()
+    native.write_text(native.read_text(encoding="utf-8").replace(real, other), encoding="utf-8")
     trees = {"main": original, "released": released, "wrong-pin": wrong_pin}
 
     nothing_ran = {"outputs": {"result": "failed"}}
@@ -363,7 +513,11 @@ def main():
             "os": "Linux",
             "arch": "ARM",
             "exit": 2,
-            "stdout": ["::error title=No cloudflare-purge binary for Linux ARM::", "runner.arch 'ARM'", "container action"],
+            "stdout": [
+                "::error title=No cloudflare-purge binary for Linux ARM::",
+                "runner.arch 'ARM'",
+                "container action",
+            ],
             **nothing_ran,
         },
         {
@@ -395,15 +549,24 @@ def main():
 
     passed = failed = 0
     try:
-        problems = stamp_checks(original, released, sums, good, root)
-        if problems:
-            failed += 1
-            print("FAIL the release rewrites exactly the release lines of both action files")
-            for text in problems:
-                print(f"     - {text}")
-        else:
-            passed += 1
-            print("ok   the release rewrites exactly the release lines of both action files")
+        for name, check in (
+            (
+                "the release rewrites exactly the release lines of both action files",
+                lambda: stamp_checks(original, released, sums, good, root),
+            ),
+            (
+                "release.sh checks, dry-runs, and pushes only the tag of the release commit",
+                lambda: release_script_checks(root, good),
+            ),
+            (
+                "release-check-binary.sh wants the exact version, and no dynamic loader with --static",
+                lambda: binary_check_checks(root, binary),
+            ),
+        ):
+            if report(name, check()):
+                passed += 1
+            else:
+                failed += 1
 
         for number, case in enumerate(cases, 1):
             workdir = root / f"case{number}"
