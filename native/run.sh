@@ -96,16 +96,18 @@ fi
 proto='=https'
 if [[ -n "$download_base" ]]; then
     base="${download_base%/}"
+    proto=
     case "$base" in
-        https://?*) ;;
+        *@*) ;; # no user info: in http://localhost:80@elsewhere the host is elsewhere
+        https://?*) proto='=https' ;;
         http://127.0.0.1 | http://127.0.0.1[:/]* | http://localhost | http://localhost[:/]* | http://\[::1\] | http://\[::1\][:/]*)
             proto='=http'
             ;;
-        *)
-            fail "Download address refused" \
-                "CLOUDFLARE_PURGE_DOWNLOAD_BASE is '${download_base}'; it must be an https:// address (http:// only for 127.0.0.1, localhost or [::1])." 2
-            ;;
     esac
+    if [[ -z "$proto" ]]; then
+        fail "Download address refused" \
+            "CLOUDFLARE_PURGE_DOWNLOAD_BASE is '${download_base}'; it must be an https:// address without user info (http:// only for 127.0.0.1, localhost or [::1])." 2
+    fi
 else
     base="https://github.com/${repository}/releases/download/v${version}"
 fi
@@ -130,8 +132,11 @@ fi
 # sha256sum escapes file names that hold a backslash (Windows paths).
 if command -v sha256sum >/dev/null 2>&1; then
     actual="$(sha256sum <"$binary")"
-else
+elif command -v shasum >/dev/null 2>&1; then
     actual="$(shasum -a 256 <"$binary")" # macOS
+else
+    rm -rf "$dir"
+    fail "No SHA-256 tool" "Neither sha256sum nor shasum is on PATH, so ${asset} cannot be checked; it was deleted and not run." 1
 fi
 actual="${actual%% *}"
 if [[ "$actual" != "$expected" ]]; then

@@ -545,6 +545,14 @@ def main():
             "stdout": ["::error title=Download address refused::"],
             **nothing_ran,
         },
+        {
+            "name": "a loopback-looking address whose host is elsewhere is refused",
+            "inputs": PURGE,
+            "download_base": "http://localhost:80@downloads.example.com/cloudflare-purge",
+            "exit": 2,
+            "stdout": ["::error title=Download address refused::"],
+            **nothing_ran,
+        },
     ]
 
     passed = failed = 0
