@@ -141,9 +141,9 @@ files="$workdir/release/scripts/release-files.sh"
 # on a copy, with empty stand-ins for the binaries.
 mkdir -p "$workdir/try/assets"
 cp -R "$workdir/release/action.yml" "$workdir/release/native" "$workdir/try/"
-"$files" assets | while read -r asset; do : >"$workdir/try/assets/$asset"; done
-"$files" sums "$workdir/try/assets" >"$workdir/try/SHA256SUMS"
-"$files" stamp "$workdir/try" "$version" "$repository" "$workdir/try/SHA256SUMS" ||
+bash "$files" assets | while read -r asset; do : >"$workdir/try/assets/$asset"; done
+bash "$files" sums "$workdir/try/assets" >"$workdir/try/SHA256SUMS"
+bash "$files" stamp "$workdir/try" "$version" "$repository" "$workdir/try/SHA256SUMS" ||
     die "the action files of $base cannot be turned into release ones (above)"
 
 if ((check_only)); then
@@ -165,11 +165,11 @@ if [[ -z "$assets" ]]; then
 fi
 
 echo "release: SHA256SUMS of the binaries in $assets"
-"$files" sums "$assets" >"$workdir/SHA256SUMS"
+bash "$files" sums "$assets" >"$workdir/SHA256SUMS"
 mv "$workdir/SHA256SUMS" "$assets/SHA256SUMS"
 cat "$assets/SHA256SUMS"
 
-"$files" stamp "$workdir/release" "$version" "$repository" "$assets/SHA256SUMS"
+bash "$files" stamp "$workdir/release" "$version" "$repository" "$assets/SHA256SUMS"
 
 image="$(sed -n 's/^  image: //p' "$workdir/release/action.yml")"
 git -C "$workdir/release" commit --quiet \
