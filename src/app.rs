@@ -73,7 +73,7 @@ async fn online(
 ) -> Result<(), Cause> {
     let client = connect(&settings, proxies, journal.runner(), config)?;
     let verified = verify::verify(&client, &settings, journal, config.now).await?;
-    let resolved = zone::resolve(&client, &settings.zone, verified.zone, journal).await?;
+    let resolved = zone::resolve(&client, &settings.zones, verified.zone, journal).await?;
     zone::record(&resolved, journal);
     let warn_within = settings.options.expiry_warning_days;
     match settings.options.mode {
@@ -84,12 +84,11 @@ async fn online(
             }
             // The lists move into the plan: each item is held once.
             let purge = std::mem::take(&mut settings.purge);
-            let options = &settings.options;
-            purging::run(&client, options, &settings.zone, purge, &resolved, journal).await
+            purging::run(&client, &settings.options, purge, &resolved, journal).await
         }
         Mode::Verify => {
             if settings.options.check_purge_permission {
-                permission::prove(&client, &resolved, journal).await?;
+                permission::prove_all(&client, &resolved, journal).await?;
             }
             let lifetime = verified.lifetime.as_ref();
             if let Some(cause) = lifetime.and_then(|l| l.expiring_soon(warn_within, true)) {

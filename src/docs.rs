@@ -1,4 +1,4 @@
-//! Generated documentation: action.yml's inputs/outputs and the README tables, rendered from the input table.
+//! Generated documentation: both action files' inputs/outputs and the README tables, rendered from the input table.
 
 use crate::inputs::table::{INPUTS, OUTPUTS};
 
@@ -7,8 +7,35 @@ pub const END: &str = "# END generated";
 pub const README_BEGIN: &str = "<!-- BEGIN generated from src/inputs/table.rs -->";
 pub const README_END: &str = "<!-- END generated -->";
 
+pub const ENV_BEGIN: &str = "# BEGIN env generated from src/inputs/table.rs";
+pub const ENV_END: &str = "# END env generated";
+
 /// The `inputs:` and `outputs:` sections of action.yml.
 pub fn action_yml_io() -> String {
+    io(None)
+}
+
+/// The same sections of native/action.yml: its outputs take their values from the step `run`.
+pub fn native_action_io() -> String {
+    io(Some("run"))
+}
+
+/// The native action's step environment: every input as `INPUT_<NAME>`, as the runner passes it
+/// to a container action.
+pub fn native_env() -> String {
+    INPUTS
+        .iter()
+        .map(|i| {
+            format!(
+                "        INPUT_{}: ${{{{ inputs.{} }}}}\n",
+                i.name.to_uppercase(),
+                i.name
+            )
+        })
+        .collect()
+}
+
+fn io(step: Option<&str>) -> String {
     let mut y = String::from("inputs:\n");
     for input in INPUTS {
         y.push_str(&format!(
@@ -28,6 +55,10 @@ pub fn action_yml_io() -> String {
             output.name,
             yaml_str(output.description)
         ));
+        if let Some(step) = step {
+            let value = format!("${{{{ steps.{step}.outputs.{} }}}}", output.name);
+            y.push_str(&format!("    value: {value}\n"));
+        }
     }
     y
 }

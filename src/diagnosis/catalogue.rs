@@ -80,7 +80,7 @@ pub enum Unexpected {
 pub enum Cause {
     MissingZone,
     InvalidZone {
-        value: String,
+        values: Vec<String>,
     },
     MissingCredentials {
         reason: MissingReason,
@@ -122,7 +122,7 @@ pub enum Cause {
         items: Vec<String>,
     },
     UrlOutsideZone {
-        zone: String,
+        zones: Vec<String>,
         items: Vec<String>,
     },
     InvalidInput {
@@ -184,6 +184,7 @@ pub enum Cause {
         errors: Vec<CfMessage>,
     },
     PurgeRejected {
+        zone: String,
         status: u16,
         errors: Vec<CfMessage>,
     },
@@ -277,7 +278,7 @@ impl Cause {
             NothingToPurge => row("nothing-to-purge", "Nothing to purge", Input, DOC_PURGE, fix::NOTHING),
             ConflictingPurgeInputs { .. } => row("conflicting-purge-inputs", "purge_everything together with lists", Input, DOC_PURGE, fix::CONFLICTING),
             InvalidUrl { .. } => row("invalid-url", "Not a URL or path", Input, DOC_PURGE, fix::INVALID_URL),
-            UrlOutsideZone { .. } => row("url-outside-zone", "URL outside the zone", Input, DOC_PURGE, fix::OUTSIDE_ZONE),
+            UrlOutsideZone { .. } => row("url-outside-zone", "Item outside the zone", Input, DOC_PURGE, fix::OUTSIDE_ZONE),
             InvalidInput { .. } => row("invalid-input", "Invalid input value", Input, DOC_INPUTS, fix::INVALID_INPUT),
             TokenBearerPrefix { .. } => row("token-bearer-prefix", "\"Bearer \" removed from the token", Repaired, DOC_FORMATS, fix::BEARER),
             TokenQuoted { .. } => row("token-quoted", "Quotes removed from the credential", Repaired, DOC_FORMATS, fix::QUOTED),

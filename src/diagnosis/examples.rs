@@ -9,7 +9,7 @@ pub fn examples() -> Vec<Cause> {
     let cf = |code, message: &str| vec![CfMessage::new(code, message)];
     vec![
         MissingZone,
-        InvalidZone { value: "my site".into() },
+        InvalidZone { values: vec!["my site".into()] },
         MissingCredentials { reason: MissingReason::SecretNameMismatch },
         TokenPlaceholder { input: CredentialInput::ApiToken, length: 14 },
         IncompleteGlobalKey { missing: "email" },
@@ -22,7 +22,7 @@ pub fn examples() -> Vec<Cause> {
         NothingToPurge,
         ConflictingPurgeInputs { lists: vec!["files"] },
         InvalidUrl { items: vec!["blog/index.html".into()] },
-        UrlOutsideZone { zone: "example.com".into(), items: vec!["https://example.org/".into()] },
+        UrlOutsideZone { zones: vec!["example.com".into()], items: vec!["https://example.org/".into()] },
         InvalidInput { input: "dry_run", value: "maybe".into(), expected: "true or false (also 1/0, yes/no)".into() },
         TokenBearerPrefix { input: CredentialInput::ApiToken },
         TokenQuoted { input: CredentialInput::ApiToken },
@@ -40,7 +40,7 @@ pub fn examples() -> Vec<Cause> {
         AccountIdAsZone { id: "9a7806061c88ada191ed06f989cc3dac".into() },
         ZoneNotActive { name: "example.com".into(), status: "pending".into() },
         PurgePermissionMissing { zone: "example.com".into(), status: 403, errors: cf(10000, "Authentication error") },
-        PurgeRejected { status: 400, errors: cf(1012, "Request must contain one of \"purge_everything\", \"files\", \"tags\", \"hosts\" or \"prefixes\"") },
+        PurgeRejected { zone: "example.com".into(), status: 400, errors: cf(1012, "Request must contain one of \"purge_everything\", \"files\", \"tags\", \"hosts\" or \"prefixes\"") },
         RateLimited { attempts: 4, errors: cf(971, "Please wait and consider throttling your request speed") },
         CloudflareUnavailable { status: 502, attempts: 4, html: true },
         NetworkError { kind: NetKind::Timeout, attempts: 4, host: "api.cloudflare.com".into() },

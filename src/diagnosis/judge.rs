@@ -107,7 +107,11 @@ pub fn purge(failure: &Failure, host: &str, zone: &str) -> Cause {
             errors,
         }
     } else {
-        Cause::PurgeRejected { status, errors }
+        Cause::PurgeRejected {
+            zone: zone.to_string(),
+            status,
+            errors,
+        }
     }
 }
 

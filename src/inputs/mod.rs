@@ -22,7 +22,8 @@ use crate::diagnosis::Cause;
 /// Validated settings: everything the online part needs, nothing left to parse.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub zone: ZoneRef,
+    /// At least one; each once, in the order given.
+    pub zones: Vec<ZoneRef>,
     pub credential: Credential,
     pub purge: PurgeInputs,
     pub options: Options,
@@ -39,10 +40,10 @@ pub struct Validated {
 /// Check every input offline, reporting every problem found.
 pub fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
     let mut v = Validated::default();
-    let zone = match zone::parse(raw.get(Input::Zone)) {
-        Ok((zone, warning)) => {
-            v.warnings.extend(warning);
-            Some(zone)
+    let zones = match zone::parse(raw.get(Input::Zone)) {
+        Ok((zones, warnings)) => {
+            v.warnings.extend(warnings);
+            Some(zones)
         }
         Err(cause) => {
             v.errors.push(cause);
@@ -57,20 +58,32 @@ pub fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
     let purge = items::read(raw, ctx, mode)
         .map_err(|e| v.errors.push(e))
         .ok();
-    if let (Some(ZoneRef::Name(name)), Some(purge)) = (&zone, &purge) {
+    if let (Some(names), Some(purge)) = (zones.as_deref().and_then(names), &purge) {
+        // Zones given by name route offline; by ID, once their names are known.
         let base_url = options.as_ref().and_then(|o| o.base_url.as_deref());
         v.errors
-            .extend(items::outside_zone(&purge.files, name, base_url));
+            .extend(items::outside_zones(purge, &names, base_url));
     }
-    if let (true, Some(zone), Some(credential), Some(purge), Some(options)) =
-        (v.errors.is_empty(), zone, credential, purge, options)
+    if let (true, Some(zones), Some(credential), Some(purge), Some(options)) =
+        (v.errors.is_empty(), zones, credential, purge, options)
     {
         v.settings = Some(Settings {
-            zone,
+            zones,
             credential,
             purge,
             options,
         });
     }
     v
+}
+
+/// The zones' names, when every zone was given by name.
+fn names(zones: &[ZoneRef]) -> Option<Vec<&str>> {
+    zones
+        .iter()
+        .map(|z| match z {
+            ZoneRef::Name(name) => Some(name.as_str()),
+            ZoneRef::Id(_) => None,
+        })
+        .collect()
 }

@@ -100,7 +100,7 @@ use Section as S;
 /// In the order of [`Input`].
 #[rustfmt::skip]
 pub const INPUTS: &[InputSpec] = &[
-    InputSpec { required: true, ..with_fallback(spec(I::Zone, "zone", "", K::Text, S::Purge, "Zone ID (32 hex characters) or the zone's domain name (example.com)."), &["CLOUDFLARE_ZONE_ID", "CLOUDFLARE_ZONE"]) },
+    InputSpec { required: true, ..with_fallback(spec(I::Zone, "zone", "", K::Text, S::Purge, "Zone ID (32 hex characters) or the zone's domain name (example.com); several zones in the list syntax, IDs and names mixed."), &["CLOUDFLARE_ZONE_ID", "CLOUDFLARE_ZONE"]) },
     with_fallback(spec(I::ApiToken, "api_token", "", K::Secret, S::Credentials, "API token with Zone → Cache Purge (and Zone → Zone Read): user or account owned, legacy or cfut_/cfat_ prefixed."), &["CLOUDFLARE_API_TOKEN"]),
     with_fallback(spec(I::Email, "email", "", K::Text, S::Credentials, "Account email, only together with global_api_key."), &["CLOUDFLARE_EMAIL"]),
     with_fallback(spec(I::GlobalApiKey, "global_api_key", "", K::Secret, S::Credentials, "Legacy Global API Key (discouraged: prefer api_token)."), &["CLOUDFLARE_API_KEY"]),
@@ -150,11 +150,13 @@ pub const OUTPUTS: &[OutputSpec] = &[
     },
     OutputSpec {
         name: "zone_id",
-        description: "The resolved zone ID.",
+        description:
+            "The resolved zone ID; with several zones, comma separated in the order given.",
     },
     OutputSpec {
         name: "zone_name",
-        description: "The resolved zone name.",
+        description:
+            "The resolved zone name; with several zones, comma separated in the order given.",
     },
     OutputSpec {
         name: "credential",

@@ -1,42 +1,55 @@
-//! The zone input: a zone ID or a domain name (a pasted URL is reduced to its host).
+//! The zone input: zone IDs or domain names in the list syntax (a pasted URL is reduced to its host).
 
+use super::items::{dedup, split_list};
 use crate::diagnosis::Cause;
+use crate::text::shown;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ZoneRef {
     Id(String),
     Name(String),
 }
 
-/// Parse the zone input; `Ok` may carry a `zone-was-url` warning.
-pub fn parse(value: &str) -> Result<(ZoneRef, Option<Cause>), Cause> {
-    let value = value.trim();
-    if value.is_empty() {
+/// The zones of the `zone` input, each once, in the order given; the warnings are `zone-was-url`s.
+pub fn parse(value: &str) -> Result<(Vec<ZoneRef>, Vec<Cause>), Cause> {
+    let mut zones = Vec::new();
+    let mut warnings = Vec::new();
+    let mut invalid = Vec::new();
+    for entry in split_list(value) {
+        match parse_one(entry) {
+            Some((zone, warning)) => {
+                zones.push(zone);
+                warnings.extend(warning);
+            }
+            None => invalid.push(shown(entry)),
+        }
+    }
+    if !invalid.is_empty() {
+        return Err(Cause::InvalidZone { values: invalid });
+    }
+    if zones.is_empty() {
         return Err(Cause::MissingZone);
     }
-    let invalid = || Cause::InvalidZone {
-        value: crate::text::shown(value),
-    };
+    Ok((dedup(zones), warnings))
+}
+
+/// One zone: an ID, a domain, or a URL whose host is used (with a warning).
+fn parse_one(value: &str) -> Option<(ZoneRef, Option<Cause>)> {
     if value.contains('/') {
         let with_scheme = if value.contains("://") {
             value.to_string()
         } else {
             format!("https://{value}")
         };
-        let url = url::Url::parse(&with_scheme).map_err(|_| invalid())?;
-        let host = url.host_str().ok_or_else(invalid)?.to_string();
-        let name = domain(&host).ok_or_else(invalid)?;
-        return Ok((
-            ZoneRef::Name(name.clone()),
-            Some(Cause::ZoneWasUrl { host: name }),
-        ));
+        let url = url::Url::parse(&with_scheme).ok()?;
+        let name = domain(url.host_str()?)?;
+        let warning = Cause::ZoneWasUrl { host: name.clone() };
+        return Some((ZoneRef::Name(name), Some(warning)));
     }
     if is_hex_id(value) {
-        return Ok((ZoneRef::Id(value.to_ascii_lowercase()), None));
+        return Some((ZoneRef::Id(value.to_ascii_lowercase()), None));
     }
-    domain(value)
-        .map(|d| (ZoneRef::Name(d), None))
-        .ok_or_else(invalid)
+    domain(value).map(|d| (ZoneRef::Name(d), None))
 }
 
 /// 32 hex characters: how Cloudflare writes zone and account IDs.
@@ -69,26 +82,41 @@ pub fn domain(value: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn one(value: &str) -> ZoneRef {
+        let (zones, _) = parse(value).unwrap();
+        assert_eq!(zones.len(), 1, "{value}");
+        zones[0].clone()
+    }
+
     #[test]
     fn zone_forms() {
         let id = "023e105f4ecef8ad9ca31a8372d0c353";
-        assert_eq!(parse(id).unwrap().0, ZoneRef::Id(id.into()));
-        assert_eq!(parse(&id.to_uppercase()).unwrap().0, ZoneRef::Id(id.into()));
+        assert_eq!(one(id), ZoneRef::Id(id.into()));
+        assert_eq!(one(&id.to_uppercase()), ZoneRef::Id(id.into()));
+        assert_eq!(one("Example.COM."), ZoneRef::Name("example.com".into()));
+        assert_eq!(one("bücher.de"), ZoneRef::Name("xn--bcher-kva.de".into()));
+        let (zones, warnings) = parse("https://www.example.com/blog/").unwrap();
+        assert_eq!(zones, [ZoneRef::Name("www.example.com".into())]);
+        assert_eq!(warnings[0].code(), "zone-was-url");
+        assert_eq!(parse("example.com/").unwrap().1[0].code(), "zone-was-url");
+    }
+
+    #[test]
+    fn several_zones_in_the_list_syntax_each_once() {
+        let id = "023e105f4ecef8ad9ca31a8372d0c353";
+        let (zones, _) = parse(&format!("example.com, {id}\nexample.org example.com")).unwrap();
         assert_eq!(
-            parse("Example.COM.").unwrap().0,
-            ZoneRef::Name("example.com".into())
+            zones,
+            [
+                ZoneRef::Name("example.com".into()),
+                ZoneRef::Id(id.into()),
+                ZoneRef::Name("example.org".into())
+            ]
         );
-        assert_eq!(
-            parse("bücher.de").unwrap().0,
-            ZoneRef::Name("xn--bcher-kva.de".into())
-        );
-        let (zone, warning) = parse("https://www.example.com/blog/").unwrap();
-        assert_eq!(zone, ZoneRef::Name("www.example.com".into()));
-        assert_eq!(warning.unwrap().code(), "zone-was-url");
-        assert_eq!(
-            parse("example.com/").unwrap().1.unwrap().code(),
-            "zone-was-url"
-        );
+        let Err(Cause::InvalidZone { values }) = parse("example.com my site") else {
+            panic!("not invalid")
+        };
+        assert_eq!(values, ["my", "site"]);
     }
 
     #[test]
@@ -97,7 +125,7 @@ mod tests {
         for bad in [
             "localhost",
             "023e105f4ecef8ad9ca31a8372d0c35",
-            "exa mple.com",
+            "exa_mple.com",
             "1.2.3.4",
             "-a.com",
             "a..com",

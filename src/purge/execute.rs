@@ -1,4 +1,5 @@
-//! Sending the planned batches: concurrently, paced, each counted only when Cloudflare accepted it.
+//! Sending the planned batches of every zone: concurrently, each paced by its lane (the buckets of
+//! its account and plan) and by the API's request budget, each counted only when Cloudflare accepted it.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use super::work::{Batch, Kind, Work};
 use crate::cloudflare::{endpoints, Client, Ended, Failure, Gate, PurgeResult};
 use crate::diagnosis::{judge, Cause};
 
-/// Requests in flight at once; the buckets, not this, set the pace.
+/// Requests of one lane in flight at once; the buckets, not this, set the pace.
 const MAX_IN_FLIGHT: usize = 8;
 /// Cloudflare allows 1,200 requests per 5 minutes per token; the checks before the purge use a few.
 const API_BUDGET: f64 = 1150.0;
@@ -21,19 +22,53 @@ const API_RATE: f64 = 1200.0 / 300.0;
 /// How much later the first burst may reach Cloudflare than the requests after it (new connections).
 const SKEW: Duration = Duration::from_millis(50);
 
-/// What the purge achieved.
+/// The buckets of one account and plan. Cloudflare's purge limits are per account and plan, so
+/// zones of one account on one plan share a lane; other lanes run beside it, unaffected by its 429s.
+pub struct Lane {
+    urls: TokenBucket,
+    requests: TokenBucket,
+    in_flight: Semaphore,
+}
+
+impl Lane {
+    pub fn new(limits: &Limits) -> Self {
+        Lane {
+            urls: TokenBucket::holding_back(limits.url_rate, limits.url_rate, SKEW),
+            requests: TokenBucket::holding_back(limits.request_burst, limits.request_rate, SKEW),
+            in_flight: Semaphore::new(MAX_IN_FLIGHT),
+        }
+    }
+}
+
+/// The zone the batches go to: its id for the path, its name for the messages.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub zone_id: String,
+    pub label: String,
+}
+
+/// One zone's share of the purge.
+pub struct Job {
+    pub target: Target,
+    pub work: Arc<Work>,
+    pub batches: Vec<Batch>,
+    pub lane: Arc<Lane>,
+}
+
+/// What the purge achieved in one zone.
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub purged: usize,
+    pub purged_by_kind: Vec<(Kind, usize)>,
     pub failed: Vec<String>,
     pub ids: Vec<String>,
     pub retries: u32,
     pub batches_ok: usize,
-    /// The first failed batch's cause.
+    /// The zone's first failed batch's cause.
     pub cause: Option<Cause>,
 }
 
-/// Reported after each finished batch.
+/// Reported after each finished batch, across zones.
 #[derive(Debug, Clone, Copy)]
 pub struct Progress {
     pub done_batches: usize,
@@ -46,7 +81,7 @@ pub struct Progress {
 /// Why a batch was not sent at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Withheld {
-    /// An earlier batch was refused permission: every later one would be refused the same way.
+    /// An earlier batch of the zone was refused permission: every later one would be refused too.
     PermissionRefused,
 }
 
@@ -58,76 +93,80 @@ enum Sent {
     Withheld(Withheld),
 }
 
-/// The zone the batches go to: its id for the path, its name for the messages.
-#[derive(Debug, Clone)]
-pub struct Target {
-    pub zone_id: String,
-    pub label: String,
+struct Zone {
+    job: Job,
+    stop: AtomicBool,
 }
 
 struct Shared {
     client: Client,
-    target: Target,
-    work: Arc<Work>,
-    urls: TokenBucket,
-    requests: TokenBucket,
+    zones: Vec<Zone>,
     api: TokenBucket,
-    gate: Semaphore,
-    stop: AtomicBool,
 }
 
+/// Send every job's batches; one outcome per job, in their order.
 pub async fn execute(
     client: &Client,
-    target: Target,
-    work: Arc<Work>,
-    batches: &[Batch],
-    limits: &Limits,
+    jobs: Vec<Job>,
     mut progress: impl FnMut(Progress),
-) -> Outcome {
+) -> Vec<Outcome> {
+    let total_batches = jobs.iter().map(|j| j.batches.len()).sum();
+    let total_items = jobs.iter().flat_map(|j| &j.batches).map(|b| b.len).sum();
     let shared = Arc::new(Shared {
         client: client.clone(),
-        target,
-        work,
-        urls: TokenBucket::holding_back(limits.url_rate, limits.url_rate, SKEW),
-        requests: TokenBucket::holding_back(limits.request_burst, limits.request_rate, SKEW),
+        zones: jobs
+            .into_iter()
+            .map(|job| Zone {
+                job,
+                stop: AtomicBool::new(false),
+            })
+            .collect(),
         api: TokenBucket::new(API_BUDGET, API_RATE),
-        gate: Semaphore::new(MAX_IN_FLIGHT),
-        stop: AtomicBool::new(false),
     });
     let mut tasks = JoinSet::new();
-    for (index, batch) in batches.iter().copied().enumerate() {
-        tasks.spawn(send(shared.clone(), index, batch));
+    let mut results: Vec<Vec<Option<Sent>>> = Vec::new();
+    for (z, zone) in shared.zones.iter().enumerate() {
+        for (b, batch) in zone.job.batches.iter().copied().enumerate() {
+            tasks.spawn(send(shared.clone(), z, b, batch));
+        }
+        results.push((0..zone.job.batches.len()).map(|_| None).collect());
     }
-    let mut results: Vec<Option<Sent>> = (0..batches.len()).map(|_| None).collect();
     let mut tally = Progress {
         done_batches: 0,
-        total_batches: batches.len(),
+        total_batches,
         purged: 0,
-        total_items: batches.iter().map(|b| b.len).sum(),
+        total_items,
         retries: 0,
     };
     while let Some(joined) = tasks.join_next().await {
-        let Ok((index, sent)) = joined else {
+        let Ok((z, b, sent)) = joined else {
             continue;
         };
         tally.done_batches += 1;
         match &sent {
             Sent::Accepted { retries, .. } => {
-                tally.purged += batches[index].len;
+                tally.purged += shared.zones[z].job.batches[b].len;
                 tally.retries += retries;
             }
             Sent::Failed(failure) => tally.retries += failure.attempts.saturating_sub(1),
             Sent::Withheld(_) => {}
         }
-        results[index] = Some(sent);
+        results[z][b] = Some(sent);
         progress(tally);
     }
-    summarise(&shared, batches, results, tally.retries)
+    let host = shared.client.host();
+    shared
+        .zones
+        .iter()
+        .zip(results)
+        .map(|(zone, sent)| summarise(&zone.job, sent, &host))
+        .collect()
 }
 
-/// Before each attempt of a batch: the retry delay, then its turn under the buckets.
+/// Before each attempt of a batch: the retry delay, then its turn under its lane and the API budget.
 struct BatchGate<'a> {
     shared: &'a Shared,
+    zone: &'a Zone,
     batch: Batch,
 }
 
@@ -138,19 +177,26 @@ impl Gate for BatchGate<'_> {
         tokio::time::sleep(delay).await;
         // A 429 waits out Retry-After here, then queues again behind the pacing, so the batches
         // after it make room when Cloudflare's bucket is emptier than ours (another deploy).
-        self.shared.pace(&self.batch).await;
-        if self.shared.stop.load(Ordering::SeqCst) {
+        let lane = &self.zone.job.lane;
+        match self.batch.kind {
+            Kind::Files => lane.urls.take(self.batch.len as f64).await,
+            _ => lane.requests.take(1.0).await,
+        }
+        self.shared.api.take(1.0).await;
+        if self.zone.stop.load(Ordering::SeqCst) {
             return Err(Withheld::PermissionRefused);
         }
         Ok(())
     }
 }
 
-async fn send(shared: Arc<Shared>, index: usize, batch: Batch) -> (usize, Sent) {
-    let permit = shared.gate.acquire().await;
-    let endpoint = endpoints::purge(&shared.target.zone_id, &shared.work.body(&batch));
+async fn send(shared: Arc<Shared>, z: usize, b: usize, batch: Batch) -> (usize, usize, Sent) {
+    let zone = &shared.zones[z];
+    let permit = zone.job.lane.in_flight.acquire().await;
+    let endpoint = endpoints::purge(&zone.job.target.zone_id, &zone.job.work.body(&batch));
     let gate = BatchGate {
         shared: &shared,
+        zone,
         batch,
     };
     let sent = match shared.client.call_with(&endpoint, &gate).await {
@@ -160,56 +206,46 @@ async fn send(shared: Arc<Shared>, index: usize, batch: Batch) -> (usize, Sent) 
         },
         Err(Ended::Failed(failure)) => {
             if judge::is_auth_refusal(&failure) {
-                shared.stop.store(true, Ordering::SeqCst);
+                zone.stop.store(true, Ordering::SeqCst);
             }
             Sent::Failed(failure)
         }
         Err(Ended::Withheld(why)) => Sent::Withheld(why),
     };
     drop(permit);
-    (index, sent)
+    (z, b, sent)
 }
 
-impl Shared {
-    /// Wait for this batch's turn under the plan's purge rate and the API's request rate.
-    async fn pace(&self, batch: &Batch) {
-        match batch.kind {
-            Kind::Files => self.urls.take(batch.len as f64).await,
-            _ => self.requests.take(1.0).await,
-        }
-        self.api.take(1.0).await;
-    }
-}
-
-fn summarise(
-    shared: &Shared,
-    batches: &[Batch],
-    results: Vec<Option<Sent>>,
-    retries: u32,
-) -> Outcome {
-    let mut outcome = Outcome {
-        retries,
-        ..Outcome::default()
-    };
-    let host = shared.client.host();
-    for (batch, sent) in batches.iter().zip(results) {
+fn summarise(job: &Job, results: Vec<Option<Sent>>, host: &str) -> Outcome {
+    let mut outcome = Outcome::default();
+    for (batch, sent) in job.batches.iter().zip(results) {
         match sent {
-            Some(Sent::Accepted { result, .. }) => {
+            Some(Sent::Accepted { result, retries }) => {
                 outcome.purged += batch.len;
                 outcome.batches_ok += 1;
+                outcome.retries += retries;
+                add(&mut outcome.purged_by_kind, batch.kind, batch.len);
                 if !result.id.is_empty() {
                     outcome.ids.push(result.id);
                 }
             }
             Some(Sent::Failed(failure)) => {
+                outcome.retries += failure.attempts.saturating_sub(1);
                 if outcome.cause.is_none() {
-                    let zone = &shared.target.label;
-                    outcome.cause = Some(judge::purge(&failure, &host, zone));
+                    let label = &job.target.label;
+                    outcome.cause = Some(judge::purge(&failure, host, label));
                 }
-                outcome.failed.extend(shared.work.labels(batch));
+                outcome.failed.extend(job.work.labels(batch));
             }
-            Some(Sent::Withheld(_)) | None => outcome.failed.extend(shared.work.labels(batch)),
+            Some(Sent::Withheld(_)) | None => outcome.failed.extend(job.work.labels(batch)),
         }
     }
     outcome
+}
+
+fn add(counts: &mut Vec<(Kind, usize)>, kind: Kind, n: usize) {
+    match counts.iter_mut().find(|(k, _)| *k == kind) {
+        Some((_, total)) => *total += n,
+        None => counts.push((kind, n)),
+    }
 }

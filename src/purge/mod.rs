@@ -5,7 +5,7 @@ mod pacing;
 mod plan;
 mod work;
 
-pub use execute::{execute, Outcome, Progress, Target, Withheld};
+pub use execute::{execute, Job, Lane, Outcome, Progress, Target, Withheld};
 pub use pacing::TokenBucket;
 pub use plan::{plan, Limits};
 pub use work::{Batch, Kind, ResolvedFile, Work};

@@ -82,6 +82,15 @@ impl Work {
         }
     }
 
+    /// How many items it holds (`purge_everything` counts as one).
+    pub fn len(&self) -> usize {
+        self.counts().iter().map(|(_, n)| n).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Items of each kind, for the summary.
     pub fn counts(&self) -> Vec<(Kind, usize)> {
         let all = [

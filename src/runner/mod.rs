@@ -7,7 +7,7 @@ mod summary;
 
 pub use commands::{escape_data, escape_property, Runner, MAX_MESSAGE};
 pub use outputs::{render_outputs, write_outputs};
-pub use report::{Check, Mark, PurgeReport, Report};
+pub use report::{Check, Mark, PurgeReport, Report, ZoneNames, ZonePurge};
 pub use summary::render_summary;
 
 use crate::env::Env;

@@ -28,17 +28,77 @@ pub struct Check {
     pub detail: String,
 }
 
-/// What the purge sent and achieved.
+/// What the purge sent to one zone and what Cloudflare accepted.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct PurgeReport {
-    pub counts: Vec<(Kind, usize)>,
+pub struct ZonePurge {
+    /// The zone's name, or its ID when the name is unknown.
+    pub label: String,
+    pub id: String,
     pub plan: &'static str,
+    pub requested: Vec<(Kind, usize)>,
+    pub purged_by_kind: Vec<(Kind, usize)>,
     pub batches: usize,
     pub batches_ok: usize,
     pub retries: u32,
     pub purged: usize,
     pub failed: Vec<String>,
     pub ids: Vec<String>,
+    /// The code of the cause that stopped this zone's purge.
+    pub cause: Option<&'static str>,
+}
+
+/// What the purge sent and achieved, zone by zone in the order given.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PurgeReport {
+    pub zones: Vec<ZonePurge>,
+    /// False for a dry run: planned only.
+    pub sent: bool,
+}
+
+impl PurgeReport {
+    pub fn purged(&self) -> usize {
+        self.zones.iter().map(|z| z.purged).sum()
+    }
+
+    /// Every item not purged, once, in zone order.
+    pub fn failed(&self) -> Vec<String> {
+        let all = self.zones.iter().flat_map(|z| z.failed.iter().cloned());
+        crate::inputs::items::dedup(all.collect())
+    }
+
+    pub fn ids(&self) -> Vec<String> {
+        self.zones
+            .iter()
+            .flat_map(|z| z.ids.iter().cloned())
+            .collect()
+    }
+
+    /// Items of each kind over all zones: as requested, or as purged.
+    pub fn totals(&self, purged: bool) -> Vec<(Kind, usize)> {
+        let mut totals: Vec<(Kind, usize)> = Vec::new();
+        for zone in &self.zones {
+            let counts = if purged {
+                &zone.purged_by_kind
+            } else {
+                &zone.requested
+            };
+            for (kind, n) in counts {
+                match totals.iter_mut().find(|(k, _)| k == kind) {
+                    Some((_, total)) => *total += n,
+                    None => totals.push((*kind, *n)),
+                }
+            }
+        }
+        totals
+    }
+}
+
+/// A resolved zone, as the outputs name it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ZoneNames {
+    pub id: String,
+    /// Empty when the credential cannot read it.
+    pub name: String,
 }
 
 #[derive(Debug, Default)]
@@ -49,8 +109,8 @@ pub struct Report {
     pub errors: Vec<Cause>,
     /// `purged`, `verified` or `planned` once the run got that far.
     pub result: Option<&'static str>,
-    pub zone_id: String,
-    pub zone_name: String,
+    /// The resolved zones, in the order given.
+    pub zones: Vec<ZoneNames>,
     pub credential: &'static str,
     pub token_status: String,
     pub token_expires_on: String,
@@ -93,6 +153,8 @@ impl Report {
     /// Every output of the contract, in its order.
     pub fn outputs(&self) -> Vec<(&'static str, String)> {
         let purge = self.purge.clone().unwrap_or_default();
+        let zones =
+            |f: fn(&ZoneNames) -> &str| self.zones.iter().map(f).collect::<Vec<_>>().join(",");
         let codes: Vec<&str> = self.warnings.iter().map(Cause::code).collect();
         vec![
             ("result", self.result().to_string()),
@@ -103,8 +165,8 @@ impl Report {
                     .unwrap_or_default(),
             ),
             ("warnings", codes.join(",")),
-            ("zone_id", self.zone_id.clone()),
-            ("zone_name", self.zone_name.clone()),
+            ("zone_id", zones(|z| &z.id)),
+            ("zone_name", zones(|z| &z.name)),
             ("credential", self.credential.to_string()),
             ("token_status", self.token_status.clone()),
             ("token_expires_on", self.token_expires_on.clone()),
@@ -114,9 +176,9 @@ impl Report {
                     .map(|d| d.to_string())
                     .unwrap_or_default(),
             ),
-            ("purged_count", purge.purged.to_string()),
-            ("failed", purge.failed.join("\n")),
-            ("purge_ids", purge.ids.join(",")),
+            ("purged_count", purge.purged().to_string()),
+            ("failed", purge.failed().join("\n")),
+            ("purge_ids", purge.ids().join(",")),
         ]
     }
 }

@@ -1,36 +1,45 @@
 //! The step summary: a health table of the checks, the cause and its fix, and what was purged.
 
 use super::commands::MAX_MESSAGE;
-use super::report::{Mark, Report};
+use super::report::{Mark, PurgeReport, Report};
 use crate::text::{cut, thousands};
 
 /// Markdown for `$GITHUB_STEP_SUMMARY`. Holds no secret: only facts the report holds.
 pub fn render_summary(report: &Report) -> String {
-    let mut md = String::new();
     let headline = match report.cause() {
         Some(cause) => format!("✗ failed: {}", cause.title()),
         None if report.warnings.is_empty() => format!("✓ {}", report.result()),
         None => format!("⚠ {} with warnings", report.result()),
     };
-    md.push_str(&format!("### Cloudflare purge — {headline}\n\n"));
-    if !report.checks.is_empty() {
-        md.push_str("| Check | | Detail |\n|---|:-:|---|\n");
-        for check in &report.checks {
-            md.push_str(&format!(
-                "| {} | {} | {} |\n",
-                check.name,
-                check.mark.symbol(),
-                cell(&check.detail)
-            ));
-        }
-        md.push('\n');
+    let mut md = format!("### Cloudflare purge — {headline}\n\n");
+    checks(&mut md, report);
+    causes(&mut md, report);
+    if let Some(purge) = &report.purge {
+        purged(&mut md, purge);
     }
-    for (mark, cause) in report
-        .errors
-        .iter()
-        .map(|c| (Mark::Fail, c))
-        .chain(report.warnings.iter().map(|c| (Mark::Warn, c)))
-    {
+    md
+}
+
+fn checks(md: &mut String, report: &Report) {
+    if report.checks.is_empty() {
+        return;
+    }
+    md.push_str("| Check | | Detail |\n|---|:-:|---|\n");
+    for check in &report.checks {
+        md.push_str(&format!(
+            "| {} | {} | {} |\n",
+            check.name,
+            check.mark.symbol(),
+            cell(&check.detail)
+        ));
+    }
+    md.push('\n');
+}
+
+fn causes(md: &mut String, report: &Report) {
+    let errors = report.errors.iter().map(|c| (Mark::Fail, c));
+    let warnings = report.warnings.iter().map(|c| (Mark::Warn, c));
+    for (mark, cause) in errors.chain(warnings) {
         md.push_str(&format!(
             "{} **{}** (`{}`): {}.\n\n**Fix:** {}. [More]({})\n\n",
             mark.symbol(),
@@ -41,22 +50,47 @@ pub fn render_summary(report: &Report) -> String {
             cause.doc()
         ));
     }
-    if let Some(purge) = &report.purge {
-        md.push_str("| Purged | Items |\n|---|--:|\n");
-        for (kind, count) in &purge.counts {
-            md.push_str(&format!("| {} | {} |\n", kind.noun(), thousands(*count)));
-        }
+}
+
+/// What was asked and what Cloudflare accepted, by kind and by zone.
+fn purged(md: &mut String, purge: &PurgeReport) {
+    let done = purge.totals(true);
+    md.push_str("| Kind | Requested | Purged |\n|---|--:|--:|\n");
+    for (kind, requested) in purge.totals(false) {
+        let purged = done.iter().find(|(k, _)| *k == kind).map_or(0, |(_, n)| *n);
+        let (requested, purged) = (thousands(requested), thousands(purged));
+        md.push_str(&format!("| {} | {requested} | {purged} |\n", kind.noun()));
+    }
+    md.push_str("\n| Zone | ID | Plan | Requests accepted | Purged | Not purged |\n");
+    md.push_str("|---|---|---|--:|--:|--:|\n");
+    for zone in &purge.zones {
+        let failed = match zone.cause {
+            Some(code) => format!("{} (`{code}`)", thousands(zone.failed.len())),
+            None => thousands(zone.failed.len()),
+        };
         md.push_str(&format!(
-            "\n{} of {} batches accepted ({} plan limits), {} retries, {} items purged, {} not purged.\n",
-            purge.batches_ok,
-            purge.batches,
-            purge.plan,
-            purge.retries,
-            thousands(purge.purged),
-            thousands(purge.failed.len())
+            "| {} | {} | {} | {}/{} | {} | {failed} |\n",
+            cell(&zone.label),
+            zone.id,
+            zone.plan,
+            zone.batches_ok,
+            zone.batches,
+            thousands(zone.purged),
         ));
     }
-    md
+    let batches: usize = purge.zones.iter().map(|z| z.batches).sum();
+    let line = if purge.sent {
+        let ok: usize = purge.zones.iter().map(|z| z.batches_ok).sum();
+        let retries: u32 = purge.zones.iter().map(|z| z.retries).sum();
+        format!(
+            "{ok} of {batches} batches accepted, {retries} retries, {} items purged, {} not purged.",
+            thousands(purge.purged()),
+            thousands(purge.failed().len())
+        )
+    } else {
+        format!("Dry run: {batches} batches planned, nothing sent.")
+    };
+    md.push_str(&format!("\n{line}\n"));
 }
 
 /// Text made safe for one Markdown table cell or paragraph. A cell keeps what an annotation keeps:

@@ -88,7 +88,7 @@ async fn account_token(
 ) -> Result<(TokenStatus, Owner, Option<Zone>), Cause> {
     let (account, zone) = match &settings.options.account_id {
         Some(account) => (account.clone(), None),
-        None => match account_from_zone(client, &settings.zone).await? {
+        None => match account_from_zones(client, &settings.zones).await? {
             Some(zone) => (zone.account.id.clone(), Some(zone)),
             None => {
                 let cause = match settings.credential {
@@ -127,6 +127,16 @@ async fn account_token(
             Err(journal.failed("Token", cause))
         }
     }
+}
+
+/// The first zone the token can read, with its account; `None` when it can read none.
+async fn account_from_zones(client: &Client, zones: &[ZoneRef]) -> Result<Option<Zone>, Cause> {
+    for zone in zones {
+        if let Some(found) = account_from_zone(client, zone).await? {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
 }
 
 /// The zone with its account, if the token can read it; `None` when it cannot.

@@ -4,6 +4,7 @@
 pub mod credential;
 pub mod permission;
 pub mod purging;
+pub mod routing;
 pub mod zone;
 
 use std::sync::Arc;

@@ -25,20 +25,34 @@ fn probe(zone: &Resolved) -> (PurgeBody, String) {
     }
 }
 
-pub async fn prove(client: &Client, zone: &Resolved, journal: &mut Journal) -> Result<(), Cause> {
+/// Prove the permission in every zone; each gets its row, the first refusal decides the cause.
+pub async fn prove_all(
+    client: &Client,
+    zones: &[Resolved],
+    journal: &mut Journal,
+) -> Result<(), Cause> {
+    let mut first = None;
+    for zone in zones {
+        if let Err(cause) = prove(client, zone, journal).await {
+            first.get_or_insert(cause);
+        }
+    }
+    first.map_or(Ok(()), Err)
+}
+
+async fn prove(client: &Client, zone: &Resolved, journal: &mut Journal) -> Result<(), Cause> {
     let (body, what) = probe(zone);
     match client.call(&endpoints::purge(zone.id(), &body)).await {
         Ok(_) => {
-            journal.check(
-                "Purge permission",
-                Mark::Ok,
-                format!("proven by purging {what}"),
-            );
+            let detail = format!("{}: proven by purging {what}", zone.label());
+            journal.check("Purge permission", Mark::Ok, detail);
             Ok(())
         }
         Err(failure) => {
             let cause = judge::purge(&failure, &client.host(), zone.label());
-            Err(journal.failed("Purge permission", cause))
+            let detail = format!("{}: {}", zone.label(), cause.title());
+            journal.check("Purge permission", Mark::Fail, detail);
+            Err(cause)
         }
     }
 }

@@ -1,103 +1,114 @@
-//! Step 5: the purge — the items joined and checked against the resolved zone, planned in batches,
-//! printed (dry run) or sent, and what Cloudflare accepted reported.
+//! Step 5: the purge — the items routed to their zones, planned in batches by each zone's plan,
+//! printed (dry run) or sent in lanes of one account and plan, and what Cloudflare accepted reported.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::routing::route;
 use super::zone::Resolved;
 use super::Journal;
 use crate::cloudflare::Client;
 use crate::diagnosis::Cause;
-use crate::inputs::items::{self, files, FileTarget};
-use crate::inputs::{Input, Options, PurgeInputs, ZoneRef};
-use crate::purge::{self, Batch, Limits, Progress, ResolvedFile, Target, Work};
-use crate::runner::{Mark, PurgeReport, Runner};
+use crate::inputs::{Options, PurgeInputs};
+use crate::purge::{self, Job, Lane, Limits, Outcome, Progress, Target, Work};
+use crate::runner::{Mark, PurgeReport, Runner, ZonePurge};
 use crate::text::{plural, thousands};
 
-/// Plan the purge and send it (or, in a dry run, print the plan).
+/// One zone's work and plan.
+struct Planned<'a> {
+    zone: &'a Resolved,
+    work: Arc<Work>,
+    limits: Limits,
+    batches: Vec<purge::Batch>,
+}
+
+/// Route, plan, and send the purge (or, in a dry run, print the plan).
 pub async fn run(
     client: &Client,
     options: &Options,
-    zone_ref: &ZoneRef,
     purge: PurgeInputs,
-    zone: &Resolved,
+    zones: &[Resolved],
     journal: &mut Journal,
 ) -> Result<(), Cause> {
-    let work = Arc::new(work(options, zone_ref, purge, zone)?);
-    let limits = zone.limits();
-    let batches = purge::plan(&work, &limits);
-    let report = PurgeReport {
-        counts: work.counts(),
-        plan: limits.plan,
-        batches: batches.len(),
-        ..PurgeReport::default()
-    };
+    let works = route(purge, zones, options.base_url.as_deref())?;
+    let planned: Vec<Planned> = zones
+        .iter()
+        .zip(works)
+        .map(|(zone, work)| {
+            let limits = zone.limits();
+            let batches = purge::plan(&work, &limits);
+            let work = Arc::new(work);
+            Planned {
+                zone,
+                work,
+                limits,
+                batches,
+            }
+        })
+        .collect();
     if options.dry_run {
-        print_plan(journal.runner(), &work, &batches, &limits);
-        let detail = format!(
-            "dry run: {} planned, nothing sent",
-            plural(batches.len(), "request")
-        );
-        journal.check("Purge", Mark::Ok, detail);
-        journal.report.purge = Some(report);
-        journal.report.result = Some("planned");
+        dry_run(&planned, journal);
         return Ok(());
     }
-    send(client, work, &batches, &limits, zone, report, journal).await
+    let outcomes = send(client, &planned, journal.runner()).await;
+    report(&planned, outcomes, journal)
 }
 
-async fn send(
-    client: &Client,
-    work: Arc<Work>,
-    batches: &[Batch],
-    limits: &Limits,
-    zone: &Resolved,
-    mut report: PurgeReport,
-    journal: &mut Journal,
-) -> Result<(), Cause> {
-    let total_items = batches.iter().map(|b| b.len).sum::<usize>();
-    let runner = journal.runner().clone();
-    let long = batches.len() > 1;
+fn dry_run(planned: &[Planned], journal: &mut Journal) {
+    for zone in planned {
+        print_plan(journal.runner(), zone);
+    }
+    let requests = planned.iter().map(|p| p.batches.len()).sum();
+    let detail = format!(
+        "dry run: {} planned, nothing sent",
+        plural(requests, "request")
+    );
+    journal.check("Purge", Mark::Ok, detail);
+    let zones = planned.iter().map(|p| zone_row(p, None)).collect();
+    journal.report.purge = Some(PurgeReport { zones, sent: false });
+    journal.report.result = Some("planned");
+}
+
+/// Send every zone's batches, zones of one account and plan sharing a lane.
+async fn send(client: &Client, planned: &[Planned<'_>], runner: &Arc<Runner>) -> Vec<Outcome> {
+    let mut lanes: BTreeMap<(String, &'static str), Arc<Lane>> = BTreeMap::new();
+    let jobs = planned
+        .iter()
+        .map(|p| {
+            let key = (p.zone.account().to_string(), p.limits.plan);
+            let lane = lanes
+                .entry(key)
+                .or_insert_with(|| Arc::new(Lane::new(&p.limits)));
+            Job {
+                target: Target {
+                    zone_id: p.zone.id().to_string(),
+                    label: p.zone.label().to_string(),
+                },
+                work: p.work.clone(),
+                batches: p.batches.clone(),
+                lane: lane.clone(),
+            }
+        })
+        .collect();
+    let batches: usize = planned.iter().map(|p| p.batches.len()).sum();
+    let items: usize = planned.iter().flat_map(|p| &p.batches).map(|b| b.len).sum();
+    let long = batches > 1;
     if long {
+        let zones = match planned {
+            [_] => String::new(),
+            _ => format!(" across {}", plural(planned.len(), "zone")),
+        };
         runner.group(&format!(
-            "Purging {} items in {}",
-            thousands(total_items),
-            plural(batches.len(), "request")
+            "Purging {} items in {}{zones}",
+            thousands(items),
+            plural(batches, "request")
         ));
     }
-    let target = Target {
-        zone_id: zone.id().to_string(),
-        label: zone.label().to_string(),
-    };
-    let progress = progress_lines(&runner, long, batches.len());
-    let outcome = purge::execute(client, target, work, batches, limits, progress).await;
+    let outcomes = purge::execute(client, jobs, progress_lines(runner, long, batches)).await;
     if long {
         runner.end_group();
     }
-    report.batches_ok = outcome.batches_ok;
-    report.retries = outcome.retries;
-    report.purged = outcome.purged;
-    report.failed = outcome.failed;
-    report.ids = outcome.ids;
-    let detail = format!(
-        "{} of {} items in {}/{} requests",
-        thousands(report.purged),
-        thousands(total_items),
-        report.batches_ok,
-        report.batches
-    );
-    journal.report.purge = Some(report);
-    if let Some(cause) = outcome.cause {
-        journal.check("Purge", Mark::Fail, detail);
-        return Err(cause);
-    }
-    journal.check("Purge", Mark::Ok, detail);
-    runner.info(&format!(
-        "Purged {} items from {}.",
-        thousands(total_items),
-        zone.label()
-    ));
-    journal.report.result = Some("purged");
-    Ok(())
+    outcomes
 }
 
 /// About ten progress lines for a long purge, none for a single request.
@@ -115,60 +126,84 @@ fn progress_lines(runner: &Runner, long: bool, batches: usize) -> impl FnMut(Pro
     }
 }
 
-/// Items with paths joined to the base, checked against the zone now that its name is known.
-fn work(
-    options: &Options,
-    zone_ref: &ZoneRef,
-    purge: PurgeInputs,
-    zone: &Resolved,
-) -> Result<Work, Cause> {
-    let base = match (&options.base_url, zone.name()) {
-        (Some(base), _) => base.clone(),
-        (None, Some(name)) => format!("https://{name}"),
-        (None, None) => String::new(),
-    };
-    let has_paths = purge
-        .files
-        .iter()
-        .any(|f| matches!(f.target, FileTarget::Path(_)));
-    if has_paths && base.is_empty() {
-        return Err(Cause::InvalidInput {
-            input: Input::BaseUrl.name(),
-            value: String::new(),
-            expected: "set when files has paths and the credential cannot read the zone's name (no Zone Read permission)".into(),
-        });
-    }
-    if let (Some(name), ZoneRef::Id(_)) = (zone.name(), zone_ref) {
-        let base_url = options.base_url.as_deref();
-        if let Some(cause) = items::outside_zone(&purge.files, name, base_url) {
-            return Err(cause);
+/// Rows, outputs and log lines from the outcomes; the first failed zone's cause fails the run.
+fn report(planned: &[Planned], outcomes: Vec<Outcome>, journal: &mut Journal) -> Result<(), Cause> {
+    let runner = journal.runner().clone();
+    let mut rows = Vec::new();
+    let mut first = None;
+    for (p, outcome) in planned.iter().zip(outcomes) {
+        let mut row = zone_row(p, Some(&outcome));
+        if let Some(cause) = outcome.cause {
+            runner.info(&format!(
+                "{}: {} of {} items not purged: {} ({})",
+                p.zone.label(),
+                thousands(row.failed.len()),
+                thousands(p.work.len()),
+                cause.title(),
+                cause.code()
+            ));
+            row.cause = Some(cause.code());
+            first.get_or_insert(cause);
         }
+        rows.push(row);
     }
-    let resolved = purge
-        .files
-        .into_iter()
-        .map(|f| ResolvedFile {
-            url: files::into_url(f.target, &base),
-            headers: f.headers,
-        })
-        .collect();
-    Ok(Work {
-        everything: purge.everything,
-        files: items::dedup(resolved),
-        tags: purge.tags,
-        hosts: purge.hosts,
-        prefixes: purge.prefixes,
-    })
+    let purge = PurgeReport {
+        zones: rows,
+        sent: true,
+    };
+    let total: usize = planned.iter().map(|p| p.work.len()).sum();
+    let ok: usize = purge.zones.iter().map(|z| z.batches_ok).sum();
+    let batches: usize = purge.zones.iter().map(|z| z.batches).sum();
+    let detail = format!(
+        "{} of {} items in {ok}/{batches} requests",
+        thousands(purge.purged()),
+        thousands(total)
+    );
+    let names: Vec<&str> = planned.iter().map(|p| p.zone.label()).collect();
+    journal.report.purge = Some(purge);
+    if let Some(cause) = first {
+        journal.check("Purge", Mark::Fail, detail);
+        return Err(cause);
+    }
+    journal.check("Purge", Mark::Ok, detail);
+    runner.info(&format!(
+        "Purged {} items from {}.",
+        thousands(total),
+        names.join(", ")
+    ));
+    journal.report.result = Some("purged");
+    Ok(())
 }
 
-fn print_plan(runner: &Runner, work: &Work, batches: &[Batch], limits: &Limits) {
+fn zone_row(p: &Planned, outcome: Option<&Outcome>) -> ZonePurge {
+    let mut row = ZonePurge {
+        label: p.zone.label().to_string(),
+        id: p.zone.id().to_string(),
+        plan: p.limits.plan,
+        requested: p.work.counts(),
+        batches: p.batches.len(),
+        ..ZonePurge::default()
+    };
+    if let Some(outcome) = outcome {
+        row.purged_by_kind = outcome.purged_by_kind.clone();
+        row.batches_ok = outcome.batches_ok;
+        row.retries = outcome.retries;
+        row.purged = outcome.purged;
+        row.failed = outcome.failed.clone();
+        row.ids = outcome.ids.clone();
+    }
+    row
+}
+
+fn print_plan(runner: &Runner, p: &Planned) {
     runner.group(&format!(
-        "Dry run: {} ({} plan limits), nothing sent",
-        plural(batches.len(), "request"),
-        limits.plan
+        "Dry run: {}: {} ({} plan limits), nothing sent",
+        p.zone.label(),
+        plural(p.batches.len(), "request"),
+        p.limits.plan
     ));
-    for (i, batch) in batches.iter().enumerate() {
-        let labels = work.labels(batch);
+    for (i, batch) in p.batches.iter().enumerate() {
+        let labels = p.work.labels(batch);
         let first = labels.first().cloned().unwrap_or_default();
         let last = match labels.last() {
             Some(last) if labels.len() > 1 => format!(" … {last}"),

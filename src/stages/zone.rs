@@ -6,7 +6,7 @@ use crate::cloudflare::{endpoints, CfMessage, Client, Zone};
 use crate::diagnosis::{judge, Cause, Unexpected};
 use crate::inputs::{zone as zone_input, ZoneRef};
 use crate::purge::Limits;
-use crate::runner::Mark;
+use crate::runner::{Mark, ZoneNames};
 
 /// A zone as far as the credential can read it.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +33,14 @@ impl Resolved {
         }
     }
 
+    /// Its account's ID; empty when unknown.
+    pub fn account(&self) -> &str {
+        match self {
+            Resolved::Known(zone) => &zone.account.id,
+            Resolved::Unreadable { .. } => "",
+        }
+    }
+
     /// How messages name it: its name, or its ID when the name is unknown.
     pub fn label(&self) -> &str {
         self.name().unwrap_or(self.id())
@@ -47,21 +55,36 @@ impl Resolved {
     }
 }
 
-/// Resolve the zone, unless verifying the credential already read it.
+/// Resolve every zone, in order, before anything is purged: the first that cannot be resolved stops
+/// the run. A zone listed twice (by ID and by name) is kept once.
 pub async fn resolve(
     client: &Client,
-    zone: &ZoneRef,
+    zones: &[ZoneRef],
     seen: Option<Zone>,
     journal: &mut Journal,
-) -> Result<Resolved, Cause> {
-    if let Some(zone) = seen {
-        return Ok(Resolved::Known(zone));
+) -> Result<Vec<Resolved>, Cause> {
+    let mut resolved: Vec<Resolved> = Vec::with_capacity(zones.len());
+    for zone in zones {
+        let known = seen.as_ref().filter(|z| is(z, zone)).cloned();
+        let result = match (known, zone) {
+            (Some(zone), _) => Ok(Resolved::Known(zone)),
+            (None, ZoneRef::Id(id)) => by_id(client, id).await,
+            (None, ZoneRef::Name(name)) => by_name(client, name).await,
+        };
+        let zone = result.map_err(|cause| journal.failed("Zone", cause))?;
+        if resolved.iter().all(|r| r.id() != zone.id()) {
+            resolved.push(zone);
+        }
     }
-    let result = match zone {
-        ZoneRef::Id(id) => by_id(client, id).await,
-        ZoneRef::Name(name) => by_name(client, name).await,
-    };
-    result.map_err(|cause| journal.failed("Zone", cause))
+    Ok(resolved)
+}
+
+/// Whether the zone read is the one the input names.
+fn is(zone: &Zone, named: &ZoneRef) -> bool {
+    match named {
+        ZoneRef::Id(id) => zone.id.eq_ignore_ascii_case(id),
+        ZoneRef::Name(name) => zone.name.eq_ignore_ascii_case(name),
+    }
 }
 
 async fn by_id(client: &Client, id: &str) -> Result<Resolved, Cause> {
@@ -129,10 +152,18 @@ pub fn checked(zone: Zone) -> Result<Zone, Cause> {
     }
 }
 
-/// The zone's rows in the summary, its outputs, and `zone-not-active` when it is not served.
-pub fn record(resolved: &Resolved, journal: &mut Journal) {
-    journal.report.zone_id = resolved.id().to_string();
-    journal.report.zone_name = resolved.name().unwrap_or_default().to_string();
+/// The zones' rows in the summary, their outputs, and `zone-not-active` for any not served.
+pub fn record(resolved: &[Resolved], journal: &mut Journal) {
+    for zone in resolved {
+        journal.report.zones.push(ZoneNames {
+            id: zone.id().to_string(),
+            name: zone.name().unwrap_or_default().to_string(),
+        });
+        record_one(zone, journal);
+    }
+}
+
+fn record_one(resolved: &Resolved, journal: &mut Journal) {
     let Resolved::Known(zone) = resolved else {
         let detail = format!("{} (the credential cannot read its details: no Zone Read permission; Free plan limits assumed)", resolved.id());
         journal.check("Zone", Mark::Warn, detail);

@@ -20,23 +20,39 @@ fn check_generated(file: &str, begin: &str, end: &str, body: &str) {
 }
 
 #[test]
-fn action_yml_declares_exactly_the_inputs_and_outputs_of_the_table() {
+fn both_action_files_declare_exactly_the_inputs_and_outputs_of_the_table() {
     check_generated("action.yml", docs::BEGIN, docs::END, &docs::action_yml_io());
-    let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml"),
-    )
-    .unwrap();
-    let declared: Vec<&str> = text
-        .lines()
-        .filter(|l| l.starts_with("  ") && !l.starts_with("   ") && l.ends_with(':'))
-        .map(|l| l.trim().trim_end_matches(':'))
-        .collect();
+    let native = "native/action.yml";
+    check_generated(native, docs::BEGIN, docs::END, &docs::native_action_io());
+    check_generated(native, docs::ENV_BEGIN, docs::ENV_END, &docs::native_env());
     let expected: Vec<&str> = INPUTS
         .iter()
         .map(|i| i.name)
         .chain(OUTPUTS.iter().map(|o| o.name))
         .collect();
-    assert_eq!(declared, expected);
+    for file in ["action.yml", native] {
+        let text =
+            std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
+                .unwrap();
+        let generated = &text[text.find(docs::BEGIN).unwrap()..text.find(docs::END).unwrap()];
+        let declared: Vec<&str> = generated
+            .lines()
+            .filter(|l| l.starts_with("  ") && !l.starts_with("   ") && l.ends_with(':'))
+            .map(|l| l.trim().trim_end_matches(':'))
+            .collect();
+        assert_eq!(declared, expected, "{file}");
+    }
+    // The step passes every input of the table, and nothing else, as INPUT_<NAME>.
+    let text =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(native))
+            .unwrap();
+    let passed: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("INPUT_"))
+        .map(|l| l.split(':').next().unwrap().to_lowercase())
+        .collect();
+    let names: Vec<String> = INPUTS.iter().map(|i| i.name.to_string()).collect();
+    assert_eq!(passed, names);
 }
 
 #[test]
@@ -161,7 +177,10 @@ fn modules_import_only_from_the_layers_below_theirs() {
                 continue;
             }
             let below = layer_of.get(&name).is_some_and(|l| *l < level);
-            assert!(below, "src/{module} uses crate::{name}, which is not below it");
+            assert!(
+                below,
+                "src/{module} uses crate::{name}, which is not below it"
+            );
             checked += 1;
         }
     }

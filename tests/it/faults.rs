@@ -287,7 +287,7 @@ async fn a_batch_refused_by_a_busy_account_bucket_is_paced_again_not_lost() {
     // batch. Retried blindly after Retry-After, that batch would meet a bucket our own pacing keeps
     // empty until the list ends; queued again behind the pacing, it gets its turn.
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
-    fake.enforce_url_rate_after(800.0, 300.0);
+    fake.enforce_rates_after(300.0);
     let list = urls(2400, ZONE_NAME);
     let action = Action::new(&fake).token(CFUT_TOKEN).files_from(&list.join(
         "

@@ -12,3 +12,4 @@ mod purge;
 mod secrets;
 mod support;
 mod verify;
+mod zones;

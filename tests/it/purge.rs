@@ -221,7 +221,9 @@ async fn urls_on_an_enterprise_zone_go_in_batches_of_500() {
     assert_eq!(sizes, [200, 500, 500]);
     assert_eq!(run.output("purged_count"), "1200");
     assert!(
-        run.summary.contains("Enterprise plan limits"),
+        run.summary.contains(&format!(
+            "| {ENT_ZONE_NAME} | {ENT_ZONE_ID} | Enterprise | 3/3 | 1,200 | 0 |"
+        )),
         "{}",
         run.summary
     );

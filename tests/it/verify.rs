@@ -65,7 +65,8 @@ async fn a_healthy_token_is_verified_and_its_permission_proven_without_touching_
     assert!(row(&run, "Expiry").contains(&format!("✓ | expires on {expires}, in 200 days")));
     assert!(row(&run, "Zone").contains("✓ | example.com"));
     assert!(row(&run, "Account").contains(ACCOUNT_ID));
-    assert!(row(&run, "Purge permission").contains(&format!("✓ | proven by purging {PROOF_URL}")));
+    assert!(row(&run, "Purge permission")
+        .contains(&format!("✓ | {ZONE_NAME}: proven by purging {PROOF_URL}")));
     assert!(
         run.summary.starts_with("### Cloudflare purge — ✓ verified"),
         "{}",

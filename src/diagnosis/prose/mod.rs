@@ -46,7 +46,7 @@ impl Cause {
         use Cause::*;
         match self {
             MissingZone => seen("The zone input is empty".into()),
-            InvalidZone { value } => offline::invalid_zone(value),
+            InvalidZone { values } => offline::invalid_zone(values),
             MissingCredentials { reason } => offline::missing_credentials(*reason),
             TokenPlaceholder { input, length } => offline::placeholder(*input, *length),
             IncompleteGlobalKey { missing } => offline::incomplete_key(missing),
@@ -59,7 +59,7 @@ impl Cause {
             NothingToPurge => seen("No files, tags, hosts or prefixes were given and purge_everything is not true".into()),
             ConflictingPurgeInputs { lists } => offline::conflicting(lists),
             InvalidUrl { items } => offline::invalid_url(items),
-            UrlOutsideZone { zone, items } => offline::outside_zone(zone, items),
+            UrlOutsideZone { zones, items } => offline::outside_zone(zones, items),
             InvalidInput { input, value, expected } => offline::invalid_input(input, value, expected),
             TokenBearerPrefix { input } => seen(format!("{} starts with \"Bearer \"; the prefix was removed and the rest used", input.name())),
             TokenQuoted { input } => seen(format!("{} is wrapped in quotes; they were removed and the rest used", input.name())),
@@ -77,7 +77,7 @@ impl Cause {
             AccountIdAsZone { id } => seen(format!("{id} given as zone is an account ID (it answers as an account), not a zone ID")),
             ZoneNotActive { name, status } => seen(format!("The zone {name} is {status}, not active: Cloudflare is not serving it, so a purge changes nothing visible")),
             PurgePermissionMissing { zone, status, errors } => online::permission_missing(zone, *status, errors),
-            PurgeRejected { status, errors } => online::rejected(*status, errors),
+            PurgeRejected { zone, status, errors } => online::rejected(zone, *status, errors),
             RateLimited { attempts, errors } => online::rate_limited(*attempts, errors),
             CloudflareUnavailable { status, attempts, html } => online::unavailable(*status, *attempts, *html),
             NetworkError { kind, attempts, host } => online::network(*kind, *attempts, host),

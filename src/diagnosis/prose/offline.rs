@@ -4,10 +4,18 @@ use super::{seen, seen_and_fix, Explained};
 use crate::diagnosis::{CredentialInput, InnerWhitespace, MissingReason, ShapeProblem};
 use crate::text::{is_are, list_some, plural};
 
-pub(super) fn invalid_zone(value: &str) -> Explained {
-    seen(format!(
-        "The zone \"{value}\" is neither a 32-character zone ID nor a domain name"
-    ))
+pub(super) fn invalid_zone(values: &[String]) -> Explained {
+    let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+    seen(match values.len() {
+        1 => format!(
+            "The zone {} is neither a 32-character zone ID nor a domain name",
+            quoted[0]
+        ),
+        _ => format!(
+            "The zones {} are neither 32-character zone IDs nor domain names",
+            list_some(&quoted)
+        ),
+    })
 }
 
 pub(super) fn missing_credentials(reason: MissingReason) -> Explained {
@@ -123,10 +131,14 @@ pub(super) fn invalid_url(items: &[String]) -> Explained {
     ))
 }
 
-pub(super) fn outside_zone(zone: &str, items: &[String]) -> Explained {
+pub(super) fn outside_zone(zones: &[String], items: &[String]) -> Explained {
+    let zones = match zones {
+        [zone] => format!("the zone {zone}"),
+        _ => format!("any of the zones {}", zones.join(", ")),
+    };
     seen(format!(
-        "{} in files {} not in the zone {zone}: {}",
-        plural(items.len(), "URL"),
+        "{} {} not in {zones}: {}",
+        plural(items.len(), "item"),
         is_are(items.len()),
         list_some(items)
     ))

@@ -85,9 +85,9 @@ pub(super) fn permission_missing(zone: &str, status: u16, errors: &[CfMessage]) 
     ))
 }
 
-pub(super) fn rejected(status: u16, errors: &[CfMessage]) -> Explained {
+pub(super) fn rejected(zone: &str, status: u16, errors: &[CfMessage]) -> Explained {
     seen(format!(
-        "Cloudflare rejected the purge request with HTTP {status}{}",
+        "Cloudflare rejected the purge request for the zone {zone} with HTTP {status}{}",
         quoted(errors)
     ))
 }

@@ -111,18 +111,6 @@ pub fn into_url(target: FileTarget, base: &str) -> String {
     }
 }
 
-/// Whether a URL's host is the zone or one of its subdomains.
-pub fn in_zone(url: &str, zone: &str) -> bool {
-    let Some(host) = Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
-    else {
-        return false;
-    };
-    let host = host.trim_end_matches('.');
-    host == zone || host.ends_with(&format!(".{zone}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,7 +146,5 @@ mod tests {
             resolve(&FileTarget::Path("/a".into()), "https://example.com/"),
             "https://example.com/a"
         );
-        assert!(in_zone("https://cdn.Example.com/a", "example.com"));
-        assert!(!in_zone("https://badexample.com/a", "example.com"));
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod files;
 pub mod list;
+pub mod route;
 
 pub use files::{FileItem, FileTarget, Headers};
 pub use list::{dedup, split_list};
@@ -97,18 +98,36 @@ fn files(raw: &RawInputs, ctx: &RunContext) -> Result<Vec<FileItem>, Cause> {
     Ok(dedup(items))
 }
 
-/// `url-outside-zone` for the files whose host is not the zone or below it.
-pub fn outside_zone(files: &[FileItem], zone: &str, base_url: Option<&str>) -> Option<Cause> {
-    let base = base_url
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("https://{zone}"));
-    let items: Vec<String> = files
-        .iter()
-        .map(|f| files::resolve(&f.target, &base))
-        .filter(|url| !files::in_zone(url, zone))
-        .collect();
+/// `url-outside-zone` for the items (file URLs, hosts, prefixes) in none of the zones named. Paths
+/// belong to every zone, unless `base_url` makes them URLs.
+pub fn outside_zones(purge: &PurgeInputs, names: &[&str], base_url: Option<&str>) -> Option<Cause> {
+    let outside = |host: &str| route::zone_for(host, names).is_none();
+    let mut items: Vec<String> = Vec::new();
+    for file in &purge.files {
+        let url = match (&file.target, base_url) {
+            (FileTarget::Url(url), _) => url.clone(),
+            (FileTarget::Path(_), Some(base)) => files::resolve(&file.target, base),
+            (FileTarget::Path(_), None) => continue,
+        };
+        if route::url_host(&url).is_none_or(|h| outside(&h)) {
+            items.push(url);
+        }
+    }
+    items.extend(
+        purge
+            .hosts
+            .iter()
+            .filter(|h| outside(&route::host(h)))
+            .cloned(),
+    );
+    let prefixes = purge.prefixes.iter();
+    items.extend(
+        prefixes
+            .filter(|p| outside(&route::prefix_host(p)))
+            .cloned(),
+    );
     (!items.is_empty()).then(|| Cause::UrlOutsideZone {
-        zone: zone.to_string(),
+        zones: names.iter().map(|n| n.to_string()).collect(),
         items,
     })
 }

@@ -47,7 +47,7 @@ async fn offline_causes_exit_2_before_any_request() {
                 ("api_token", LEGACY_TOKEN),
                 ("tags", "a"),
             ],
-            &["\"my site\"", "Zone ID"],
+            &["\"my\", \"site\"", "Zone ID"],
         ),
         offline(
             "missing-credentials",
@@ -153,7 +153,7 @@ async fn offline_causes_exit_2_before_any_request() {
                     "https://www.example.com/ https://example.org/a https://badexample.com/",
                 ),
             ],
-            &["2 URLs", "https://example.org/a, https://badexample.com/"],
+            &["2 items", "https://example.org/a, https://badexample.com/"],
         ),
         offline(
             "invalid-input",

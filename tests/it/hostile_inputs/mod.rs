@@ -304,9 +304,12 @@ fn check_validated(pairs: &[(String, String)]) -> Result<(), TestCaseError> {
             prop_assert!(header_safe(key.expose()));
         }
     }
-    match &settings.zone {
-        ZoneRef::Id(id) => prop_assert!(zone::is_hex_id(id)),
-        ZoneRef::Name(name) => prop_assert_eq!(zone::domain(name), Some(name.clone())),
+    prop_assert!(!settings.zones.is_empty());
+    for zone in &settings.zones {
+        match zone {
+            ZoneRef::Id(id) => prop_assert!(zone::is_hex_id(id)),
+            ZoneRef::Name(name) => prop_assert_eq!(zone::domain(name), Some(name.clone())),
+        }
     }
     if let Some(account) = &settings.options.account_id {
         prop_assert!(zone::is_hex_id(account));

@@ -24,6 +24,9 @@ pub const ZONE_NAME: &str = "example.com";
 pub const ENT_ZONE_ID: &str = "1d5fdc9e88c8a8c4518b068cd94331fe";
 pub const ENT_ZONE_NAME: &str = "big.example";
 pub const OTHER_ZONE_ID: &str = "3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c";
+/// A second Free zone of the account of `example.com`: the two share Cloudflare's purge buckets.
+pub const SHOP_ZONE_ID: &str = "5b6c7d8e9f0a1b2c3d4e5f60718293a4";
+pub const SHOP_ZONE_NAME: &str = "shop.example";
 pub const OTHER_ZONE_NAME: &str = "other.example";
 pub const RUNNER_IP: &str = "203.0.113.7";
 
@@ -118,6 +121,16 @@ impl Token {
             ..Token::user()
         }
     }
+
+    /// A user token that may read and purge every zone of the fake.
+    pub fn everywhere() -> Self {
+        let all = vec![ZONE_ID, SHOP_ZONE_ID, ENT_ZONE_ID, OTHER_ZONE_ID];
+        Token {
+            read: all.clone(),
+            purge: all,
+            ..Token::user()
+        }
+    }
 }
 
 /// A scripted answer that wins over the model for requests it matches.
@@ -180,12 +193,31 @@ impl Reply {
     }
 }
 
-/// Per-plan purge buckets, as Cloudflare enforces them (used by the benchmark and pacing tests).
-#[derive(Debug, Clone)]
+/// Cloudflare's purge limits, enforced with 429s: a bucket of URLs and one of other purge requests
+/// per account and plan (the reference's per-plan table), created full when first used.
+#[derive(Debug, Clone, Default)]
 pub struct Buckets {
-    pub url_rate: f64,
+    pub lanes: HashMap<(String, String), Lane>,
+    /// URLs a lane's bucket is short when first used (another deploy on the account just purged).
+    pub used: f64,
+}
+
+/// One account and plan's buckets.
+#[derive(Debug, Clone)]
+pub struct Lane {
     pub url_tokens: f64,
+    pub request_tokens: f64,
     pub last: Instant,
+}
+
+/// URLs per second, and (rate per second, burst) of the other kinds, for a plan's legacy id.
+pub fn plan_rates(plan: &str) -> (f64, f64, f64) {
+    match plan {
+        "enterprise" => (3000.0, 50.0, 500.0),
+        "business" => (1500.0, 10.0, 50.0),
+        "pro" => (1500.0, 5.0, 25.0),
+        _ => (800.0, 5.0 / 60.0, 25.0),
+    }
 }
 
 pub struct World {
@@ -195,7 +227,7 @@ pub struct World {
     pub zones: Vec<Value>,
     pub scripts: Vec<Script>,
     pub received: Vec<Received>,
-    /// Enforce the per-plan URL rate with 429s (off unless a test turns it on).
+    /// Enforce the per-account-and-plan purge limits with 429s (off unless a test turns it on).
     pub buckets: Option<Buckets>,
     pub purge_counter: usize,
     /// The status of each answer, in the order of `received`.
@@ -246,7 +278,8 @@ pub struct Fake {
 }
 
 impl Fake {
-    /// A fake with the standard world: a Free zone, an Enterprise zone, and another account's zone.
+    /// A fake with the standard world: two Free zones and an Enterprise zone of one account, and a
+    /// Free zone of another account.
     pub async fn start() -> Fake {
         let world = World {
             tokens: HashMap::new(),
@@ -267,6 +300,7 @@ impl Fake {
                     "active",
                     OTHER_ACCOUNT_ID,
                 ),
+                zone_json(SHOP_ZONE_ID, SHOP_ZONE_NAME, "free", "active", ACCOUNT_ID),
             ],
             scripts: vec![],
             received: vec![],
@@ -333,22 +367,18 @@ impl Fake {
         });
     }
 
-    /// Enforce a URL purge rate (URLs per second, bucket of one second's worth, starting full).
-    pub fn enforce_url_rate(&self, rate: f64) {
-        self.world.lock().unwrap().buckets = Some(Buckets {
-            url_rate: rate,
-            url_tokens: rate,
-            last: Instant::now(),
-        });
+    /// Enforce Cloudflare's purge limits per account and plan, as 429s with `Retry-After: 1`.
+    pub fn enforce_rates(&self) {
+        self.enforce_rates_after(0.0);
     }
 
-    /// As `enforce_url_rate`, with the account's bucket already `used` URLs short (another deploy
-    /// on the same account purged just before: Cloudflare's limits are per account).
-    pub fn enforce_url_rate_after(&self, rate: f64, used: f64) {
-        self.enforce_url_rate(rate);
-        if let Some(b) = &mut self.world.lock().unwrap().buckets {
-            b.url_tokens -= used;
-        }
+    /// As `enforce_rates`, with each lane's URL bucket `used` URLs short when first used (another
+    /// deploy on the same account purged just before).
+    pub fn enforce_rates_after(&self, used: f64) {
+        self.world.lock().unwrap().buckets = Some(Buckets {
+            lanes: HashMap::new(),
+            used,
+        });
     }
 
     pub fn received(&self) -> Vec<Received> {
@@ -369,6 +399,23 @@ impl Fake {
         self.received()
             .into_iter()
             .filter(Received::is_purge)
+            .collect()
+    }
+
+    /// The purges sent to one zone.
+    pub fn purges_of(&self, zone_id: &str) -> Vec<Received> {
+        let path = format!("/zones/{zone_id}/purge_cache");
+        self.purges()
+            .into_iter()
+            .filter(|r| r.path == path)
+            .collect()
+    }
+
+    /// Every item purged in one zone, in the order received.
+    pub fn purged_in(&self, zone_id: &str) -> Vec<String> {
+        self.purges_of(zone_id)
+            .iter()
+            .flat_map(Received::purged_items)
             .collect()
     }
 

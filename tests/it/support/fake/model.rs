@@ -207,23 +207,53 @@ fn purge(w: &mut World, caller: &Caller, zone_id: &str, r: &Received) -> Reply {
         let body = json!({"success": false, "errors": [{"code": 1094, "message": format!("Only {limit} items can be purged per request")}], "messages": [], "result": null});
         return Reply::json(400, body);
     }
-    if keys[0] == "files" {
-        if let Some(b) = &mut w.buckets {
-            let now = Instant::now();
-            b.url_tokens = (b.url_tokens + now.duration_since(b.last).as_secs_f64() * b.url_rate)
-                .min(b.url_rate);
-            b.last = now;
-            if b.url_tokens < count as f64 {
-                return Reply::json(429, observed("global API rate limit (2026)"))
-                    .header("retry-after", "1");
-            }
-            b.url_tokens -= count as f64;
+    if let Some(buckets) = &mut w.buckets {
+        if !take(buckets, &zone, keys[0] == "files", count as f64) {
+            return Reply::json(429, observed("global API rate limit (2026)"))
+                .header("retry-after", "1");
         }
     }
     w.purge_counter += 1;
     let mut ok = observed("purge success");
     ok["result"]["id"] = json!(format!("{:032x}", w.purge_counter));
     Reply::json(200, ok)
+}
+
+/// Spend from the zone's lane: `count` URLs, or one request of another kind; false when short.
+fn take(buckets: &mut Buckets, zone: &Value, files: bool, count: f64) -> bool {
+    let plan = zone["plan"]["legacy_id"]
+        .as_str()
+        .unwrap_or("free")
+        .to_string();
+    let account = zone["account"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let (url_rate, request_rate, burst) = plan_rates(&plan);
+    let used = buckets.used;
+    let lane = buckets
+        .lanes
+        .entry((account, plan))
+        .or_insert_with(|| Lane {
+            url_tokens: url_rate - used,
+            request_tokens: burst,
+            last: Instant::now(),
+        });
+    let now = Instant::now();
+    let elapsed = now.duration_since(lane.last).as_secs_f64();
+    lane.url_tokens = (lane.url_tokens + elapsed * url_rate).min(url_rate);
+    lane.request_tokens = (lane.request_tokens + elapsed * request_rate).min(burst);
+    lane.last = now;
+    let (tokens, cost) = if files {
+        (&mut lane.url_tokens, count)
+    } else {
+        (&mut lane.request_tokens, 1.0)
+    };
+    if *tokens < cost {
+        return false;
+    }
+    *tokens -= cost;
+    true
 }
 
 fn query_value(query: &str, key: &str) -> Option<String> {

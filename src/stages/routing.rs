@@ -1,0 +1,112 @@
+//! Which zone each item goes to, once the zones' names are known (contract §7): a file URL, a host
+//! and a prefix to the zone of their host (the longest name wins); a path to every zone, joined to
+//! `https://<zone name>` (or to `base_url`, then routed as a URL); tags and `purge_everything` to all.
+
+use super::zone::Resolved;
+use crate::diagnosis::Cause;
+use crate::inputs::items::{dedup, files, route, FileTarget};
+use crate::inputs::{Input, PurgeInputs};
+use crate::purge::{ResolvedFile, Work};
+
+/// One `Work` per zone, in the zones' order; `url-outside-zone` for items in none of them.
+pub fn route(
+    purge: PurgeInputs,
+    zones: &[Resolved],
+    base_url: Option<&str>,
+) -> Result<Vec<Work>, Cause> {
+    let router = Router::new(zones);
+    let has_paths = purge
+        .files
+        .iter()
+        .any(|f| matches!(f.target, FileTarget::Path(_)));
+    if has_paths && base_url.is_none() && router.unnamed() {
+        return Err(Cause::InvalidInput {
+            input: Input::BaseUrl.name(),
+            value: String::new(),
+            expected: "set when files has paths and the credential cannot read the zone's name (no Zone Read permission)".into(),
+        });
+    }
+    let mut works: Vec<Work> = zones.iter().map(|_| Work::default()).collect();
+    let mut outside = Vec::new();
+    for file in purge.files {
+        let url = match (file.target, base_url) {
+            (FileTarget::Url(url), _) => url,
+            (path, Some(base)) => files::into_url(path, base),
+            (path, None) => {
+                for (work, name) in works.iter_mut().zip(&router.names) {
+                    let base = format!("https://{}", name.as_deref().unwrap_or_default());
+                    let url = files::resolve(&path, &base);
+                    let headers = file.headers.clone();
+                    work.files.push(ResolvedFile { url, headers });
+                }
+                continue;
+            }
+        };
+        match route::url_host(&url).and_then(|h| router.zone_of(&h)) {
+            Some(i) => works[i].files.push(ResolvedFile {
+                url,
+                headers: file.headers,
+            }),
+            None => outside.push(url),
+        }
+    }
+    for host in purge.hosts {
+        match router.zone_of(&route::host(&host)) {
+            Some(i) => works[i].hosts.push(host),
+            None => outside.push(host),
+        }
+    }
+    for prefix in purge.prefixes {
+        match router.zone_of(&route::prefix_host(&prefix)) {
+            Some(i) => works[i].prefixes.push(prefix),
+            None => outside.push(prefix),
+        }
+    }
+    if !outside.is_empty() {
+        let zones = router.names.into_iter().flatten().collect();
+        return Err(Cause::UrlOutsideZone {
+            zones,
+            items: outside,
+        });
+    }
+    for work in &mut works {
+        work.files = dedup(std::mem::take(&mut work.files));
+        work.tags = purge.tags.clone();
+        work.everything = purge.everything;
+    }
+    Ok(works)
+}
+
+/// The zones' names, as far as they are known.
+struct Router {
+    names: Vec<Option<String>>,
+}
+
+impl Router {
+    fn new(zones: &[Resolved]) -> Self {
+        let name = |z: &Resolved| z.name().map(str::to_ascii_lowercase);
+        Router {
+            names: zones.iter().map(name).collect(),
+        }
+    }
+
+    fn unnamed(&self) -> bool {
+        self.names.iter().any(Option::is_none)
+    }
+
+    /// The zone of a host. A lone zone whose name the credential cannot read takes every item:
+    /// Cloudflare, not the action, then judges what is in it.
+    fn zone_of(&self, host: &str) -> Option<usize> {
+        if let [None] = self.names.as_slice() {
+            return Some(0);
+        }
+        let named: Vec<(usize, &str)> = self
+            .names
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| n.as_deref().map(|n| (i, n)))
+            .collect();
+        let names: Vec<&str> = named.iter().map(|(_, n)| *n).collect();
+        route::zone_for(host, &names).map(|k| named[k].0)
+    }
+}
