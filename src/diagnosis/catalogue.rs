@@ -15,6 +15,13 @@ const DOC_KEYS: &str = "https://developers.cloudflare.com/fundamentals/api/get-s
 const DOC_IDS: &str =
     "https://developers.cloudflare.com/fundamentals/account/find-account-and-zone-ids/";
 const DOC_PURGE: &str = "https://developers.cloudflare.com/cache/how-to/purge-cache/";
+const DOC_SINGLE_FILE: &str =
+    "https://developers.cloudflare.com/cache/how-to/purge-cache/purge-by-single-file/";
+const DOC_PREFIX: &str =
+    "https://developers.cloudflare.com/cache/how-to/purge-cache/purge_by_prefix/";
+const DOC_HOSTS: &str =
+    "https://developers.cloudflare.com/cache/how-to/purge-cache/purge-by-hostname/";
+const DOC_CANCEL: &str = "https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-workflow-runs/canceling-a-workflow";
 const DOC_LIMITS: &str = "https://developers.cloudflare.com/fundamentals/api/reference/limits/";
 const DOC_STATUS: &str = "https://www.cloudflarestatus.com/";
 const DOC_SECRETS: &str = "https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions";
@@ -63,6 +70,32 @@ pub enum ShapeProblem {
 pub struct InnerWhitespace {
     pub what: &'static str,
     pub at: usize,
+}
+
+/// An item that cannot be sent as it is, and why (a whole sentence without its period).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub item: String,
+    pub why: &'static str,
+}
+
+/// An item repaired before it was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repaired {
+    pub from: String,
+    pub to: String,
+}
+
+/// How the action knows a token is account-owned.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AccountProof {
+    /// It starts with `cfat_`.
+    Prefix,
+    /// The user endpoint called it invalid, and a zone lookup answered as to a known token.
+    Answers {
+        user: Vec<CfMessage>,
+        zone: Vec<CfMessage>,
+    },
 }
 
 /// An answer the action cannot use.
@@ -125,6 +158,15 @@ pub enum Cause {
         zones: Vec<String>,
         items: Vec<String>,
     },
+    FilesWildcard {
+        items: Vec<String>,
+    },
+    InvalidPrefix {
+        items: Vec<Rejected>,
+    },
+    InvalidHost {
+        items: Vec<Rejected>,
+    },
     InvalidInput {
         input: &'static str,
         value: String,
@@ -140,12 +182,17 @@ pub enum Cause {
     ZoneWasUrl {
         host: String,
     },
+    ItemRepaired {
+        items: Vec<Repaired>,
+    },
     TokenInvalid {
         errors: Vec<CfMessage>,
         account_checked: Option<String>,
+        /// What a zone lookup answered, when it was tried (9109 "Invalid access token").
+        zone_said: Vec<CfMessage>,
     },
     AccountTokenNeedsAccountId {
-        errors: Vec<CfMessage>,
+        proof: AccountProof,
     },
     TokenExpired {
         expires_on: Option<String>,
@@ -170,6 +217,8 @@ pub enum Cause {
         zone: String,
         visible: Vec<String>,
         errors: Vec<CfMessage>,
+        /// A parent domain of the name given that is a zone the credential can see.
+        parent: Option<String>,
     },
     AccountIdAsZone {
         id: String,
@@ -205,6 +254,10 @@ pub enum Cause {
     UnexpectedResponse {
         what: Unexpected,
         status: u16,
+    },
+    /// The runner cancelled the step; `not_confirmed` items were not confirmed purged.
+    Cancelled {
+        not_confirmed: usize,
     },
 }
 
@@ -279,11 +332,15 @@ impl Cause {
             ConflictingPurgeInputs { .. } => row("conflicting-purge-inputs", "purge_everything together with lists", Input, DOC_PURGE, fix::CONFLICTING),
             InvalidUrl { .. } => row("invalid-url", "Not a URL or path", Input, DOC_PURGE, fix::INVALID_URL),
             UrlOutsideZone { .. } => row("url-outside-zone", "Item outside the zone", Input, DOC_PURGE, fix::OUTSIDE_ZONE),
+            FilesWildcard { .. } => row("files-wildcard", "Wildcard in a file URL", Input, DOC_SINGLE_FILE, fix::WILDCARD),
+            InvalidPrefix { .. } => row("invalid-prefix", "Prefix Cloudflare cannot purge", Input, DOC_PREFIX, fix::INVALID_PREFIX),
+            InvalidHost { .. } => row("invalid-host", "Not a host name", Input, DOC_HOSTS, fix::INVALID_HOST),
             InvalidInput { .. } => row("invalid-input", "Invalid input value", Input, DOC_INPUTS, fix::INVALID_INPUT),
             TokenBearerPrefix { .. } => row("token-bearer-prefix", "\"Bearer \" removed from the token", Repaired, DOC_FORMATS, fix::BEARER),
             TokenQuoted { .. } => row("token-quoted", "Quotes removed from the credential", Repaired, DOC_FORMATS, fix::QUOTED),
             BothCredentials => row("both-credentials", "Both a token and a Global API Key given", Repaired, DOC_KEYS, fix::BOTH),
             ZoneWasUrl { .. } => row("zone-was-url", "Zone given as a URL", Repaired, DOC_IDS, fix::ZONE_WAS_URL),
+            ItemRepaired { .. } => row("item-repaired", "Host or prefix repaired", Repaired, DOC_PREFIX, fix::REPAIRED),
             TokenInvalid { .. } => row("token-invalid", "Cloudflare does not know this token", Online, DOC_TOKENS, fix::TOKEN_INVALID),
             AccountTokenNeedsAccountId { .. } => row("account-token-needs-account-id", "Account token needs account_id", Online, DOC_ACCOUNT_TOKENS, fix::ACCOUNT_ID),
             TokenExpired { .. } => row("token-expired", "API token expired", Online, DOC_RESTRICT, fix::ROLL),
@@ -302,6 +359,7 @@ impl Cause {
             CloudflareUnavailable { .. } => row("cloudflare-unavailable", "Cloudflare API unavailable", Online, DOC_STATUS, fix::UNAVAILABLE),
             NetworkError { .. } => row("network-error", "Cannot reach the Cloudflare API", Online, DOC_STATUS, fix::NETWORK),
             UnexpectedResponse { .. } => row("unexpected-response", "Unexpected answer from the API", Online, DOC_STATUS, fix::UNEXPECTED),
+            Cancelled { .. } => row("cancelled", "Cancelled", Online, DOC_CANCEL, fix::CANCELLED),
         }
     }
 

@@ -1,6 +1,9 @@
 //! One instance of every cause, in contract order: for the README's table and completeness tests.
 
-use super::{Cause, CredentialInput, InnerWhitespace, MissingReason, ShapeProblem, Unexpected};
+use super::{
+    AccountProof, Cause, CredentialInput, InnerWhitespace, MissingReason, Rejected, Repaired,
+    ShapeProblem, Unexpected,
+};
 use crate::cloudflare::{BodyKind, CfMessage, Foreign, NetKind};
 
 #[rustfmt::skip]
@@ -23,20 +26,24 @@ pub fn examples() -> Vec<Cause> {
         ConflictingPurgeInputs { lists: vec!["files"] },
         InvalidUrl { items: vec!["blog/index.html".into()] },
         UrlOutsideZone { zones: vec!["example.com".into()], items: vec!["https://example.org/".into()] },
+        FilesWildcard { items: vec!["https://example.com/assets/*".into()] },
+        InvalidPrefix { items: vec![Rejected { item: "example.com/a?x=1".into(), why: "a prefix has no query string: Cloudflare matches the path only" }] },
+        InvalidHost { items: vec![Rejected { item: "example.com/blog".into(), why: "a host has no path: use prefixes for a path" }] },
         InvalidInput { input: "dry_run", value: "maybe".into(), expected: "true or false (also 1/0, yes/no)".into() },
         TokenBearerPrefix { input: CredentialInput::ApiToken },
         TokenQuoted { input: CredentialInput::ApiToken },
         BothCredentials,
         ZoneWasUrl { host: "example.com".into() },
-        TokenInvalid { errors: cf(1000, "Invalid API Token"), account_checked: None },
-        AccountTokenNeedsAccountId { errors: cf(1000, "Invalid API Token") },
+        ItemRepaired { items: vec![Repaired { from: "https://www.example.com/".into(), to: "www.example.com".into() }] },
+        TokenInvalid { errors: cf(1000, "Invalid API Token"), account_checked: None, zone_said: vec![] },
+        AccountTokenNeedsAccountId { proof: AccountProof::Answers { user: cf(1000, "Invalid API Token"), zone: cf(9109, "Unauthorized to access requested resource") } },
         TokenExpired { expires_on: Some("2026-08-31T23:59:59Z".into()) },
         TokenDisabled,
         TokenNotYetValid { not_before: "2027-01-01T00:00:00Z".into() },
         TokenExpiringSoon { expires_on: "2026-12-01T00:00:00Z".into(), days: 7, fatal: true },
         TokenIpRestricted { location: "203.0.113.7".into() },
         GlobalKeyRejected { errors: cf(9103, "Unknown X-Auth-Key or X-Auth-Email") },
-        ZoneNotFound { zone: "example.org".into(), visible: vec!["example.com".into()], errors: vec![] },
+        ZoneNotFound { zone: "example.org".into(), visible: vec!["example.com".into()], errors: vec![], parent: None },
         AccountIdAsZone { id: "9a7806061c88ada191ed06f989cc3dac".into() },
         ZoneNotActive { name: "example.com".into(), status: "pending".into() },
         PurgePermissionMissing { zone: "example.com".into(), status: 403, errors: cf(10000, "Authentication error") },
@@ -45,5 +52,6 @@ pub fn examples() -> Vec<Cause> {
         CloudflareUnavailable { status: 502, attempts: 4, html: true },
         NetworkError { kind: NetKind::Timeout, attempts: 4, host: "api.cloudflare.com".into() },
         UnexpectedResponse { what: Unexpected::Answer(Foreign::Body(BodyKind::Html)), status: 200 },
+        Cancelled { not_confirmed: 200 },
     ]
 }

@@ -55,6 +55,37 @@ pub fn ip_restriction(errors: &[CfMessage]) -> Option<String> {
     })
 }
 
+/// What a refusal says about the token. 9109 has three meanings, so Cloudflare's words decide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    /// 9109 "Cannot use the access token from location: X": a client-IP filter.
+    IpRestricted(String),
+    /// 1000 "Invalid API Token" or 9109 "Invalid access token": not a token Cloudflare knows here.
+    Unknown,
+    /// 9109 "Unauthorized to access requested resource": a token Cloudflare knows, without access.
+    KnownWithoutAccess,
+    /// Nothing in the answer tells.
+    Unclear,
+}
+
+pub fn standing(errors: &[CfMessage]) -> Standing {
+    if let Some(location) = ip_restriction(errors) {
+        return Standing::IpRestricted(location);
+    }
+    let says = |code: i64, words: &str| {
+        errors
+            .iter()
+            .any(|e| e.has_code(code) && e.message.to_ascii_lowercase().contains(words))
+    };
+    if says(9109, "unauthorized to access") {
+        Standing::KnownWithoutAccess
+    } else if says(1000, "invalid api token") || says(9109, "invalid access token") {
+        Standing::Unknown
+    } else {
+        Standing::Unclear
+    }
+}
+
 /// What a failed token verification means.
 #[derive(Debug, PartialEq)]
 pub enum TokenRefusal {
@@ -87,6 +118,37 @@ pub fn global_key(failure: &Failure, host: &str) -> Cause {
 /// Whether a refusal says "you may not" rather than "no such thing".
 pub fn is_auth_refusal(failure: &Failure) -> bool {
     matches!(failure.status(), Some(401 | 403))
+}
+
+/// The smaller per-request limit a 400 names for a batch of `len` items ("at most 30 prefixes a
+/// request"), if it names one: Cloudflare's limits table says 100, its prefix page still says 30.
+pub fn smaller_limit(failure: &Failure, len: usize) -> Option<usize> {
+    if failure.status() != Some(400) {
+        return None;
+    }
+    let words = [
+        "prefix",
+        "per request",
+        "limit",
+        "maximum",
+        "at most",
+        "up to",
+        "only",
+    ];
+    let messages = failure.errors().iter().flat_map(CfMessage::flatten);
+    messages
+        .map(|m| m.to_ascii_lowercase())
+        .filter(|m| words.iter().any(|w| m.contains(w)))
+        .flat_map(|m| {
+            let numbers: Vec<usize> = m
+                .split(|c: char| !c.is_ascii_digit())
+                .filter_map(|n| n.parse().ok())
+                .collect();
+            // The first number of `flatten`'s "code \"message\"" is the code.
+            numbers.into_iter().skip(1).collect::<Vec<_>>()
+        })
+        .filter(|n| *n > 0 && *n < len)
+        .min()
 }
 
 /// Judge a failed purge request.
@@ -196,6 +258,17 @@ mod tests {
             retry_after: None,
         };
         assert_eq!(purge(&garbage, "h", "z").code(), "unexpected-response");
+    }
+
+    #[test]
+    fn a_smaller_limit_is_read_from_the_message() {
+        let f = refused(400, 1094, "Only 30 prefixes can be purged per request");
+        assert_eq!(smaller_limit(&f, 100), Some(30));
+        assert_eq!(smaller_limit(&f, 30), None, "no smaller limit: no loop");
+        let f = refused(400, 1082, "URL not in this zone");
+        assert_eq!(smaller_limit(&f, 100), None);
+        let f = refused(403, 1094, "Only 30 prefixes can be purged per request");
+        assert_eq!(smaller_limit(&f, 100), None);
     }
 
     #[test]

@@ -15,8 +15,8 @@ pub mod judge;
 mod prose;
 
 pub use catalogue::{
-    quote, Cause, CredentialInput, Group, InnerWhitespace, MissingReason, Row, Severity,
-    ShapeProblem, Unexpected,
+    quote, AccountProof, Cause, CredentialInput, Group, InnerWhitespace, MissingReason, Rejected,
+    Repaired, Row, Severity, ShapeProblem, Unexpected,
 };
 pub use examples::examples;
 

@@ -55,9 +55,9 @@ pub fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
     let credential = credential.map_err(|e| v.errors.extend(e)).ok();
     let options = options::read(raw, &mut v.errors);
     let mode = options.as_ref().map(|o| o.mode);
-    let purge = items::read(raw, ctx, mode)
-        .map_err(|e| v.errors.push(e))
-        .ok();
+    let (purge, repaired) = items::read(raw, ctx, mode);
+    v.warnings.extend(repaired);
+    let purge = purge.map_err(|e| v.errors.extend(e)).ok();
     if let (Some(names), Some(purge)) = (zones.as_deref().and_then(names), &purge) {
         // Zones given by name route offline; by ID, once their names are known.
         let base_url = options.as_ref().and_then(|o| o.base_url.as_deref());

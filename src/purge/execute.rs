@@ -1,7 +1,7 @@
 //! Sending the planned batches of every zone: concurrently, each paced by its lane (the buckets of
 //! its account and plan) and by the API's request budget, each counted only when Cloudflare accepted it.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -64,6 +64,10 @@ pub struct Outcome {
     pub ids: Vec<String>,
     pub retries: u32,
     pub batches_ok: usize,
+    /// Requests that ended, the parts of a split batch each counted.
+    pub batches: usize,
+    /// The prefix limit Cloudflare named, and how many batches were sent again at it.
+    pub rebatched: Option<(usize, usize)>,
     /// The zone's first failed batch's cause.
     pub cause: Option<Cause>,
 }
@@ -88,14 +92,24 @@ pub enum Withheld {
 /// How one batch ended.
 #[derive(Debug)]
 enum Sent {
-    Accepted { result: PurgeResult, retries: u32 },
+    Accepted {
+        result: PurgeResult,
+        retries: u32,
+    },
     Failed(Failure),
     Withheld(Withheld),
+    /// A prefix batch over the per-request limit Cloudflare named, sent again in parts of that
+    /// size; the parts are never split again.
+    Split {
+        parts: Vec<(Batch, Sent)>,
+    },
 }
 
 struct Zone {
     job: Job,
     stop: AtomicBool,
+    /// The smaller prefix limit Cloudflare named, once it named one (0: none yet).
+    prefix_limit: AtomicUsize,
 }
 
 struct Shared {
@@ -119,6 +133,7 @@ pub async fn execute(
             .map(|job| Zone {
                 job,
                 stop: AtomicBool::new(false),
+                prefix_limit: AtomicUsize::new(0),
             })
             .collect(),
         api: TokenBucket::new(API_BUDGET, API_RATE),
@@ -143,14 +158,7 @@ pub async fn execute(
             continue;
         };
         tally.done_batches += 1;
-        match &sent {
-            Sent::Accepted { retries, .. } => {
-                tally.purged += shared.zones[z].job.batches[b].len;
-                tally.retries += retries;
-            }
-            Sent::Failed(failure) => tally.retries += failure.attempts.saturating_sub(1),
-            Sent::Withheld(_) => {}
-        }
+        count(&mut tally, shared.zones[z].job.batches[b], &sent);
         results[z][b] = Some(sent);
         progress(tally);
     }
@@ -193,13 +201,50 @@ impl Gate for BatchGate<'_> {
 async fn send(shared: Arc<Shared>, z: usize, b: usize, batch: Batch) -> (usize, usize, Sent) {
     let zone = &shared.zones[z];
     let permit = zone.job.lane.in_flight.acquire().await;
+    let learned = zone.prefix_limit.load(Ordering::SeqCst);
+    let sent = if batch.kind == Kind::Prefixes && learned > 0 && batch.len > learned {
+        send_parts(&shared, zone, batch, learned).await
+    } else {
+        match send_one(&shared, zone, batch).await {
+            Sent::Failed(failure) if batch.kind == Kind::Prefixes => {
+                match judge::smaller_limit(&failure, batch.len) {
+                    Some(limit) => {
+                        zone.prefix_limit.store(limit, Ordering::SeqCst);
+                        send_parts(&shared, zone, batch, limit).await
+                    }
+                    None => Sent::Failed(failure),
+                }
+            }
+            sent => sent,
+        }
+    };
+    drop(permit);
+    (z, b, sent)
+}
+
+/// A batch in parts of at most `size`, one after the other.
+async fn send_parts(shared: &Shared, zone: &Zone, batch: Batch, size: usize) -> Sent {
+    let mut parts = Vec::new();
+    for start in (batch.start..batch.start + batch.len).step_by(size.max(1)) {
+        let end = (start + size).min(batch.start + batch.len);
+        let part = Batch {
+            start,
+            len: end - start,
+            ..batch
+        };
+        parts.push((part, send_one(shared, zone, part).await));
+    }
+    Sent::Split { parts }
+}
+
+async fn send_one(shared: &Shared, zone: &Zone, batch: Batch) -> Sent {
     let endpoint = endpoints::purge(&zone.job.target.zone_id, &zone.job.work.body(&batch));
     let gate = BatchGate {
-        shared: &shared,
+        shared,
         zone,
         batch,
     };
-    let sent = match shared.client.call_with(&endpoint, &gate).await {
+    match shared.client.call_with(&endpoint, &gate).await {
         Ok(answer) => Sent::Accepted {
             result: answer.result,
             retries: answer.retries,
@@ -211,36 +256,71 @@ async fn send(shared: Arc<Shared>, z: usize, b: usize, batch: Batch) -> (usize, 
             Sent::Failed(failure)
         }
         Err(Ended::Withheld(why)) => Sent::Withheld(why),
-    };
-    drop(permit);
-    (z, b, sent)
+    }
+}
+
+fn count(tally: &mut Progress, batch: Batch, sent: &Sent) {
+    match sent {
+        Sent::Accepted { retries, .. } => {
+            tally.purged += batch.len;
+            tally.retries += retries;
+        }
+        Sent::Failed(failure) => tally.retries += failure.attempts.saturating_sub(1),
+        Sent::Withheld(_) => {}
+        Sent::Split { parts } => {
+            for (part, sent) in parts {
+                count(tally, *part, sent);
+            }
+        }
+    }
 }
 
 fn summarise(job: &Job, results: Vec<Option<Sent>>, host: &str) -> Outcome {
     let mut outcome = Outcome::default();
     for (batch, sent) in job.batches.iter().zip(results) {
         match sent {
-            Some(Sent::Accepted { result, retries }) => {
-                outcome.purged += batch.len;
-                outcome.batches_ok += 1;
-                outcome.retries += retries;
-                add(&mut outcome.purged_by_kind, batch.kind, batch.len);
-                if !result.id.is_empty() {
-                    outcome.ids.push(result.id);
-                }
-            }
-            Some(Sent::Failed(failure)) => {
-                outcome.retries += failure.attempts.saturating_sub(1);
-                if outcome.cause.is_none() {
-                    let label = &job.target.label;
-                    outcome.cause = Some(judge::purge(&failure, host, label));
-                }
+            Some(sent) => record(&mut outcome, job, *batch, sent, host),
+            None => {
+                outcome.batches += 1;
                 outcome.failed.extend(job.work.labels(batch));
             }
-            Some(Sent::Withheld(_)) | None => outcome.failed.extend(job.work.labels(batch)),
         }
     }
     outcome
+}
+
+fn record(outcome: &mut Outcome, job: &Job, batch: Batch, sent: Sent, host: &str) {
+    if !matches!(sent, Sent::Split { .. }) {
+        outcome.batches += 1;
+    }
+    match sent {
+        Sent::Accepted { result, retries } => {
+            outcome.purged += batch.len;
+            outcome.batches_ok += 1;
+            outcome.retries += retries;
+            add(&mut outcome.purged_by_kind, batch.kind, batch.len);
+            if !result.id.is_empty() {
+                outcome.ids.push(result.id);
+            }
+        }
+        Sent::Failed(failure) => {
+            outcome.retries += failure.attempts.saturating_sub(1);
+            if outcome.cause.is_none() {
+                let label = &job.target.label;
+                outcome.cause = Some(judge::purge(&failure, host, label));
+            }
+            outcome.failed.extend(job.work.labels(&batch));
+        }
+        Sent::Withheld(_) => outcome.failed.extend(job.work.labels(&batch)),
+        Sent::Split { parts } => {
+            let size = parts.first().map_or(0, |(part, _)| part.len);
+            let (limit, count) = outcome.rebatched.unwrap_or((size, 0));
+            outcome.rebatched = Some((limit.min(size), count + 1));
+            for (part, sent) in parts {
+                record(outcome, job, part, sent, host);
+            }
+        }
+    }
 }
 
 fn add(counts: &mut Vec<(Kind, usize)>, kind: Kind, n: usize) {

@@ -45,6 +45,8 @@ pub struct ZonePurge {
     pub ids: Vec<String>,
     /// The code of the cause that stopped this zone's purge.
     pub cause: Option<&'static str>,
+    /// The smaller prefix limit Cloudflare named, and how many batches were sent again at it.
+    pub rebatched: Option<(usize, usize)>,
 }
 
 /// What the purge sent and achieved, zone by zone in the order given.

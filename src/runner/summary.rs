@@ -78,6 +78,18 @@ fn purged(md: &mut String, purge: &PurgeReport) {
             thousands(zone.purged),
         ));
     }
+    for zone in &purge.zones {
+        if let Some((limit, batches)) = zone.rebatched {
+            md.push_str(&format!(
+                "\n{}: Cloudflare took at most {limit} prefixes a request, so {} sent again in requests of {limit}.\n",
+                cell(&zone.label),
+                match batches {
+                    1 => "1 batch was".to_string(),
+                    n => format!("{n} batches were"),
+                }
+            ));
+        }
+    }
     let batches: usize = purge.zones.iter().map(|z| z.batches).sum();
     let line = if purge.sent {
         let ok: usize = purge.zones.iter().map(|z| z.batches_ok).sum();

@@ -7,8 +7,8 @@ use super::zone::checked;
 use super::Journal;
 use crate::cloudflare::{endpoints, CfMessage, Client, TokenStatus, Zone};
 use crate::diagnosis::expiry::{self, Lifetime};
-use crate::diagnosis::judge::{self, TokenRefusal};
-use crate::diagnosis::Cause;
+use crate::diagnosis::judge::{self, Standing, TokenRefusal};
+use crate::diagnosis::{AccountProof, Cause};
 use crate::inputs::{Credential, Mode, Settings, Shape, ZoneRef};
 use crate::runner::Mark;
 
@@ -79,6 +79,17 @@ pub async fn verify(
     })
 }
 
+/// What looking up the zones taught about an account token.
+enum Learned {
+    /// A zone the token can read, with its account.
+    Zone(Zone),
+    /// No zone readable; a lookup answered as to a known token without access.
+    KnownWithoutAccess(Vec<CfMessage>),
+    /// No zone readable; a lookup answered as to an unknown token.
+    Unknown(Vec<CfMessage>),
+    Nothing,
+}
+
 /// The user endpoint did not know the token (or it is `cfat_`): try its account's endpoint.
 async fn account_token(
     client: &Client,
@@ -88,21 +99,10 @@ async fn account_token(
 ) -> Result<(TokenStatus, Owner, Option<Zone>), Cause> {
     let (account, zone) = match &settings.options.account_id {
         Some(account) => (account.clone(), None),
-        None => match account_from_zones(client, &settings.zones).await? {
-            Some(zone) => (zone.account.id.clone(), Some(zone)),
-            None => {
-                let cause = match settings.credential {
-                    Credential::Token {
-                        shape: Shape::AccountToken,
-                        ..
-                    } => Cause::AccountTokenNeedsAccountId {
-                        errors: user_errors,
-                    },
-                    _ => Cause::TokenInvalid {
-                        errors: user_errors,
-                        account_checked: None,
-                    },
-                };
+        None => match learn_from_zones(client, &settings.zones).await? {
+            Learned::Zone(zone) => (zone.account.id.clone(), Some(zone)),
+            learned => {
+                let cause = without_account(&settings.credential, user_errors, learned);
                 return Err(journal.failed("Token", cause));
             }
         },
@@ -122,6 +122,7 @@ async fn account_token(
                         user_errors
                     },
                     account_checked: Some(account),
+                    zone_said: Vec::new(),
                 },
             };
             Err(journal.failed("Token", cause))
@@ -129,18 +130,51 @@ async fn account_token(
     }
 }
 
-/// The first zone the token can read, with its account; `None` when it can read none.
-async fn account_from_zones(client: &Client, zones: &[ZoneRef]) -> Result<Option<Zone>, Cause> {
-    for zone in zones {
-        if let Some(found) = account_from_zone(client, zone).await? {
-            return Ok(Some(found));
+/// Why no account could be checked: the token is account-owned (its prefix, or Cloudflare's
+/// answers, say so) and needs `account_id`, or Cloudflare does not know it.
+fn without_account(credential: &Credential, user: Vec<CfMessage>, learned: Learned) -> Cause {
+    let prefixed = matches!(
+        credential,
+        Credential::Token {
+            shape: Shape::AccountToken,
+            ..
         }
+    );
+    match learned {
+        _ if prefixed => Cause::AccountTokenNeedsAccountId {
+            proof: AccountProof::Prefix,
+        },
+        Learned::KnownWithoutAccess(zone) => Cause::AccountTokenNeedsAccountId {
+            proof: AccountProof::Answers { user, zone },
+        },
+        Learned::Unknown(zone_said) => Cause::TokenInvalid {
+            errors: user,
+            account_checked: None,
+            zone_said,
+        },
+        Learned::Zone(_) | Learned::Nothing => Cause::TokenInvalid {
+            errors: user,
+            account_checked: None,
+            zone_said: Vec::new(),
+        },
     }
-    Ok(None)
 }
 
-/// The zone with its account, if the token can read it; `None` when it cannot.
-async fn account_from_zone(client: &Client, zone: &ZoneRef) -> Result<Option<Zone>, Cause> {
+/// The first zone the token can read, else what the lookups said about the token.
+async fn learn_from_zones(client: &Client, zones: &[ZoneRef]) -> Result<Learned, Cause> {
+    let mut learned = Learned::Nothing;
+    for zone in zones {
+        match learn_from_zone(client, zone).await? {
+            Learned::Zone(zone) => return Ok(Learned::Zone(zone)),
+            Learned::Nothing => {}
+            said if matches!(learned, Learned::Nothing) => learned = said,
+            _ => {}
+        }
+    }
+    Ok(learned)
+}
+
+async fn learn_from_zone(client: &Client, zone: &ZoneRef) -> Result<Learned, Cause> {
     let found = match zone {
         ZoneRef::Id(id) => client
             .call(&endpoints::zone(id))
@@ -152,14 +186,23 @@ async fn account_from_zone(client: &Client, zone: &ZoneRef) -> Result<Option<Zon
                 .find(|z| z.name.eq_ignore_ascii_case(name))
         }),
     };
-    match found {
-        Ok(Some(found)) if !found.account.id.is_empty() => checked(found).map(Some),
-        Ok(_) => Ok(None),
-        Err(failure) => match judge::transport(&failure, &client.host()) {
-            Some(cause) => Err(cause),
-            None => Ok(None),
-        },
+    let failure = match found {
+        Ok(Some(found)) if !found.account.id.is_empty() => {
+            return checked(found).map(Learned::Zone)
+        }
+        Ok(_) => return Ok(Learned::Nothing),
+        Err(failure) => failure,
+    };
+    if let Some(cause) = judge::transport(&failure, &client.host()) {
+        return Err(cause);
     }
+    let errors = failure.errors().to_vec();
+    Ok(match judge::standing(&errors) {
+        Standing::IpRestricted(location) => return Err(Cause::TokenIpRestricted { location }),
+        Standing::KnownWithoutAccess => Learned::KnownWithoutAccess(errors),
+        Standing::Unknown => Learned::Unknown(errors),
+        Standing::Unclear => Learned::Nothing,
+    })
 }
 
 async fn global_key(client: &Client, journal: &mut Journal) -> Result<Verified, Cause> {

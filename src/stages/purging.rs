@@ -185,6 +185,8 @@ fn zone_row(p: &Planned, outcome: Option<&Outcome>) -> ZonePurge {
         ..ZonePurge::default()
     };
     if let Some(outcome) = outcome {
+        row.batches = outcome.batches;
+        row.rebatched = outcome.rebatched;
         row.purged_by_kind = outcome.purged_by_kind.clone();
         row.batches_ok = outcome.batches_ok;
         row.retries = outcome.retries;

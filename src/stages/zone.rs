@@ -3,7 +3,8 @@
 
 use super::Journal;
 use crate::cloudflare::{endpoints, CfMessage, Client, Zone};
-use crate::diagnosis::{judge, Cause, Unexpected};
+use crate::diagnosis::judge::{self, Standing};
+use crate::diagnosis::{Cause, Unexpected};
 use crate::inputs::{zone as zone_input, ZoneRef};
 use crate::purge::Limits;
 use crate::runner::{Mark, ZoneNames};
@@ -99,10 +100,14 @@ async fn by_id(client: &Client, id: &str) -> Result<Resolved, Cause> {
     if client.call(&endpoints::account(id)).await.is_ok() {
         return Err(Cause::AccountIdAsZone { id: id.to_string() });
     }
-    if judge::is_auth_refusal(&failure) && !failure.has_code(1000) {
+    match judge::standing(failure.errors()) {
+        Standing::IpRestricted(location) => return Err(Cause::TokenIpRestricted { location }),
         // A token with Cache Purge but no Zone Read cannot read the zone, yet can purge it:
         // go on with the ID, and let the purge (or the permission check) decide.
-        return Ok(Resolved::Unreadable { id: id.to_string() });
+        Standing::KnownWithoutAccess | Standing::Unclear if judge::is_auth_refusal(&failure) => {
+            return Ok(Resolved::Unreadable { id: id.to_string() })
+        }
+        _ => {}
     }
     Err(not_found(client, id, failure.errors()).await)
 }
@@ -124,17 +129,46 @@ async fn by_name(client: &Client, name: &str) -> Result<Resolved, Cause> {
     }
 }
 
-/// `zone-not-found`, naming (at most ten of) the zones the credential can see.
+/// `zone-not-found`, naming the parent domain that is the zone when there is one (a subdomain
+/// given as the zone), else (at most ten of) the zones the credential can see.
 async fn not_found(client: &Client, zone: &str, errors: &[CfMessage]) -> Cause {
-    let visible = match client.call(&endpoints::zones_visible()).await {
-        Ok(answer) => answer.result.into_iter().map(|z| z.name).collect(),
-        Err(_) => Vec::new(),
+    let parent = parent_zone(client, zone).await;
+    let visible = match parent {
+        Some(_) => Vec::new(),
+        None => match client.call(&endpoints::zones_visible()).await {
+            Ok(answer) => answer.result.into_iter().map(|z| z.name).collect(),
+            Err(_) => Vec::new(),
+        },
     };
     Cause::ZoneNotFound {
         zone: zone.to_string(),
         visible,
         errors: errors.to_vec(),
+        parent,
     }
+}
+
+/// The closest parent domain of `name` that is a zone the credential can see (`www.example.com`
+/// → `example.com`); none for an ID, or a name of two labels.
+async fn parent_zone(client: &Client, name: &str) -> Option<String> {
+    if zone_input::is_hex_id(name) {
+        return None;
+    }
+    let labels: Vec<&str> = name.split('.').collect();
+    for start in 1..labels.len().saturating_sub(1) {
+        let parent = labels[start..].join(".");
+        let Ok(answer) = client.call(&endpoints::zones_named(&parent)).await else {
+            return None;
+        };
+        if let Some(zone) = answer
+            .result
+            .iter()
+            .find(|z| z.name.eq_ignore_ascii_case(&parent))
+        {
+            return Some(zone.name.clone());
+        }
+    }
+    None
 }
 
 /// A zone from the API, checked: its id goes into purge paths and its name into URLs.

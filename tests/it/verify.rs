@@ -107,7 +107,7 @@ async fn a_token_expiring_within_the_window_fails_the_health_job() {
     assert_eq!(fake.purges().len(), 1);
     assert!(
         run.summary
-            .contains("**Fix:** Edit the token's TTL or roll it"),
+            .contains("**Fix:** Before it expires, edit the token's TTL or roll it"),
         "{}",
         run.summary
     );

@@ -29,6 +29,11 @@ pub const NOTHING: &str = "List what to purge in `files`, `tags`, `hosts` or `pr
 pub const CONFLICTING: &str = "Remove the lists to purge the whole zone, or remove `purge_everything: true` to purge only what is listed";
 pub const INVALID_URL: &str = "Give full URLs such as https://example.com/app.css or paths such as /app.css (joined to base_url); separate items with newlines, commas or spaces";
 pub const OUTSIDE_ZONE: &str = "List the item's zone in `zone:` too (it takes several), or fix the host names in `files`, `hosts` or `prefixes` (or `base_url`)";
+pub const WILDCARD: &str = "To purge everything below a path, list the path in `prefixes` (example.com/assets/); or purge by tag, or with `purge_everything: true`";
+pub const INVALID_PREFIX: &str = "Write each prefix as host then path (example.com/blog/), without query string, fragment or wildcard, and with at most 31 / separators";
+pub const INVALID_HOST: &str = "List bare host names (www.example.com) in `hosts`; a host purges every path and port of it, so put a path in `prefixes` instead";
+pub const REPAIRED: &str = "Write hosts without a scheme or trailing / (www.example.com) and prefixes without a scheme (example.com/blog/)";
+pub const CANCELLED: &str = "Re-run the job; to purge only what is left, pass the `failed` output (or the file named by `failed_file`) to `files_from`";
 pub const INVALID_INPUT: &str = "Correct the named input in the step's `with:`";
 pub const BEARER: &str = "Store only the token in the secret, without \"Bearer \"";
 pub const QUOTED: &str = "Store the secret without surrounding quotes";
@@ -36,7 +41,7 @@ pub const BOTH: &str = "Remove `global_api_key` and `email` from the step, and c
 pub const ZONE_WAS_URL: &str = "Set `zone:` to the bare domain or to the zone ID";
 macro_rules! token_invalid_check {
     () => {
-        "Check that the secret holds the current value of the token (dashboard → My Profile → API Tokens, or Manage Account → Account API Tokens for account-owned tokens); a deleted or rolled token, or one whose TTL has ended, is unknown to Cloudflare; a token with an IP address filter may also be refused from a runner's changing address."
+        "Check that the secret holds the current value of the token (dashboard → My Profile → API Tokens, or Manage Account → Account API Tokens for account-owned tokens). Cloudflare forgets a token that was deleted or rolled, whose TTL ended, or that it revoked after it leaked: GitHub secret scanning reports Cloudflare tokens pushed to a public repository or pasted in a public log, Cloudflare then revokes them and emails the owner (look for that email)."
     };
 }
 pub const TOKEN_INVALID_CHECK: &str = token_invalid_check!();
@@ -58,10 +63,10 @@ pub const TOKEN_INVALID: &str = concat!(
     " ",
     token_invalid_restart!()
 );
-pub const ACCOUNT_ID: &str = "Set `account_id` to the token's account (dashboard → Account Home → Account ID), or give the token Zone Read on this zone";
-pub const ROLL: &str = "Roll or re-create the token (dashboard → My Profile → API Tokens → … → Roll, or Edit → TTL), update the repository secret, and run a scheduled `mode: verify` job to hear about the next expiry in advance";
+pub const ACCOUNT_ID: &str = "Set `account_id` to the token's account (dashboard → Account Home → Account ID, in the API section), or give the token Zone → Zone → Read on this zone (dashboard → Manage Account → Account API Tokens → Edit)";
+pub const ROLL: &str = "Roll or re-create the token (dashboard → My Profile → API Tokens, or Manage Account → Account API Tokens for an account-owned one → the token's … menu → Roll, or Edit → TTL), put the new value in the repository secret, and run a scheduled `mode: verify` job to hear about the next expiry in advance";
 pub const NOT_YET: &str = "Wait until the start date, or edit the token's TTL (dashboard → My Profile → API Tokens → Edit) to start now";
-pub const EXPIRING: &str = "Edit the token's TTL or roll it (dashboard → My Profile → API Tokens) and update the repository secret before it expires";
+pub const EXPIRING: &str = "Before it expires, edit the token's TTL or roll it (dashboard → My Profile → API Tokens, or Manage Account → Account API Tokens for an account-owned one) and put the new value in the repository secret";
 pub const IP_RESTRICTED: &str = "GitHub-hosted runners have changing addresses: remove the Client IP Address Filtering from the token (dashboard → My Profile → API Tokens → Edit), or allow the runner's address and run on a self-hosted runner with a fixed address";
 pub const KEY_REJECTED: &str = "Check `email` is the login address of the account and `global_api_key` the current key (dashboard → My Profile → API Tokens → Global API Key → View); better, switch to a scoped API token";
 pub const ZONE_NOT_FOUND: &str = concat!(
@@ -71,13 +76,14 @@ pub const ZONE_NOT_FOUND: &str = concat!(
 pub const ACCOUNT_AS_ZONE: &str = "Use the Zone ID from dashboard → your domain → Overview → API → Zone ID (the Account ID sits just below it)";
 pub const NOT_ACTIVE: &str = "Finish the zone's setup (point the domain's nameservers at Cloudflare) or purge the zone that serves the site";
 pub const PERMISSION: &str = concat!(
-    "Give the token the permission Zone → Cache Purge → Purge for this zone (dashboard → My Profile → API Tokens → Edit), or create one pre-filled at ",
+    "Give the token the permission Zone → Cache Purge → Purge, with this zone in its Zone Resources (dashboard → My Profile → API Tokens, or Manage Account → Account API Tokens → Edit), or create one pre-filled at ",
     token_link!()
 );
 pub const REJECTED: &str =
     "Check the listed items against Cloudflare's message; the other batches were still sent";
 pub const RATE_LIMITED: &str = "Cloudflare allows 1,200 API requests per 5 minutes per user and fewer purges on small plans; space out deploys or purge by tag/prefix instead of many URLs";
-pub const UNAVAILABLE: &str = "Re-run the job later; see https://www.cloudflarestatus.com/";
+pub const UNAVAILABLE: &str =
+    "Re-run the job later, once Cloudflare's status page (linked) shows the API working again";
 macro_rules! network_reach {
     () => {
         "Check the runner's network, DNS and proxy, and `api_url`; re-run the job if it was a passing fault"

@@ -1,7 +1,9 @@
 //! The words for causes decided from the inputs alone.
 
 use super::{seen, seen_and_fix, Explained};
-use crate::diagnosis::{CredentialInput, InnerWhitespace, MissingReason, ShapeProblem};
+use crate::diagnosis::{
+    CredentialInput, InnerWhitespace, MissingReason, Rejected, Repaired, ShapeProblem,
+};
 use crate::text::{is_are, list_some, plural};
 
 pub(super) fn invalid_zone(values: &[String]) -> Explained {
@@ -149,4 +151,42 @@ pub(super) fn invalid_input(input: &str, value: &str, expected: &str) -> Explain
         format!("The input {input} is \"{value}\", but it must be {expected}"),
         format!("Correct `{input}` in the step's `with:`"),
     )
+}
+
+pub(super) fn wildcard(items: &[String]) -> Explained {
+    seen(format!(
+        "{} in files {} a *, which Cloudflare's single-file purge takes literally, so {} nothing: {}",
+        plural(items.len(), "URL"),
+        if items.len() == 1 { "holds" } else { "hold" },
+        if items.len() == 1 { "it would purge" } else { "they would purge" },
+        list_some(items)
+    ))
+}
+
+/// `what`: "prefix" or "host".
+pub(super) fn rejected(what: &str, items: &[Rejected]) -> Explained {
+    let shown: Vec<String> = items
+        .iter()
+        .map(|r| format!("{} ({})", r.item, r.why))
+        .collect();
+    seen(format!(
+        "{} cannot be sent as {} {}: {}",
+        plural(items.len(), what),
+        if items.len() == 1 { "it" } else { "they" },
+        if items.len() == 1 { "is" } else { "are" },
+        list_some(&shown)
+    ))
+}
+
+pub(super) fn repaired(items: &[Repaired]) -> Explained {
+    let shown: Vec<String> = items
+        .iter()
+        .map(|r| format!("{} → {}", r.from, r.to))
+        .collect();
+    seen(format!(
+        "{} had a pasted scheme or trailing / removed and {} used as repaired: {}",
+        plural(items.len(), "item"),
+        if items.len() == 1 { "was" } else { "were" },
+        list_some(&shown)
+    ))
 }

@@ -3,38 +3,65 @@
 use super::general as fix;
 use super::{seen, seen_and_fix, Explained};
 use crate::cloudflare::{BodyKind, CfMessage, Foreign, NetKind, MAX_BODY};
-use crate::diagnosis::{quote, Unexpected};
+use crate::diagnosis::{quote, AccountProof, Unexpected};
 use crate::text::{list_some, plural};
 
-/// " 1000 \"Invalid API Token\"", or nothing when Cloudflare sent no error.
+/// ": 1000 \"Invalid API Token\"", or nothing when Cloudflare sent no error.
 fn quoted(errors: &[CfMessage]) -> String {
     if errors.is_empty() {
         String::new()
     } else {
-        format!(" {}", quote(errors))
+        format!(": {}", quote(errors))
     }
 }
 
-pub(super) fn token_invalid(errors: &[CfMessage], account_checked: Option<&str>) -> Explained {
+pub(super) fn token_invalid(
+    errors: &[CfMessage],
+    account_checked: Option<&str>,
+    zone_said: &[CfMessage],
+) -> Explained {
     let said = quote(errors);
+    let zone = if zone_said.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", and a zone lookup answered {} (what an unknown token gets)",
+            quote(zone_said)
+        )
+    };
+    // Checked against its account, or unknown to a zone lookup too: `account_id` would not help.
+    let known_everywhere = account_checked.is_some() || !zone_said.is_empty();
+    let fix = format!(
+        "{} {}",
+        fix::TOKEN_INVALID_CHECK,
+        fix::TOKEN_INVALID_RESTART
+    );
     match account_checked {
         Some(account) => seen_and_fix(
-            format!("Cloudflare answered {said} for this token, on the user endpoint and on the account endpoint of account {account}"),
-            format!("{} {}", fix::TOKEN_INVALID_CHECK, fix::TOKEN_INVALID_RESTART),
+            format!("Cloudflare answered {said} for this token, on the user endpoint and on the account endpoint of account {account}{zone}"),
+            fix,
+        ),
+        None if known_everywhere => seen_and_fix(
+            format!("Cloudflare answered {said} for this token{zone}"),
+            fix,
         ),
         None => seen(format!("Cloudflare answered {said} for this token")),
     }
 }
 
-pub(super) fn needs_account_id(errors: &[CfMessage]) -> Explained {
-    let said = if errors.is_empty() {
-        String::new()
-    } else {
-        format!("{} ", quote(errors))
-    };
-    seen(format!(
-        "This is an account-owned token ({said}on /user/tokens/verify), and its account could not be learned from the zone because the token cannot read it"
-    ))
+pub(super) fn needs_account_id(proof: &AccountProof) -> Explained {
+    const NO_ACCOUNT: &str =
+        "its account could not be learned from the zone because the token cannot read it";
+    seen(match proof {
+        AccountProof::Prefix => {
+            format!("This is an account-owned token (it starts with cfat_), and {NO_ACCOUNT}")
+        }
+        AccountProof::Answers { user, zone } => format!(
+            "Cloudflare knows this token, yet /user/tokens/verify answered {}: the zone lookup answered {}, which Cloudflare sends to a known token without access (an unknown one gets 9109 \"Invalid access token\"). So it is an account-owned token, and {NO_ACCOUNT}",
+            quote(user),
+            quote(zone)
+        ),
+    })
 }
 
 pub(super) fn expired(expires_on: Option<&str>) -> Explained {
@@ -65,7 +92,18 @@ pub(super) fn key_rejected(errors: &[CfMessage]) -> Explained {
     ))
 }
 
-pub(super) fn zone_not_found(zone: &str, visible: &[String], errors: &[CfMessage]) -> Explained {
+pub(super) fn zone_not_found(
+    zone: &str,
+    visible: &[String],
+    errors: &[CfMessage],
+    parent: Option<&str>,
+) -> Explained {
+    if let Some(parent) = parent {
+        return seen_and_fix(
+            format!("{zone} is not a zone; its zone is {parent}"),
+            format!("Set `zone: {parent}` (your URLs on {zone} stay valid: they are purged in {parent})"),
+        );
+    }
     let mut s = format!("The zone {zone} is not one this credential can see");
     if !errors.is_empty() {
         s.push_str(&format!(" (Cloudflare answered {})", quote(errors)));
@@ -159,4 +197,14 @@ pub(crate) fn foreign_body(foreign: &Foreign) -> String {
         Foreign::Redirect => "a redirect (not followed)".into(),
         Foreign::WrongShape(why) => format!("a result of the wrong shape ({why})"),
     }
+}
+
+pub(super) fn cancelled(not_confirmed: usize) -> Explained {
+    seen(format!(
+        "The runner cancelled the step: sending stopped, and {} not confirmed purged",
+        match not_confirmed {
+            1 => "1 item was".to_string(),
+            n => format!("{} items were", crate::text::thousands(n)),
+        }
+    ))
 }

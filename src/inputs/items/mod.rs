@@ -1,6 +1,7 @@
 //! What to purge, as given: the lists, `purge_everything`, and the checks that need only the inputs.
 
 pub mod files;
+pub mod hosts;
 pub mod list;
 pub mod route;
 
@@ -47,33 +48,78 @@ impl PurgeInputs {
     }
 }
 
-/// The lists and `purge_everything`; `mode` decides whether an empty request is an error.
-pub fn read(raw: &RawInputs, ctx: &RunContext, mode: Option<Mode>) -> Result<PurgeInputs, Cause> {
-    let everything = parse_bool(Input::PurgeEverything, raw.value(Input::PurgeEverything))?;
+/// The lists and `purge_everything`, each problem reported; `mode` decides whether an empty
+/// request is an error. Repairs come back as warnings.
+pub fn read(
+    raw: &RawInputs,
+    ctx: &RunContext,
+    mode: Option<Mode>,
+) -> (Result<PurgeInputs, Vec<Cause>>, Vec<Cause>) {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let list = |input| dedup(split_list(raw.get(input)).map(str::to_string).collect());
+    let everything = parse_bool(Input::PurgeEverything, raw.value(Input::PurgeEverything))
+        .map_err(|e| errors.push(e))
+        .unwrap_or(false);
+    let files = files(raw, ctx)
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default();
+    let hosts = hosts::hosts(list(Input::Hosts));
+    let prefixes = hosts::prefixes(list(Input::Prefixes));
+    let repaired: Vec<_> = hosts
+        .repaired
+        .into_iter()
+        .chain(prefixes.repaired)
+        .collect();
+    if !repaired.is_empty() {
+        warnings.push(Cause::ItemRepaired { items: repaired });
+    }
+    if !hosts.rejected.is_empty() {
+        errors.push(Cause::InvalidHost {
+            items: hosts.rejected,
+        });
+    }
+    if !prefixes.rejected.is_empty() {
+        errors.push(Cause::InvalidPrefix {
+            items: prefixes.rejected,
+        });
+    }
     let purge = PurgeInputs {
         everything,
-        files: files(raw, ctx)?,
+        files,
         tags: list(Input::Tags),
-        hosts: list(Input::Hosts),
-        prefixes: list(Input::Prefixes),
+        hosts: dedup(hosts.items),
+        prefixes: dedup(prefixes.items),
     };
+    // An empty request is only judged when every list could be read.
+    if errors.is_empty() {
+        errors.extend(requested(&purge, mode));
+    }
+    if errors.is_empty() {
+        (Ok(purge), warnings)
+    } else {
+        (Err(errors), warnings)
+    }
+}
+
+/// What the request as a whole asks: not too much, not nothing, not everything and lists at once.
+fn requested(purge: &PurgeInputs, mode: Option<Mode>) -> Option<Cause> {
     let total = purge.count();
     if total > MAX_ITEMS {
         let expected = format!("at most {MAX_ITEMS} items in all");
-        return Err(invalid(Input::Files, &format!("{total} items"), &expected));
+        return Some(invalid(Input::Files, &format!("{total} items"), &expected));
     }
     if mode == Some(Mode::Verify) {
-        return Ok(purge);
+        return None;
     }
     let lists = purge.given_lists();
-    if everything && !lists.is_empty() {
-        return Err(Cause::ConflictingPurgeInputs { lists });
+    if purge.everything && !lists.is_empty() {
+        return Some(Cause::ConflictingPurgeInputs { lists });
     }
-    if !everything && lists.is_empty() {
-        return Err(Cause::NothingToPurge);
+    if !purge.everything && lists.is_empty() {
+        return Some(Cause::NothingToPurge);
     }
-    Ok(purge)
+    None
 }
 
 fn files(raw: &RawInputs, ctx: &RunContext) -> Result<Vec<FileItem>, Cause> {
@@ -85,15 +131,20 @@ fn files(raw: &RawInputs, ctx: &RunContext) -> Result<Vec<FileItem>, Cause> {
         given.extend(listed.into_iter().map(|s| (s, None)));
     }
     let mut bad = Vec::new();
+    let mut wildcards = Vec::new();
     let mut items = Vec::with_capacity(given.len());
     for (text, headers) in given {
         match files::target_of(&text) {
+            Some(_) if text.contains('*') => wildcards.push(text),
             Some(target) => items.push(FileItem { target, headers }),
             None => bad.push(text),
         }
     }
     if !bad.is_empty() {
         return Err(Cause::InvalidUrl { items: bad });
+    }
+    if !wildcards.is_empty() {
+        return Err(Cause::FilesWildcard { items: wildcards });
     }
     Ok(dedup(items))
 }

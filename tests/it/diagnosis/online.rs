@@ -31,7 +31,8 @@ async fn an_unknown_token_is_checked_as_an_account_token_before_it_is_called_inv
     );
     let text = run.error().1;
     assert!(
-        text.contains("1000 \"Invalid API Token\"") && text.contains("account_id"),
+        text.contains("1000 \"Invalid API Token\"")
+            && text.contains("9109 \"Invalid access token\""),
         "{text}"
     );
 
@@ -419,5 +420,28 @@ fn every_cause_code_of_the_catalogue_is_produced_by_a_test() {
                 .any(|after| all.contains(&format!("{before}{code}{after}")))
         });
         assert!(produced, "no test produces the cause {code}");
+    }
+}
+
+#[tokio::test]
+async fn a_subdomain_given_as_the_zone_is_pointed_to_its_zone() {
+    for zone in ["www.example.com", "https://www.example.com/"] {
+        let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+        let run = Action::new(&fake)
+            .token(CFUT_TOKEN)
+            .input("zone", zone)
+            .input("files", "https://www.example.com/a.css")
+            .run_binary()
+            .await;
+        run.assert_failed(1, "zone-not-found");
+        let text = run.error().1;
+        assert!(
+            text.contains("www.example.com is not a zone; its zone is example.com")
+                && text.contains("Set `zone: example.com`")
+                && text.contains("your URLs on www.example.com stay valid"),
+            "{zone}: {text}"
+        );
+        assert!(fake.purges().is_empty());
+        assert!(fake.paths().contains(&"GET /zones".to_string()));
     }
 }

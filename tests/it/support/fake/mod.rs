@@ -229,6 +229,9 @@ pub struct World {
     pub received: Vec<Received>,
     /// Enforce the per-account-and-plan purge limits with 429s (off unless a test turns it on).
     pub buckets: Option<Buckets>,
+    /// Refuse prefix batches larger than this, naming `named` as the limit (Cloudflare's prefix
+    /// page says 30 a request; its limits table says 100).
+    pub prefix_limit: Option<(usize, usize)>,
     pub purge_counter: usize,
     /// The status of each answer, in the order of `received`.
     pub statuses: Vec<u16>,
@@ -305,6 +308,7 @@ impl Fake {
             scripts: vec![],
             received: vec![],
             buckets: None,
+            prefix_limit: None,
             purge_counter: 0,
             statuses: vec![],
         };
@@ -365,6 +369,11 @@ impl Fake {
             times,
             reply,
         });
+    }
+
+    /// Refuse prefix batches of more than `limit`, with a 400 that names `named` as the limit.
+    pub fn limit_prefixes(&self, limit: usize, named: usize) {
+        self.world.lock().unwrap().prefix_limit = Some((limit, named));
     }
 
     /// Enforce Cloudflare's purge limits per account and plan, as 429s with `Retry-After: 1`.

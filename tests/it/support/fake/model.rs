@@ -148,15 +148,14 @@ pub(super) fn answer(w: &mut World, r: &Received) -> Reply {
                 .collect();
             Reply::json(200, list_envelope(zones))
         }
-        ("GET", ["zones", id]) => {
-            let valid = id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit());
-            match w.zone(id) {
-                Some(zone) if can_read(&caller, id) => Reply::json(200, envelope(zone.clone())),
-                Some(_) if can_purge(&caller, id) => unauthorized(),
-                _ if !valid => could_not_route(&r.path),
-                _ => could_not_route(&r.path),
-            }
-        }
+        // A zone the token knows but may not read: 9109 "Unauthorized to access requested
+        // resource" (a known token without access; an unknown one got 9109 "Invalid access
+        // token" from `authenticate`). No such zone: 7003 "Could not route".
+        ("GET", ["zones", id]) => match w.zone(id) {
+            Some(zone) if can_read(&caller, id) => Reply::json(200, envelope(zone.clone())),
+            Some(_) => unauthorized(),
+            None => could_not_route(&r.path),
+        },
         ("POST", ["zones", id, "purge_cache"]) => purge(w, &caller, id, r),
         _ => Reply::json(400, observed("empty id segment")),
     }
@@ -203,6 +202,13 @@ fn purge(w: &mut World, caller: &Caller, zone_id: &str, r: &Received) -> Reply {
     } else {
         100
     };
+    if let (Some((limit, named)), "prefixes") = (w.prefix_limit, keys[0]) {
+        if count > limit {
+            let message = format!("Only {named} prefixes can be purged per request");
+            let body = json!({"success": false, "errors": [{"code": 1094, "message": message}], "messages": [], "result": null});
+            return Reply::json(400, body);
+        }
+    }
     if count > limit {
         let body = json!({"success": false, "errors": [{"code": 1094, "message": format!("Only {limit} items can be purged per request")}], "messages": [], "result": null});
         return Reply::json(400, body);

@@ -1,0 +1,171 @@
+//! Purges Cloudflare would accept and that would evict nothing, decided offline (issue 12): wildcards
+//! in file URLs, prefixes and hosts Cloudflare cannot purge, and the repairs of pasted ones; and the
+//! prefix limit Cloudflare may still enforce.
+
+use crate::support::*;
+
+async fn offline_run(input: &str, value: &str) -> (Fake, Run) {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input(input, value)
+        .run_binary()
+        .await;
+    (fake, run)
+}
+
+#[tokio::test]
+async fn a_wildcard_in_a_file_url_is_refused_and_prefixes_are_named() {
+    let (fake, run) = offline_run(
+        "files",
+        "https://example.com/assets/* https://example.com/a.css",
+    )
+    .await;
+    run.assert_failed(2, "files-wildcard");
+    let text = run.error().1;
+    assert!(text.contains("https://example.com/assets/*"), "{text}");
+    assert!(
+        text.contains("`prefixes`") && text.contains("example.com/assets/"),
+        "{text}"
+    );
+    assert!(fake.received().is_empty());
+}
+
+#[tokio::test]
+async fn prefixes_cloudflare_cannot_purge_are_refused_with_the_reason() {
+    let deep = format!("example.com{}", "/d".repeat(32));
+    let cases = [
+        ("example.com/search?q=1", "no query string"),
+        ("example.com/page#top", "no fragment"),
+        ("example.com/assets/*", "wildcard"),
+        ("/blog/", "starts with the host name"),
+        (deep.as_str(), "more than 31 / separators"),
+    ];
+    for (prefix, why) in cases {
+        let (fake, run) = offline_run("prefixes", prefix).await;
+        run.assert_failed(2, "invalid-prefix");
+        let text = run.error().1;
+        assert!(
+            text.contains(why) && text.contains(prefix),
+            "{prefix}: {text}"
+        );
+        assert!(fake.received().is_empty(), "{prefix}");
+    }
+}
+
+#[tokio::test]
+async fn hosts_with_a_path_port_user_or_wildcard_are_refused() {
+    let cases = [
+        ("www.example.com/blog", "no path"),
+        ("www.example.com:8443", "no port"),
+        ("user@www.example.com", "no user name"),
+        ("*.example.com", "wildcard"),
+        ("not_a_host", "not a host name"),
+    ];
+    for (host, why) in cases {
+        let (fake, run) = offline_run("hosts", host).await;
+        run.assert_failed(2, "invalid-host");
+        let text = run.error().1;
+        assert!(text.contains(why) && text.contains(host), "{host}: {text}");
+        assert!(fake.received().is_empty(), "{host}");
+    }
+}
+
+#[tokio::test]
+async fn a_pasted_scheme_or_trailing_slash_is_repaired_with_a_warning_naming_each_item() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("hosts", "https://www.example.com/ img.example.com")
+        .input("prefixes", "HTTPS://example.com/blog/")
+        .run_binary()
+        .await;
+    run.assert_ok("purged");
+    assert_eq!(run.output("warnings"), "item-repaired");
+    let (title, text) = run.warnings()[0].clone();
+    assert_eq!(title, "Host or prefix repaired");
+    assert!(
+        text.contains("https://www.example.com/ → www.example.com")
+            && text.contains("HTTPS://example.com/blog/ → example.com/blog/"),
+        "{text}"
+    );
+    assert_eq!(
+        fake.purged_in(ZONE_ID),
+        ["www.example.com", "img.example.com", "example.com/blog/"]
+    );
+}
+
+#[tokio::test]
+async fn hosts_and_prefixes_outside_the_zone_are_refused_before_any_request() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("zone", ZONE_NAME)
+        .input("hosts", "www.example.com www.example.org")
+        .input("prefixes", "other.example/blog/")
+        .run_binary()
+        .await;
+    run.assert_failed(2, "url-outside-zone");
+    let text = run.error().1;
+    assert!(
+        text.contains("www.example.org, other.example/blog/"),
+        "{text}"
+    );
+    assert!(fake.received().is_empty());
+}
+
+fn prefixes(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("example.com/p{i}/")).collect()
+}
+
+#[tokio::test]
+async fn a_prefix_limit_cloudflare_names_rebatches_the_rest_and_loses_nothing() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    fake.limit_prefixes(30, 30);
+    let all = prefixes(150);
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("prefixes", &all.join("\n"))
+        .run()
+        .await;
+    run.assert_ok("purged");
+    assert_eq!(run.output("purged_count"), "150");
+    let accepted: Vec<String> = fake
+        .answered()
+        .into_iter()
+        .filter(|(r, s)| r.is_purge() && *s == 200)
+        .flat_map(|(r, _)| r.purged_items())
+        .collect();
+    let mut sorted = accepted.clone();
+    sorted.sort();
+    let mut expected = all.clone();
+    expected.sort();
+    assert_eq!(sorted, expected, "every prefix accepted exactly once");
+    assert!(fake.purges().iter().all(|p| p.purged_items().len() <= 100));
+    assert!(
+        run.summary
+            .contains("Cloudflare took at most 30 prefixes a request"),
+        "{}",
+        run.summary
+    );
+}
+
+#[tokio::test]
+async fn smaller_batches_refused_too_fail_without_a_loop() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    // Cloudflare names 30, yet refuses anything over 10: the parts of 30 are refused, and not split again.
+    fake.limit_prefixes(10, 30);
+    let all = prefixes(60);
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("prefixes", &all.join("\n"))
+        .run()
+        .await;
+    run.assert_failed(1, "purge-rejected");
+    assert_eq!(
+        fake.purges().len(),
+        1 + 2,
+        "one batch of 60, then two of 30"
+    );
+    assert_eq!(run.output("failed"), all.join("\n"));
+}
