@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
+use crate::cli::{self, Command, Flags};
 use crate::cloudflare::{Auth, Client, NetKind, Proxies, RequestLog, RetryPolicy};
 use crate::diagnosis::Cause;
 use crate::env::Env;
@@ -29,17 +30,34 @@ impl Config {
     }
 }
 
-/// The run, then its outputs and summary; the exit status.
-pub async fn execute(env: &Env, runner: Arc<Runner>, config: &Config) -> Result<u8, PublishError> {
-    let report = run(env, runner.clone(), config).await;
+/// What the command line asked: the help, the version, or the run; the exit status.
+pub async fn respond(
+    env: &Env,
+    command: Command,
+    runner: Arc<Runner>,
+    config: &Config,
+) -> Result<u8, PublishError> {
+    let flags = match command {
+        Command::Help => return Ok(print(&runner, &cli::help())),
+        Command::Version => return Ok(print(&runner, &cli::version())),
+        Command::Run(flags) => flags,
+    };
+    let report = run(env, &flags, runner.clone(), config).await;
     runner::publish(env, &runner, &report)?;
     Ok(report.exit_code())
 }
 
+fn print(runner: &Runner, text: &str) -> u8 {
+    for line in text.lines() {
+        runner.info(line);
+    }
+    0
+}
+
 /// The whole run, as a report.
-pub async fn run(env: &Env, runner: Arc<Runner>, config: &Config) -> Report {
+pub async fn run(env: &Env, flags: &Flags, runner: Arc<Runner>, config: &Config) -> Report {
     let mut journal = Journal::new(runner);
-    let Some(settings) = offline(env, &mut journal) else {
+    let Some(settings) = offline(env, flags, &mut journal) else {
         return journal.report;
     };
     let proxies = Proxies::from_env(env);
@@ -50,14 +68,19 @@ pub async fn run(env: &Env, runner: Arc<Runner>, config: &Config) -> Report {
 }
 
 /// Steps 1 and 2: every secret masked, then every input checked.
-fn offline(env: &Env, journal: &mut Journal) -> Option<Settings> {
-    let raw = RawInputs::read(env);
+fn offline(env: &Env, flags: &Flags, journal: &mut Journal) -> Option<Settings> {
+    let mut raw = RawInputs::read(env);
+    flags.apply(&mut raw);
     for secret in credential::secrets(&raw) {
         journal.runner().mask(&secret);
     }
     let validated = inputs::validate(&raw, &RunContext::read(env));
-    for cause in validated.warnings.into_iter().chain(validated.errors) {
+    let errors = flags.problems.iter().cloned().chain(validated.errors);
+    for cause in validated.warnings.into_iter().chain(errors) {
         journal.note(cause);
+    }
+    if !flags.problems.is_empty() {
+        return None;
     }
     let settings = validated.settings?;
     journal.check("Credential shape", Mark::Ok, settings.credential.describe());

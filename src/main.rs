@@ -1,4 +1,4 @@
-//! Entry point: read the environment, run the action, write outputs and summary, exit with the status.
+//! Entry point: read the environment and the command line, run the action, exit with the status.
 
 #![forbid(unsafe_code)]
 
@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use cloudflare_purge::app::{self, Config};
+use cloudflare_purge::cli;
 use cloudflare_purge::env::Env;
 use cloudflare_purge::runner::Runner;
 
@@ -24,10 +25,11 @@ fn main() -> ExitCode {
 }
 
 fn start(env: &Env, runner: &Arc<Runner>) -> anyhow::Result<u8> {
+    let command = cli::parse(std::env::args_os().skip(1));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("starting the runtime")?;
     let config = Config::production();
-    Ok(runtime.block_on(app::execute(env, runner.clone(), &config))?)
+    Ok(runtime.block_on(app::respond(env, command, runner.clone(), &config))?)
 }

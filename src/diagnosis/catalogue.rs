@@ -22,6 +22,7 @@ const DOC_PREFIX: &str =
 const DOC_HOSTS: &str =
     "https://developers.cloudflare.com/cache/how-to/purge-cache/purge-by-hostname/";
 const DOC_CANCEL: &str = "https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-workflow-runs/canceling-a-workflow";
+const DOC_CLI: &str = "https://github.com/marketplace/actions/cloudflare-purge#the-command-line";
 const DOC_LIMITS: &str = "https://developers.cloudflare.com/fundamentals/api/reference/limits/";
 const DOC_STATUS: &str = "https://www.cloudflarestatus.com/";
 const DOC_SECRETS: &str = "https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions";
@@ -166,6 +167,12 @@ pub enum Cause {
     },
     InvalidHost {
         items: Vec<Rejected>,
+    },
+    /// A command-line flag that could not be read (`--zoen`, `--zone` without a value).
+    BadFlag {
+        flag: String,
+        problem: &'static str,
+        closest: Option<String>,
     },
     InvalidInput {
         input: &'static str,
@@ -335,6 +342,7 @@ impl Cause {
             FilesWildcard { .. } => row("files-wildcard", "Wildcard in a file URL", Input, DOC_SINGLE_FILE, fix::WILDCARD),
             InvalidPrefix { .. } => row("invalid-prefix", "Prefix Cloudflare cannot purge", Input, DOC_PREFIX, fix::INVALID_PREFIX),
             InvalidHost { .. } => row("invalid-host", "Not a host name", Input, DOC_HOSTS, fix::INVALID_HOST),
+            BadFlag { .. } => row("invalid-input", "Command-line flag not understood", Input, DOC_CLI, fix::BAD_FLAG),
             InvalidInput { .. } => row("invalid-input", "Invalid input value", Input, DOC_INPUTS, fix::INVALID_INPUT),
             TokenBearerPrefix { .. } => row("token-bearer-prefix", "\"Bearer \" removed from the token", Repaired, DOC_FORMATS, fix::BEARER),
             TokenQuoted { .. } => row("token-quoted", "Quotes removed from the credential", Repaired, DOC_FORMATS, fix::QUOTED),

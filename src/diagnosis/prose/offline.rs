@@ -190,3 +190,14 @@ pub(super) fn repaired(items: &[Repaired]) -> Explained {
         list_some(&shown)
     ))
 }
+
+pub(super) fn bad_flag(flag: &str, problem: &str, closest: Option<&str>) -> Explained {
+    let seen_text = format!("The command-line flag {flag} {problem}");
+    match closest {
+        Some(closest) => seen_and_fix(
+            seen_text,
+            format!("Did you mean {closest}? `cloudflare-purge --help` lists every flag"),
+        ),
+        None => seen(seen_text),
+    }
+}

@@ -226,18 +226,12 @@ async fn offline_causes_exit_2_before_any_request() {
             fake.paths()
         );
         let (title, text) = &run.errors()[0];
-        let expected_title = cloudflare_purge::diagnosis::examples()
+        let titles: Vec<String> = cloudflare_purge::diagnosis::examples()
             .into_iter()
-            .find(|c| c.code() == case.code)
-            .unwrap()
-            .title()
-            .to_string();
-        assert_eq!(
-            title,
-            &cloudflare_purge::runner::escape_property(&expected_title),
-            "{}",
-            case.code
-        );
+            .filter(|c| c.code() == case.code)
+            .map(|c| cloudflare_purge::runner::escape_property(c.title()))
+            .collect();
+        assert!(titles.contains(title), "{}: {title}", case.code);
         for words in &case.says {
             assert!(
                 text.contains(words),

@@ -65,6 +65,7 @@ pub fn urls(n: usize, host: &str) -> Vec<String> {
 /// One run of the action: the environment the runner would give it.
 pub struct Action {
     env: BTreeMap<String, String>,
+    args: Vec<String>,
     secrets: Vec<String>,
     dir: tempfile::TempDir,
 }
@@ -113,15 +114,35 @@ impl Action {
         env.insert("INPUT_API_URL".into(), fake.api_url());
         Action {
             env,
+            args: vec![],
             secrets: vec![],
             dir,
         }
         .input("zone", ZONE_ID)
     }
 
+    /// A local run: no GITHUB_ACTIONS, no output files and no INPUT_* variables, the API URL on
+    /// the command line.
+    pub fn local(fake: &Fake) -> Self {
+        let mut action = Action::new(fake)
+            .unset("GITHUB_ACTIONS")
+            .unset("GITHUB_OUTPUT")
+            .unset("GITHUB_STEP_SUMMARY");
+        for input in cloudflare_purge::inputs::table::INPUTS {
+            action = action.unset(&format!("INPUT_{}", input.name.to_uppercase()));
+        }
+        action.args(&["--api-url", &fake.api_url()])
+    }
+
     pub fn input(mut self, name: &str, value: &str) -> Self {
         self.env
             .insert(format!("INPUT_{}", name.to_uppercase()), value.to_string());
+        self
+    }
+
+    /// Command-line arguments (after the program name).
+    pub fn args(mut self, args: &[&str]) -> Self {
+        self.args.extend(args.iter().map(|a| a.to_string()));
         self
     }
 
@@ -180,7 +201,8 @@ impl Action {
             now: time::OffsetDateTime::now_utc(),
             policy,
         };
-        let code = match app::execute(&env, runner.clone(), &config).await {
+        let command = cloudflare_purge::cli::parse(self.args.iter().map(std::ffi::OsString::from));
+        let code = match app::respond(&env, command, runner.clone(), &config).await {
             Ok(code) => i32::from(code),
             Err(error) => {
                 runner.info(&format!("error: {error}"));
@@ -192,7 +214,12 @@ impl Action {
 
     /// Run the built binary with exactly this environment, as the runner starts the container.
     pub async fn run_binary(self) -> Run {
-        let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_cloudflare-purge"))
+        // Set for tests and benches; an example (`cargo run --example try`) runs in-process only.
+        let Some(binary) = option_env!("CARGO_BIN_EXE_cloudflare-purge") else {
+            panic!("run_binary needs the built binary: tests and benches have it, examples not");
+        };
+        let output = tokio::process::Command::new(binary)
+            .args(&self.args)
             .env_clear()
             .envs(&self.env)
             .kill_on_drop(true)

@@ -1,0 +1,277 @@
+//! The command line (contract §8): every input of the table is a flag (`--api-token` or
+//! `--api_token`), positional arguments are files, `--help` and `--version`. The flags, the help
+//! text and action.yml all come from the one input table.
+
+use std::ffi::OsString;
+
+use lexopt::{Arg, Parser};
+
+use crate::diagnosis::Cause;
+use crate::inputs::table::{Input, InputSpec, Kind, Section, INPUTS};
+use crate::inputs::RawInputs;
+
+/// What the command line asks for.
+#[derive(Debug)]
+pub enum Command {
+    Help,
+    Version,
+    Run(Flags),
+}
+
+/// Inputs given as flags; they win over `INPUT_*` and the `CLOUDFLARE_*` variables.
+#[derive(Debug, Default)]
+pub struct Flags {
+    given: Vec<(Input, String)>,
+    /// Flags that could not be read: `invalid-input`, before anything is sent.
+    pub problems: Vec<Cause>,
+}
+
+impl Flags {
+    /// Lay the flags over the inputs read from the environment. A list flag given more than once,
+    /// and the positional files, add up.
+    pub fn apply(&self, raw: &mut RawInputs) {
+        let mut lists: Vec<(Input, Vec<&str>)> = Vec::new();
+        for (input, value) in &self.given {
+            if input.spec().kind != Kind::List {
+                raw.set(*input, value);
+                continue;
+            }
+            match lists.iter_mut().find(|(i, _)| i == input) {
+                Some((_, values)) => values.push(value),
+                None => lists.push((*input, vec![value])),
+            }
+        }
+        for (input, values) in lists {
+            raw.set(input, &values.join("\n"));
+        }
+    }
+}
+
+/// The version line `--version` prints.
+pub fn version() -> String {
+    format!("cloudflare-purge {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Read the arguments (without the program name).
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Command {
+    let mut parser = Parser::from_args(args);
+    let mut flags = Flags::default();
+    loop {
+        let arg = match parser.next() {
+            Ok(Some(arg)) => arg,
+            Ok(None) => break,
+            Err(error) => {
+                flags.problems.push(lexopt_problem(error));
+                break;
+            }
+        };
+        match arg {
+            Arg::Short('h') | Arg::Long("help") => return Command::Help,
+            Arg::Short('V') | Arg::Long("version") => return Command::Version,
+            Arg::Value(file) => {
+                let file = file.to_string_lossy().into_owned();
+                flags.given.push((Input::Files, file));
+            }
+            Arg::Long(name) => {
+                let name = name.to_string();
+                if let Err(problem) = flag(&mut parser, &name, &mut flags) {
+                    flags.problems.push(problem);
+                }
+            }
+            Arg::Short(c) => flags.problems.push(unknown(&format!("-{c}"))),
+        }
+    }
+    Command::Run(flags)
+}
+
+/// One `--name[=value]` or `--name value`.
+fn flag(parser: &mut Parser, name: &str, flags: &mut Flags) -> Result<(), Cause> {
+    let Some(spec) = spec_of(name) else {
+        return Err(unknown(&format!("--{name}")));
+    };
+    let value = match spec.kind {
+        // A boolean may stand alone; it takes a value only after `=`.
+        Kind::Bool => parser
+            .optional_value()
+            .map(|v| v.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "true".to_string()),
+        _ => match parser.value() {
+            Ok(value) => value.to_string_lossy().into_owned(),
+            Err(_) => {
+                return Err(Cause::BadFlag {
+                    flag: format!("--{name}"),
+                    problem: "needs a value (--name value or --name=value)",
+                    closest: None,
+                })
+            }
+        },
+    };
+    flags.given.push((spec.input, value));
+    Ok(())
+}
+
+/// The input a flag names, spelled with `-` or `_`.
+fn spec_of(name: &str) -> Option<&'static InputSpec> {
+    let name = name.replace('-', "_");
+    INPUTS.iter().find(|s| s.name == name)
+}
+
+fn unknown(flag: &str) -> Cause {
+    Cause::BadFlag {
+        flag: crate::text::shown(flag),
+        problem: "is not a flag of cloudflare-purge",
+        closest: closest(flag),
+    }
+}
+
+fn lexopt_problem(error: lexopt::Error) -> Cause {
+    let flag = match &error {
+        lexopt::Error::UnexpectedValue { option, .. } => option.clone(),
+        lexopt::Error::MissingValue { option } => option.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
+    Cause::BadFlag {
+        flag: crate::text::shown(&flag),
+        problem: "could not be read",
+        closest: None,
+    }
+}
+
+/// The valid flag nearest to a mistyped one (`--zoen` → `--zone`), when one is near.
+fn closest(flag: &str) -> Option<String> {
+    let given = flag.trim_start_matches('-').replace('_', "-");
+    let mut names: Vec<String> = INPUTS.iter().map(|s| s.name.replace('_', "-")).collect();
+    names.extend(["help".to_string(), "version".to_string()]);
+    names
+        .into_iter()
+        .map(|name| (strsim::damerau_levenshtein(&given, &name), name))
+        .filter(|(distance, name)| *distance <= 2.max(name.len() / 3))
+        .min()
+        .map(|(_, name)| format!("--{name}"))
+}
+
+/// The help text, generated from the input table.
+pub fn help() -> String {
+    let mut text = format!(
+        "{} — check the Cloudflare credentials, then purge the cache; when anything is wrong, say the cause and the fix.\n\n\
+         Usage: cloudflare-purge [--<input> <value> | --<input>=<value>]... [FILE...]\n\n\
+         FILE... are more items of --files. A list flag may be given more than once; a yes/no flag\n\
+         may stand alone (--dry-run). Every flag can also come from INPUT_<NAME>, as the GitHub runner\n\
+         passes inputs; flags win, then INPUT_*, then the CLOUDFLARE_* variables named below.\n",
+        version()
+    );
+    let sections = [
+        (Section::Purge, "What to purge"),
+        (
+            Section::Credentials,
+            "Credentials (pass them through the environment, e.g. CLOUDFLARE_API_TOKEN: arguments\n\
+             are visible to other users of the machine in `ps`)",
+        ),
+        (Section::Behaviour, "Behaviour"),
+    ];
+    for (section, title) in sections {
+        text.push_str(&format!("\n{title}:\n"));
+        for spec in INPUTS.iter().filter(|s| s.section == section) {
+            text.push_str(&help_line(spec));
+        }
+    }
+    text.push_str(
+        "\n  -h, --help                show this help\n  -V, --version             show the version\n\n\
+         Examples:\n\
+         \x20 CLOUDFLARE_API_TOKEN=… cloudflare-purge --zone example.com /app.css https://example.com/\n\
+         \x20 CLOUDFLARE_API_TOKEN=… cloudflare-purge --zone example.com --mode verify\n\n\
+         Exit status: 0 done (warnings allowed), 1 Cloudflare refused or failed, 2 the inputs are wrong.\n",
+    );
+    text
+}
+
+fn help_line(spec: &InputSpec) -> String {
+    let value = match spec.kind {
+        Kind::Bool => "[=yes|no]",
+        Kind::List => " <list>",
+        Kind::Number { .. } => " <n>",
+        Kind::Text | Kind::Secret => " <value>",
+    };
+    let flag = format!("--{}{value}", spec.name.replace('_', "-"));
+    let mut about = spec.description.to_string();
+    if !spec.default.is_empty() {
+        about.push_str(&format!(" Default: {}.", spec.default));
+    }
+    if spec.required {
+        about.push_str(" Required.");
+    }
+    if !spec.fallback.is_empty() {
+        about.push_str(&format!(" Also read from {}.", spec.fallback.join(" or ")));
+    }
+    format!("  {flag:<26}{about}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(args: &[&str]) -> Flags {
+        match parse(args.iter().map(OsString::from)) {
+            Command::Run(flags) => flags,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_input_of_the_table_is_a_flag_spelled_either_way() {
+        for spec in INPUTS {
+            let value = if spec.kind == Kind::Bool {
+                "=yes"
+            } else {
+                "=v"
+            };
+            for name in [spec.name.to_string(), spec.name.replace('_', "-")] {
+                let flags = run(&[&format!("--{name}{value}")]);
+                assert!(flags.problems.is_empty(), "--{name}");
+                assert_eq!(flags.given[0].0, spec.input, "--{name}");
+            }
+            assert!(help().contains(&format!("--{}", spec.name.replace('_', "-"))));
+        }
+    }
+
+    #[test]
+    fn lists_add_up_and_booleans_stand_alone() {
+        let flags = run(&[
+            "--tags",
+            "a",
+            "/x.css",
+            "--dry-run",
+            "--tags=b",
+            "https://e.com/",
+        ]);
+        let mut raw = RawInputs::default();
+        flags.apply(&mut raw);
+        assert_eq!(raw.get(Input::Tags), "a\nb");
+        assert_eq!(raw.get(Input::Files), "/x.css\nhttps://e.com/");
+        assert_eq!(raw.get(Input::DryRun), "true");
+    }
+
+    #[test]
+    fn a_mistyped_flag_names_the_closest() {
+        let flags = run(&["--zoen", "example.com"]);
+        let Cause::BadFlag { closest, .. } = &flags.problems[0] else {
+            panic!("{:?}", flags.problems)
+        };
+        assert_eq!(closest.as_deref(), Some("--zone"));
+        assert_eq!(closest_of("--api-tokn"), Some("--api-token".into()));
+        assert_eq!(
+            closest_of("--purge_everythin"),
+            Some("--purge-everything".into())
+        );
+        assert_eq!(closest_of("--frobnicate"), None);
+        assert!(matches!(parse([OsString::from("-h")]), Command::Help));
+        assert!(matches!(
+            parse([OsString::from("--version")]),
+            Command::Version
+        ));
+    }
+
+    fn closest_of(flag: &str) -> Option<String> {
+        closest(flag)
+    }
+}
