@@ -1,8 +1,9 @@
 //! `cargo bench --bench purge`: the built action purges thousands of URLs against the fake Cloudflare
 //! API, which enforces each account's and plan's purge rate with 429s as Cloudflare does. Cases: one
 //! Free zone, one Enterprise zone, two Free zones of one account (one shared bucket), a Free and an
-//! Enterprise zone (two buckets, paced at once). Prints a Markdown table; exits non-zero when any URL
-//! was not accepted. Timings are reported, never asserted.
+//! Enterprise zone (two buckets, paced at once); and an outage, every purge answered 503, where what
+//! counts is how many requests it costs. Prints Markdown tables; exits non-zero when any URL of the
+//! purge cases was not accepted. Timings are reported, never asserted.
 //!
 //! `PURGE_BENCH_RUNS=n` repeats every case `n` times (default 1); `PURGE_BENCH_TRACE=1` lists every
 //! purge request as the fake saw it; `PURGE_BENCH_BINARY=path` measures another build of the action.
@@ -39,6 +40,8 @@ struct Part {
 struct Case {
     name: &'static str,
     parts: &'static [Part],
+    /// Every purge answered 503 with Cloudflare's HTML error page: what an outage costs.
+    outage: bool,
 }
 
 const FREE: Part = Part {
@@ -54,14 +57,16 @@ const ENTERPRISE: Part = Part {
     urls: 10_000,
 };
 
-const CASES: [Case; 4] = [
+const CASES: [Case; 5] = [
     Case {
         name: "Free",
         parts: &[FREE],
+        outage: false,
     },
     Case {
         name: "Enterprise",
         parts: &[ENTERPRISE],
+        outage: false,
     },
     Case {
         name: "2 Free zones, 1 account",
@@ -74,6 +79,7 @@ const CASES: [Case; 4] = [
                 urls: 3000,
             },
         ],
+        outage: false,
     },
     Case {
         name: "Free + Enterprise",
@@ -84,6 +90,15 @@ const CASES: [Case; 4] = [
                 ..ENTERPRISE
             },
         ],
+        outage: false,
+    },
+    Case {
+        name: "Outage (5xx for every purge)",
+        parts: &[Part {
+            urls: 30_000,
+            ..FREE
+        }],
+        outage: true,
     },
 ];
 
@@ -121,6 +136,8 @@ impl Case {
 
 struct Measured {
     case: &'static str,
+    outage: bool,
+    failed_count: String,
     urls: usize,
     wall: Duration,
     bound: Duration,
@@ -194,8 +211,11 @@ async fn main() -> ExitCode {
             results.push(m);
         }
     }
-    print_table(&results);
-    if results.iter().any(|m| !delivered(m)) {
+    let (outages, purges): (Vec<Measured>, Vec<Measured>) =
+        results.into_iter().partition(|m| m.outage);
+    print_table(&purges);
+    print_outages(&outages);
+    if purges.iter().any(|m| !delivered(m)) {
         eprintln!("URLs were lost: not every URL was accepted by the fake API");
         ExitCode::FAILURE
     } else {
@@ -205,6 +225,27 @@ async fn main() -> ExitCode {
 
 fn delivered(m: &Measured) -> bool {
     m.lost == 0 && m.code == 0 && m.purged_count == m.urls.to_string()
+}
+
+fn print_outages(results: &[Measured]) {
+    if results.is_empty() {
+        return;
+    }
+    println!();
+    println!("| case | URLs | wall time | requests (purge) | failed_count | exit |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for m in results {
+        println!(
+            "| {} | {} | {:.2} s | {} ({}) | {} | {} |",
+            m.case,
+            thousands(m.urls),
+            m.wall.as_secs_f64(),
+            m.requests,
+            m.purge_requests,
+            m.failed_count,
+            m.code
+        );
+    }
 }
 
 fn print_table(results: &[Measured]) {
@@ -262,6 +303,9 @@ async fn measure(binary: &str, case: &Case) -> Measured {
     command.env("INPUT_ZONE", zones.join(","));
 
     fake.enforce_rates();
+    if case.outage {
+        fake.script(|r| r.is_purge(), None, Reply::html(503));
+    }
     let started = Instant::now();
     let mut child = command.spawn().unwrap();
     let pid = child.id();
@@ -294,12 +338,14 @@ async fn measure(binary: &str, case: &Case) -> Measured {
         trace(case, &purges);
     }
     let code = status.code().unwrap_or(-1);
-    if code != 0 {
+    if code != 0 && !case.outage {
         let stdout = std::fs::read_to_string(dir.path().join("stdout")).unwrap_or_default();
         eprintln!("{}: the binary exited with {code}:\n{stdout}", case.name);
     }
     Measured {
         case: case.name,
+        outage: case.outage,
+        failed_count: outputs.get("failed_count").cloned().unwrap_or_default(),
         urls: urls.len(),
         wall,
         bound: case.bound(),

@@ -115,6 +115,15 @@ pub fn global_key(failure: &Failure, host: &str) -> Cause {
     })
 }
 
+/// Whether a failure after every retry says the API is down (5xx, no answer) rather than that it
+/// refused this request.
+pub fn is_outage(failure: &Failure) -> bool {
+    match &failure.error {
+        ApiError::Network { .. } => true,
+        ApiError::Refused { status, .. } | ApiError::Foreign { status, .. } => *status >= 500,
+    }
+}
+
 /// Whether a refusal says "you may not" rather than "no such thing".
 pub fn is_auth_refusal(failure: &Failure) -> bool {
     matches!(failure.status(), Some(401 | 403))

@@ -123,12 +123,15 @@ fn parse_base_url(value: &str) -> Result<Option<String>, Cause> {
     if value.is_empty() {
         return Ok(None);
     }
+    // Paths are appended to it: after a query or a fragment they would not be paths any more.
+    let whole =
+        !value.contains(|c: char| c.is_whitespace() || c.is_control() || c == '?' || c == '#');
     match super::items::files::target_of(value) {
-        Some(FileTarget::Url(url)) => Ok(Some(url)),
+        Some(FileTarget::Url(url)) if whole => Ok(Some(url)),
         _ => Err(invalid(
             Input::BaseUrl,
             value,
-            "an http(s) URL such as https://www.example.com",
+            "an http(s) URL such as https://www.example.com/docs, without query string, fragment or spaces",
         )),
     }
 }

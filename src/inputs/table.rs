@@ -180,7 +180,15 @@ pub const OUTPUTS: &[OutputSpec] = &[
     },
     OutputSpec {
         name: "failed",
-        description: "Newline-separated items that were not purged.",
+        description: "Newline-separated items that were not purged (files with cache-key headers in their JSON form, so the list can be given back to files); whole items, at most 256 KiB.",
+    },
+    OutputSpec {
+        name: "failed_count",
+        description: "How many items were not purged, also when failed was cut.",
+    },
+    OutputSpec {
+        name: "failed_file",
+        description: "Only when failed was cut: cloudflare-purge-failed.txt, relative to the workspace, listing every item not purged, one per line.",
     },
     OutputSpec {
         name: "purge_ids",

@@ -19,6 +19,10 @@ const MAX_IN_FLIGHT: usize = 8;
 /// Cloudflare allows 1,200 requests per 5 minutes per token; the checks before the purge use a few.
 const API_BUDGET: f64 = 1150.0;
 const API_RATE: f64 = 1200.0 / 300.0;
+/// After this many batches in a row failed with the API down (5xx or no answer, after every retry),
+/// the rest are not sent: each would spend its retries, and the run's 1,200-request budget, on an
+/// outage.
+const OUTAGE_STREAK: usize = 3;
 /// How much later the first burst may reach Cloudflare than the requests after it (new connections).
 const SKEW: Duration = Duration::from_millis(50);
 
@@ -68,6 +72,8 @@ pub struct Outcome {
     pub batches: usize,
     /// The prefix limit Cloudflare named, and how many batches were sent again at it.
     pub rebatched: Option<(usize, usize)>,
+    /// Batches not sent because the API looked down.
+    pub given_up: usize,
     /// The zone's first failed batch's cause.
     pub cause: Option<Cause>,
 }
@@ -87,6 +93,8 @@ pub struct Progress {
 pub enum Withheld {
     /// An earlier batch of the zone was refused permission: every later one would be refused too.
     PermissionRefused,
+    /// Batches in a row failed with the API down.
+    ApiDown,
 }
 
 /// How one batch ended.
@@ -116,6 +124,14 @@ struct Shared {
     client: Client,
     zones: Vec<Zone>,
     api: TokenBucket,
+    /// Batches that failed with the API down since the last one accepted.
+    outage_streak: AtomicUsize,
+}
+
+impl Shared {
+    fn api_down(&self) -> bool {
+        self.outage_streak.load(Ordering::SeqCst) >= OUTAGE_STREAK
+    }
 }
 
 /// Send every job's batches; one outcome per job, in their order.
@@ -137,6 +153,7 @@ pub async fn execute(
             })
             .collect(),
         api: TokenBucket::new(API_BUDGET, API_RATE),
+        outage_streak: AtomicUsize::new(0),
     });
     let mut tasks = JoinSet::new();
     let mut results: Vec<Vec<Option<Sent>>> = Vec::new();
@@ -182,6 +199,7 @@ impl Gate for BatchGate<'_> {
     type Stop = Withheld;
 
     async fn before(&self, _attempt: u32, delay: Duration) -> Result<(), Withheld> {
+        self.stopped()?;
         tokio::time::sleep(delay).await;
         // A 429 waits out Retry-After here, then queues again behind the pacing, so the batches
         // after it make room when Cloudflare's bucket is emptier than ours (another deploy).
@@ -191,6 +209,16 @@ impl Gate for BatchGate<'_> {
             _ => lane.requests.take(1.0).await,
         }
         self.shared.api.take(1.0).await;
+        self.stopped()
+    }
+}
+
+impl BatchGate<'_> {
+    /// Checked before the batch waits its turn and again after: a batch withheld goes at once.
+    fn stopped(&self) -> Result<(), Withheld> {
+        if self.shared.api_down() {
+            return Err(Withheld::ApiDown);
+        }
         if self.zone.stop.load(Ordering::SeqCst) {
             return Err(Withheld::PermissionRefused);
         }
@@ -245,13 +273,19 @@ async fn send_one(shared: &Shared, zone: &Zone, batch: Batch) -> Sent {
         batch,
     };
     match shared.client.call_with(&endpoint, &gate).await {
-        Ok(answer) => Sent::Accepted {
-            result: answer.result,
-            retries: answer.retries,
-        },
+        Ok(answer) => {
+            shared.outage_streak.store(0, Ordering::SeqCst);
+            Sent::Accepted {
+                result: answer.result,
+                retries: answer.retries,
+            }
+        }
         Err(Ended::Failed(failure)) => {
             if judge::is_auth_refusal(&failure) {
                 zone.stop.store(true, Ordering::SeqCst);
+            }
+            if judge::is_outage(&failure) {
+                shared.outage_streak.fetch_add(1, Ordering::SeqCst);
             }
             Sent::Failed(failure)
         }
@@ -311,7 +345,10 @@ fn record(outcome: &mut Outcome, job: &Job, batch: Batch, sent: Sent, host: &str
             }
             outcome.failed.extend(job.work.labels(&batch));
         }
-        Sent::Withheld(_) => outcome.failed.extend(job.work.labels(&batch)),
+        Sent::Withheld(why) => {
+            outcome.given_up += usize::from(why == Withheld::ApiDown);
+            outcome.failed.extend(job.work.labels(&batch));
+        }
         Sent::Split { parts } => {
             let size = parts.first().map_or(0, |(part, _)| part.len);
             let (limit, count) = outcome.rebatched.unwrap_or((size, 0));

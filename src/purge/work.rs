@@ -72,12 +72,13 @@ impl Work {
         }
     }
 
-    /// How each item of a batch is named in the `failed` output.
+    /// How each item of a batch is named in the `failed` output: as `files` takes it back, a file
+    /// with cache-key headers in its JSON form on one line.
     pub fn labels(&self, batch: &Batch) -> Vec<String> {
         let range = batch.start..batch.start + batch.len;
         match batch.kind {
             Kind::Everything => vec!["everything".to_string()],
-            Kind::Files => self.files[range].iter().map(|f| f.url.clone()).collect(),
+            Kind::Files => self.files[range].iter().map(file_label).collect(),
             kind => self.strings(kind)[range].to_vec(),
         }
     }
@@ -101,6 +102,13 @@ impl Work {
             (Kind::Prefixes, self.prefixes.len()),
         ];
         all.into_iter().filter(|(_, n)| *n > 0).collect()
+    }
+}
+
+fn file_label(file: &ResolvedFile) -> String {
+    match &file.headers {
+        None => file.url.clone(),
+        Some(_) => file_value(file).to_string(),
     }
 }
 

@@ -7,7 +7,7 @@ mod summary;
 
 pub use commands::{escape_data, escape_property, Runner, MAX_MESSAGE};
 pub use outputs::{render_outputs, write_outputs};
-pub use report::{Check, Mark, PurgeReport, Report, ZoneNames, ZonePurge};
+pub use report::{capped, Check, Mark, PurgeReport, Report, ZoneNames, ZonePurge, MAX_FAILED};
 pub use summary::render_summary;
 
 use crate::env::Env;
@@ -27,10 +27,19 @@ impl std::fmt::Display for PublishError {
 
 impl std::error::Error for PublishError {}
 
+/// The file with every item not purged, when `failed` is cut: in the workspace, the one directory a
+/// container action shares with later steps under the same path (locally: the current directory).
+pub const FAILED_FILE: &str = "cloudflare-purge-failed.txt";
+
 /// Outputs and summary, also on failure; nothing is written where the runner named no file. Outside
 /// Actions the outputs are printed instead.
 pub fn publish(env: &Env, runner: &Runner, report: &Report) -> Result<(), PublishError> {
-    let outputs = report.outputs();
+    let failed = report.failed_items();
+    let failed_file = match capped(&failed) {
+        (_, true) => Some(write_failed_file(env, &failed)?),
+        (_, false) => None,
+    };
+    let outputs = report.outputs(failed_file.as_deref());
     if let Some(path) = env.get("GITHUB_OUTPUT") {
         write_outputs(path.as_ref(), &outputs).map_err(|error| PublishError {
             variable: "GITHUB_OUTPUT",
@@ -38,19 +47,30 @@ pub fn publish(env: &Env, runner: &Runner, report: &Report) -> Result<(), Publis
         })?;
     }
     if let Some(path) = env.get("GITHUB_STEP_SUMMARY") {
-        append(path.as_ref(), &render_summary(report)).map_err(|error| PublishError {
+        let summary = render_summary(report, failed_file.as_deref());
+        append(path.as_ref(), &summary).map_err(|error| PublishError {
             variable: "GITHUB_STEP_SUMMARY",
             error,
         })?;
     }
     if !runner.actions {
         for (name, value) in &outputs {
-            if !value.is_empty() && *name != "failed" {
-                runner.info(&format!("{name}: {value}"));
+            for line in value.lines() {
+                runner.info(&format!("{name}: {line}"));
             }
         }
     }
     Ok(())
+}
+
+fn write_failed_file(env: &Env, failed: &[String]) -> Result<String, PublishError> {
+    let dir = std::path::PathBuf::from(env.get("GITHUB_WORKSPACE").unwrap_or("."));
+    let text: String = failed.iter().map(|item| format!("{item}\n")).collect();
+    std::fs::write(dir.join(FAILED_FILE), text).map_err(|error| PublishError {
+        variable: "GITHUB_WORKSPACE",
+        error,
+    })?;
+    Ok(FAILED_FILE.to_string())
 }
 
 fn append(path: &std::path::Path, text: &str) -> std::io::Result<()> {

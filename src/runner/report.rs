@@ -118,6 +118,27 @@ pub struct Report {
     pub token_expires_on: String,
     pub days_until_expiry: Option<i64>,
     pub purge: Option<PurgeReport>,
+    /// Items never planned because the run stopped first (cancelled).
+    pub unsent: Vec<String>,
+}
+
+/// GitHub caps a job's outputs at 1 MB: `failed` holds at most this much.
+pub const MAX_FAILED: usize = 256 * 1024;
+
+/// Whole items, one per line, at most [`MAX_FAILED`] bytes; and whether some were left out.
+pub fn capped(items: &[String]) -> (String, bool) {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        let more = item.len() + usize::from(i > 0);
+        if out.len() + more > MAX_FAILED {
+            return (out, true);
+        }
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(item);
+    }
+    (out, false)
 }
 
 impl Report {
@@ -153,8 +174,23 @@ impl Report {
     }
 
     /// Every output of the contract, in its order.
-    pub fn outputs(&self) -> Vec<(&'static str, String)> {
+    /// Every item not purged: the planned ones not accepted, and those never planned (a run
+    /// cancelled before its purge).
+    pub fn failed_items(&self) -> Vec<String> {
+        let mut failed = self
+            .purge
+            .as_ref()
+            .map(PurgeReport::failed)
+            .unwrap_or_default();
+        failed.extend(self.unsent.iter().cloned());
+        failed
+    }
+
+    /// Every output of the contract, in its order; `failed_file` names the file with the whole
+    /// `failed` list when the output had to be cut.
+    pub fn outputs(&self, failed_file: Option<&str>) -> Vec<(&'static str, String)> {
         let purge = self.purge.clone().unwrap_or_default();
+        let failed = self.failed_items();
         let zones =
             |f: fn(&ZoneNames) -> &str| self.zones.iter().map(f).collect::<Vec<_>>().join(",");
         let codes: Vec<&str> = self.warnings.iter().map(Cause::code).collect();
@@ -179,7 +215,9 @@ impl Report {
                     .unwrap_or_default(),
             ),
             ("purged_count", purge.purged().to_string()),
-            ("failed", purge.failed().join("\n")),
+            ("failed", capped(&failed).0),
+            ("failed_count", failed.len().to_string()),
+            ("failed_file", failed_file.unwrap_or_default().to_string()),
             ("purge_ids", purge.ids().join(",")),
         ]
     }

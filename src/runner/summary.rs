@@ -5,7 +5,7 @@ use super::report::{Mark, PurgeReport, Report};
 use crate::text::{cut, thousands};
 
 /// Markdown for `$GITHUB_STEP_SUMMARY`. Holds no secret: only facts the report holds.
-pub fn render_summary(report: &Report) -> String {
+pub fn render_summary(report: &Report, failed_file: Option<&str>) -> String {
     let headline = match report.cause() {
         Some(cause) => format!("✗ failed: {}", cause.title()),
         None if report.warnings.is_empty() => format!("✓ {}", report.result()),
@@ -16,6 +16,12 @@ pub fn render_summary(report: &Report) -> String {
     causes(&mut md, report);
     if let Some(purge) = &report.purge {
         purged(&mut md, purge);
+    }
+    if let Some(file) = failed_file {
+        md.push_str(&format!(
+            "\nThe `failed` output holds the first items not purged, up to 256 KiB; all {} are in `{file}` in the workspace (the `failed_file` output), one per line, ready for `files_from`.\n",
+            thousands(report.failed_items().len())
+        ));
     }
     md
 }

@@ -129,6 +129,13 @@ fn progress_lines(runner: &Runner, long: bool, batches: usize) -> impl FnMut(Pro
 /// Rows, outputs and log lines from the outcomes; the first failed zone's cause fails the run.
 fn report(planned: &[Planned], outcomes: Vec<Outcome>, journal: &mut Journal) -> Result<(), Cause> {
     let runner = journal.runner().clone();
+    let given_up: usize = outcomes.iter().map(|o| o.given_up).sum();
+    if given_up > 0 {
+        runner.info(&format!(
+            "The Cloudflare API looks down (batches in a row failed after every retry): {} not sent.",
+            plural(given_up, "more batch")
+        ));
+    }
     let mut rows = Vec::new();
     let mut first = None;
     for (p, outcome) in planned.iter().zip(outcomes) {

@@ -10,6 +10,7 @@ mod faults;
 mod hostile_answers;
 mod hostile_inputs;
 mod purge;
+mod robust;
 mod secrets;
 mod support;
 mod verify;

@@ -1,9 +1,9 @@
 //! The `files` input: URLs and paths, its JSON form with cache-key headers, `files_from`, URL checks.
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
-use serde::Deserialize;
+use serde_json::Value;
 use url::Url;
 
 use super::list::split_list;
@@ -23,65 +23,166 @@ pub enum FileTarget {
     Path(String),
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum JsonFile {
-    Url(String),
-    WithHeaders {
-        url: String,
-        #[serde(default)]
-        headers: BTreeMap<String, String>,
-    },
-}
-
 /// Custom cache-key headers of one file.
 pub type Headers = BTreeMap<String, String>;
 
-/// The `files` input: a JSON array, or the list syntax. `Err` is an `invalid-input` cause.
-pub fn parse_files(value: &str) -> Result<Vec<(String, Option<Headers>)>, Cause> {
-    let value = value.trim();
-    if !value.starts_with('[') {
-        return Ok(split_list(value).map(|s| (s.to_string(), None)).collect());
-    }
-    let parsed: Vec<JsonFile> = serde_json::from_str(value).map_err(|e| Cause::InvalidInput {
-        input: "files",
-        value: "a JSON array".into(),
-        expected: format!("a JSON array of URL strings or {{\"url\", \"headers\"}} objects ({e})"),
-    })?;
-    Ok(parsed
-        .into_iter()
-        .map(|f| match f {
-            JsonFile::Url(url) => (url.trim().to_string(), None),
-            JsonFile::WithHeaders { url, headers } => (
-                url.trim().to_string(),
-                (!headers.is_empty()).then_some(headers),
-            ),
-        })
-        .collect())
+/// Cloudflare answers 414 for a URI over 32 KB: a longer line cannot be a URL it serves.
+pub const MAX_LINE: usize = 32 * 1024;
+/// A `files_from` file larger than this holds more than the 500,000 items a run takes (at an
+/// average of 128 bytes a URL, far above what deploy lists hold).
+pub const MAX_LIST_FILE: u64 = 64 * 1024 * 1024;
+
+/// One entry of `files` as written, before it is judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Given {
+    pub text: String,
+    pub headers: Option<Headers>,
 }
 
-/// Lines of a `files_from` file, streamed: blank lines and `#` comments skipped.
-pub fn read_list_file(path: &std::path::Path, limit: usize) -> Result<Vec<String>, Cause> {
+impl Given {
+    fn plain(text: &str) -> Self {
+        Given {
+            text: text.to_string(),
+            headers: None,
+        }
+    }
+}
+
+/// The `files` input: a JSON array, or the list syntax, where a line that starts with `{` is one
+/// item in its JSON form (as the `failed` output writes files with cache-key headers).
+pub fn parse_files(value: &str) -> Result<Vec<Given>, Cause> {
+    let value = value.trim();
+    if value.starts_with('[') {
+        let items: Vec<Value> = serde_json::from_str(value).map_err(|e| Cause::InvalidInput {
+            input: "files",
+            value: "a JSON array".into(),
+            expected: format!(
+                "a JSON array of URL strings or {{\"url\", \"headers\"}} objects ({e})"
+            ),
+        })?;
+        return collect(items.iter().map(json_item));
+    }
+    let mut given = Vec::new();
+    for line in value.lines() {
+        given.extend(list_line(line)?);
+    }
+    Ok(given)
+}
+
+/// The items of one line of the list syntax.
+fn list_line(line: &str) -> Result<Vec<Given>, Cause> {
+    let line = line.trim();
+    if line.starts_with('{') {
+        return collect(std::iter::once(json_object(line)));
+    }
+    Ok(split_list(line).map(Given::plain).collect())
+}
+
+fn json_object(line: &str) -> Result<Given, String> {
+    let value: Value = serde_json::from_str(line)
+        .map_err(|e| format!("{} (not a JSON object: {e})", crate::text::shown(line)))?;
+    json_item(&value)
+}
+
+/// A JSON item: a URL string, or `{"url": …, "headers": {…}}` and nothing else.
+fn json_item(value: &Value) -> Result<Given, String> {
+    let shown = || crate::text::shown(&value.to_string());
+    let object = match value {
+        Value::String(url) => return Ok(Given::plain(url.trim())),
+        Value::Object(object) => object,
+        _ => return Err(format!("{} (not a URL string or an object)", shown())),
+    };
+    if let Some(key) = object
+        .keys()
+        .find(|k| !["url", "headers"].contains(&k.as_str()))
+    {
+        let key = crate::text::shown(key);
+        return Err(format!(
+            "{} (the key \"{key}\" is not one of \"url\", \"headers\")",
+            shown()
+        ));
+    }
+    let Some(Value::String(url)) = object.get("url") else {
+        return Err(format!("{} (no \"url\" string)", shown()));
+    };
+    let headers: Headers = match object.get("headers") {
+        None => Headers::new(),
+        Some(headers) => serde_json::from_value(headers.clone())
+            .map_err(|_| format!("{} (\"headers\" is not an object of strings)", shown()))?,
+    };
+    Ok(Given {
+        text: url.trim().to_string(),
+        headers: (!headers.is_empty()).then_some(headers),
+    })
+}
+
+/// Every item, or `invalid-url` naming each one that is not an item.
+fn collect(items: impl Iterator<Item = Result<Given, String>>) -> Result<Vec<Given>, Cause> {
+    let (ok, bad): (Vec<_>, Vec<_>) = items.partition(Result::is_ok);
+    if bad.is_empty() {
+        Ok(ok.into_iter().flatten().collect())
+    } else {
+        let items = bad.into_iter().filter_map(Result::err).collect();
+        Err(Cause::InvalidUrl { items })
+    }
+}
+
+/// The items of a `files_from` file, one per line, read with bounds: blank lines and `#` comments
+/// (a line that starts with `#`, or the rest of a line after whitespace and `#`) are skipped.
+pub fn read_list_file(path: &std::path::Path) -> Result<Vec<Given>, Cause> {
     let shown = path.display().to_string();
     let fail = |why: String| Cause::InvalidInput {
         input: "files_from",
-        value: shown.clone(),
+        value: crate::text::shown(&shown),
         expected: format!("a readable UTF-8 file of URLs or paths, one per line ({why})"),
     };
     let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
-    let mut items = Vec::new();
-    for line in std::io::BufReader::new(file).lines() {
-        let line = line.map_err(|e| fail(e.to_string()))?;
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
+    let mut reader = std::io::BufReader::new(file.take(MAX_LIST_FILE + 1));
+    let mut given = Vec::new();
+    let mut line = Vec::new();
+    let mut read: u64 = 0;
+    loop {
+        line.clear();
+        let n = (&mut reader)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut line)
+            .map_err(|e| fail(e.to_string()))?;
+        if n == 0 {
+            break;
         }
-        if items.len() >= limit {
-            return Err(fail(format!("it lists more than {limit} items")));
+        read += n as u64;
+        if read > MAX_LIST_FILE {
+            return Err(fail(format!(
+                "it is larger than {} MiB",
+                MAX_LIST_FILE >> 20
+            )));
         }
-        items.push(line.to_string());
+        if n > MAX_LINE && !line.ends_with(b"\n") {
+            return Err(fail(format!(
+                "a line is longer than {} KiB, Cloudflare's limit for a URL",
+                MAX_LINE >> 10
+            )));
+        }
+        let text = std::str::from_utf8(&line).map_err(|_| fail("it is not UTF-8".into()))?;
+        given.extend(list_item(text)?);
     }
-    Ok(items)
+    Ok(given)
+}
+
+/// One line of a list file: one item, its comment removed.
+fn list_item(line: &str) -> Result<Option<Given>, Cause> {
+    let line = line.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return Ok(None);
+    }
+    if line.starts_with('{') {
+        return collect(std::iter::once(json_object(line))).map(|mut g| g.pop());
+    }
+    let comment = line
+        .char_indices()
+        .find(|(i, c)| *c == '#' && line[..*i].ends_with(char::is_whitespace))
+        .map_or(line.len(), |(i, _)| i);
+    Ok(Some(Given::plain(line[..comment].trim_end())))
 }
 
 /// A file item's target, or `None` when it is neither an http(s) URL nor a path.
@@ -122,8 +223,42 @@ mod tests {
         )
         .unwrap();
         assert_eq!(files.len(), 2);
-        assert_eq!(files[1].1.as_ref().unwrap()["CF-IPCountry"], "US");
+        assert_eq!(files[1].headers.as_ref().unwrap()["CF-IPCountry"], "US");
         assert_eq!(parse_files("[1, 2").unwrap_err().code(), "invalid-input");
+        let Err(Cause::InvalidUrl { items }) =
+            parse_files(r#"[{"url": "https://a.com/y", "header": {"CF-IPCountry": "US"}}]"#)
+        else {
+            panic!("an unknown key passed")
+        };
+        assert!(items[0].contains("the key \"header\""), "{items:?}");
+    }
+
+    #[test]
+    fn json_object_lines_and_plain_items_mix_in_the_list_syntax() {
+        let files = parse_files(
+            "https://a.com/x, /y\n{\"url\":\"https://a.com/z\",\"headers\":{\"CF-Device-Type\":\"mobile\"}}",
+        )
+        .unwrap();
+        let texts: Vec<&str> = files.iter().map(|g| g.text.as_str()).collect();
+        assert_eq!(texts, ["https://a.com/x", "/y", "https://a.com/z"]);
+        assert!(files[2].headers.is_some());
+    }
+
+    #[test]
+    fn list_file_lines_lose_their_comments_only() {
+        assert_eq!(list_item("  # a comment").unwrap(), None);
+        assert_eq!(
+            list_item("https://e.com/a   # home page")
+                .unwrap()
+                .unwrap()
+                .text,
+            "https://e.com/a"
+        );
+        assert_eq!(
+            list_item("https://e.com/a#top").unwrap().unwrap().text,
+            "https://e.com/a#top"
+        );
+        assert_eq!(list_item("/b, /c").unwrap().unwrap().text, "/b, /c");
     }
 
     #[test]

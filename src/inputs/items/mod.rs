@@ -126,18 +126,20 @@ fn files(raw: &RawInputs, ctx: &RunContext) -> Result<Vec<FileItem>, Cause> {
     let mut given = files::parse_files(raw.get(Input::Files))?;
     let from = raw.get(Input::FilesFrom).trim();
     if !from.is_empty() {
-        let limit = MAX_ITEMS.saturating_sub(given.len());
-        let listed = files::read_list_file(&ctx.resolve(from), limit)?;
-        given.extend(listed.into_iter().map(|s| (s, None)));
+        given.extend(files::read_list_file(&ctx.resolve(from))?);
     }
     let mut bad = Vec::new();
     let mut wildcards = Vec::new();
     let mut items = Vec::with_capacity(given.len());
-    for (text, headers) in given {
+    for files::Given { text, headers } in given {
+        // A URL with a space in it is two items run together (or a comment): url would
+        // percent-encode it and Cloudflare purge a URL nobody serves.
+        let whole = !text.contains(|c: char| c.is_whitespace() || c.is_control());
         match files::target_of(&text) {
+            Some(_) if !whole => bad.push(crate::text::shown(&text)),
             Some(_) if text.contains('*') => wildcards.push(text),
             Some(target) => items.push(FileItem { target, headers }),
-            None => bad.push(text),
+            None => bad.push(crate::text::shown(&text)),
         }
     }
     if !bad.is_empty() {

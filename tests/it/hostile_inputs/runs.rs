@@ -300,6 +300,7 @@ fn the_forgery_check_catches_a_forged_line() {
         outputs: HashMap::new(),
         outputs_raw: String::new(),
         summary: String::new(),
+        workspace: tempfile::tempdir().unwrap(),
     };
     let caught = std::panic::catch_unwind(|| assert_no_forged_command(&forged, "self-test"));
     assert!(caught.is_err());

@@ -79,6 +79,8 @@ pub struct Run {
     pub outputs: HashMap<String, String>,
     pub outputs_raw: String,
     pub summary: String,
+    /// The workspace, kept until the run is dropped.
+    pub workspace: tempfile::TempDir,
 }
 
 impl Action {
@@ -215,7 +217,9 @@ impl Action {
     /// Run the built binary with exactly this environment, as the runner starts the container.
     pub async fn run_binary(self) -> Run {
         // Set for tests and benches; an example (`cargo run --example try`) runs in-process only.
-        let Some(binary) = option_env!("CARGO_BIN_EXE_cloudflare-purge") else {
+        // IT_BINARY runs these tests against another build (an older one, to see a test fail).
+        let built = option_env!("CARGO_BIN_EXE_cloudflare-purge").map(str::to_string);
+        let Some(binary) = std::env::var("IT_BINARY").ok().or(built) else {
             panic!("run_binary needs the built binary: tests and benches have it, examples not");
         };
         let output = tokio::process::Command::new(binary)
@@ -231,7 +235,7 @@ impl Action {
         self.finish(output.status.code().unwrap_or(-1), stdout, stderr)
     }
 
-    fn finish(&self, code: i32, stdout: String, stderr: String) -> Run {
+    fn finish(self, code: i32, stdout: String, stderr: String) -> Run {
         let read = |var: &str| {
             self.env
                 .get(var)
@@ -246,6 +250,7 @@ impl Action {
             outputs: parse_outputs(&outputs_raw),
             outputs_raw,
             summary: read("GITHUB_STEP_SUMMARY"),
+            workspace: self.dir,
         };
         for secret in &self.secrets {
             run.assert_secret_hidden(secret);

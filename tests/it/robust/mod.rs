@@ -1,0 +1,4 @@
+//! What a hostile black-box pass found (issue 14), each held by a test that failed before the fix.
+
+mod outputs;
+mod purging;
