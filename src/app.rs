@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
+use crate::cancel::Cancel;
 use crate::cli::{self, Command, Flags};
 use crate::cloudflare::{Auth, Client, NetKind, Proxies, RequestLog, RetryPolicy};
 use crate::diagnosis::Cause;
@@ -14,11 +15,13 @@ use crate::inputs::{self, credential, Credential, Mode, RawInputs, RunContext, S
 use crate::runner::{self, Mark, PublishError, Report, Runner};
 use crate::stages::{credential as verify, permission, purging, zone, Journal};
 
-/// What a run takes besides its environment: the clock and the retry policy.
+/// What a run takes besides its environment: the clock, the retry policy, and the cancellation
+/// the runner's signals set.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub now: OffsetDateTime,
     pub policy: RetryPolicy,
+    pub cancel: Cancel,
 }
 
 impl Config {
@@ -26,6 +29,7 @@ impl Config {
         Config {
             now: OffsetDateTime::now_utc(),
             policy: RetryPolicy::default(),
+            cancel: Cancel::default(),
         }
     }
 }
@@ -87,7 +91,8 @@ fn offline(env: &Env, flags: &Flags, journal: &mut Journal) -> Option<Settings> 
     Some(settings)
 }
 
-/// Steps 3 to 5.
+/// Steps 3 to 5. Until the purge, a cancellation stops the run at once; the purge stops sending
+/// and waits briefly for what is in flight.
 async fn online(
     mut settings: Settings,
     proxies: Proxies,
@@ -95,25 +100,36 @@ async fn online(
     config: &Config,
 ) -> Result<(), Cause> {
     let client = connect(&settings, proxies, journal.runner(), config)?;
-    let verified = verify::verify(&client, &settings, journal, config.now).await?;
-    let resolved = zone::resolve(&client, &settings.zones, verified.zone, journal).await?;
+    let checks = async {
+        let verified = verify::verify(&client, &settings, journal, config.now).await?;
+        let resolved =
+            zone::resolve(&client, &settings.zones, verified.zone.clone(), journal).await?;
+        Ok((verified, resolved))
+    };
+    let (verified, resolved) = tokio::select! {
+        checked = checks => checked?,
+        () = config.cancel.cancelled() => return Err(cancelled_before_purge(&settings, journal)),
+    };
     zone::record(&resolved, journal);
     let warn_within = settings.options.expiry_warning_days;
+    let lifetime = verified.lifetime.as_ref();
     match settings.options.mode {
         Mode::Purge => {
-            let lifetime = verified.lifetime.as_ref();
             if let Some(warning) = lifetime.and_then(|l| l.expiring_soon(warn_within, false)) {
                 journal.note(warning);
             }
             // The lists move into the plan: each item is held once.
             let purge = std::mem::take(&mut settings.purge);
-            purging::run(&client, &settings.options, purge, &resolved, journal).await
+            let options = &settings.options;
+            purging::run(&client, options, purge, &resolved, journal, &config.cancel).await
         }
         Mode::Verify => {
             if settings.options.check_purge_permission {
-                permission::prove_all(&client, &resolved, journal).await?;
+                tokio::select! {
+                    proven = permission::prove_all(&client, &resolved, journal) => proven?,
+                    () = config.cancel.cancelled() => return Err(Cause::Cancelled { not_confirmed: 0 }),
+                }
             }
-            let lifetime = verified.lifetime.as_ref();
             if let Some(cause) = lifetime.and_then(|l| l.expiring_soon(warn_within, true)) {
                 return Err(cause);
             }
@@ -121,6 +137,19 @@ async fn online(
             Ok(())
         }
     }
+}
+
+/// Cancelled before anything was purged: every item is one not confirmed.
+fn cancelled_before_purge(settings: &Settings, journal: &mut Journal) -> Cause {
+    let unsent = match settings.options.mode {
+        Mode::Purge => settings.purge.labels(),
+        Mode::Verify => Vec::new(),
+    };
+    let cause = Cause::Cancelled {
+        not_confirmed: unsent.len(),
+    };
+    journal.report.unsent = unsent;
+    cause
 }
 
 /// The API client for these settings, logging each request (method, path, status, time) in debug.

@@ -1,11 +1,12 @@
 //! cloudflare-purge: check Cloudflare credentials, then purge the cache, naming the cause when anything is wrong.
 //!
-//! Layers, lowest first (each imports only those below it): `text`, `env`, `secret`; `cloudflare` (the
+//! Layers, lowest first (each imports only those below it): `text`, `env`, `secret`, `cancel`; `cloudflare` (the
 //! client); `diagnosis` (causes); `inputs`, `purge`, `runner`; `stages`, `docs`, `cli`; `app` (the order of work).
 
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod cancel;
 pub mod cli;
 pub mod cloudflare;
 pub mod diagnosis;

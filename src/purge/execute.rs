@@ -11,6 +11,7 @@ use tokio::task::JoinSet;
 use super::pacing::TokenBucket;
 use super::plan::Limits;
 use super::work::{Batch, Kind, Work};
+use crate::cancel::Cancel;
 use crate::cloudflare::{endpoints, Client, Ended, Failure, Gate, PurgeResult};
 use crate::diagnosis::{judge, Cause};
 
@@ -23,6 +24,9 @@ const API_RATE: f64 = 1200.0 / 300.0;
 /// the rest are not sent: each would spend its retries, and the run's 1,200-request budget, on an
 /// outage.
 const OUTAGE_STREAK: usize = 3;
+/// After a cancellation, how long requests already sent may take to answer before they are
+/// abandoned (and reported as not confirmed): well inside the runner's grace before SIGKILL.
+const GRACE: Duration = Duration::from_secs(3);
 /// How much later the first burst may reach Cloudflare than the requests after it (new connections).
 const SKEW: Duration = Duration::from_millis(50);
 
@@ -95,6 +99,8 @@ pub enum Withheld {
     PermissionRefused,
     /// Batches in a row failed with the API down.
     ApiDown,
+    /// The runner cancelled the step.
+    Cancelled,
 }
 
 /// How one batch ended.
@@ -124,6 +130,7 @@ struct Shared {
     client: Client,
     zones: Vec<Zone>,
     api: TokenBucket,
+    cancel: Cancel,
     /// Batches that failed with the API down since the last one accepted.
     outage_streak: AtomicUsize,
 }
@@ -134,10 +141,12 @@ impl Shared {
     }
 }
 
-/// Send every job's batches; one outcome per job, in their order.
+/// Send every job's batches; one outcome per job, in their order. Once `cancel` is set no batch
+/// is sent any more, and those in flight get [`GRACE`] to be answered.
 pub async fn execute(
     client: &Client,
     jobs: Vec<Job>,
+    cancel: &Cancel,
     mut progress: impl FnMut(Progress),
 ) -> Vec<Outcome> {
     let total_batches = jobs.iter().map(|j| j.batches.len()).sum();
@@ -153,6 +162,7 @@ pub async fn execute(
             })
             .collect(),
         api: TokenBucket::new(API_BUDGET, API_RATE),
+        cancel: cancel.clone(),
         outage_streak: AtomicUsize::new(0),
     });
     let mut tasks = JoinSet::new();
@@ -170,7 +180,24 @@ pub async fn execute(
         total_items,
         retries: 0,
     };
-    while let Some(joined) = tasks.join_next().await {
+    let mut deadline: Option<tokio::time::Instant> = None;
+    loop {
+        let grace = tokio::time::sleep_until(deadline.unwrap_or_else(far_future));
+        let joined = tokio::select! {
+            joined = tasks.join_next() => joined,
+            () = cancel.cancelled(), if deadline.is_none() => {
+                deadline = Some(tokio::time::Instant::now() + GRACE);
+                continue;
+            }
+            () = grace, if deadline.is_some() => {
+                // Unanswered when the grace ended: abandoned, so not confirmed purged.
+                tasks.shutdown().await;
+                break;
+            }
+        };
+        let Some(joined) = joined else {
+            break;
+        };
         let Ok((z, b, sent)) = joined else {
             continue;
         };
@@ -200,15 +227,21 @@ impl Gate for BatchGate<'_> {
 
     async fn before(&self, _attempt: u32, delay: Duration) -> Result<(), Withheld> {
         self.stopped()?;
-        tokio::time::sleep(delay).await;
         // A 429 waits out Retry-After here, then queues again behind the pacing, so the batches
         // after it make room when Cloudflare's bucket is emptier than ours (another deploy).
-        let lane = &self.zone.job.lane;
-        match self.batch.kind {
-            Kind::Files => lane.urls.take(self.batch.len as f64).await,
-            _ => lane.requests.take(1.0).await,
+        let turn = async {
+            tokio::time::sleep(delay).await;
+            let lane = &self.zone.job.lane;
+            match self.batch.kind {
+                Kind::Files => lane.urls.take(self.batch.len as f64).await,
+                _ => lane.requests.take(1.0).await,
+            }
+            self.shared.api.take(1.0).await;
+        };
+        tokio::select! {
+            () = turn => {}
+            () = self.shared.cancel.cancelled() => {}
         }
-        self.shared.api.take(1.0).await;
         self.stopped()
     }
 }
@@ -216,6 +249,9 @@ impl Gate for BatchGate<'_> {
 impl BatchGate<'_> {
     /// Checked before the batch waits its turn and again after: a batch withheld goes at once.
     fn stopped(&self) -> Result<(), Withheld> {
+        if self.shared.cancel.is_cancelled() {
+            return Err(Withheld::Cancelled);
+        }
         if self.shared.api_down() {
             return Err(Withheld::ApiDown);
         }
@@ -228,7 +264,10 @@ impl BatchGate<'_> {
 
 async fn send(shared: Arc<Shared>, z: usize, b: usize, batch: Batch) -> (usize, usize, Sent) {
     let zone = &shared.zones[z];
-    let permit = zone.job.lane.in_flight.acquire().await;
+    let permit = tokio::select! {
+        permit = zone.job.lane.in_flight.acquire() => permit,
+        () = shared.cancel.cancelled() => return (z, b, Sent::Withheld(Withheld::Cancelled)),
+    };
     let learned = zone.prefix_limit.load(Ordering::SeqCst);
     let sent = if batch.kind == Kind::Prefixes && learned > 0 && batch.len > learned {
         send_parts(&shared, zone, batch, learned).await
@@ -291,6 +330,10 @@ async fn send_one(shared: &Shared, zone: &Zone, batch: Batch) -> Sent {
         }
         Err(Ended::Withheld(why)) => Sent::Withheld(why),
     }
+}
+
+fn far_future() -> tokio::time::Instant {
+    tokio::time::Instant::now() + Duration::from_secs(86_400)
 }
 
 fn count(tally: &mut Progress, batch: Batch, sent: &Sent) {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::routing::route;
 use super::zone::Resolved;
 use super::Journal;
+use crate::cancel::Cancel;
 use crate::cloudflare::Client;
 use crate::diagnosis::Cause;
 use crate::inputs::{Options, PurgeInputs};
@@ -29,6 +30,7 @@ pub async fn run(
     purge: PurgeInputs,
     zones: &[Resolved],
     journal: &mut Journal,
+    cancel: &Cancel,
 ) -> Result<(), Cause> {
     let works = route(purge, zones, options.base_url.as_deref())?;
     let planned: Vec<Planned> = zones
@@ -50,8 +52,8 @@ pub async fn run(
         dry_run(&planned, journal);
         return Ok(());
     }
-    let outcomes = send(client, &planned, journal.runner()).await;
-    report(&planned, outcomes, journal)
+    let outcomes = send(client, &planned, journal.runner(), cancel).await;
+    report(&planned, outcomes, journal, cancel)
 }
 
 fn dry_run(planned: &[Planned], journal: &mut Journal) {
@@ -70,7 +72,12 @@ fn dry_run(planned: &[Planned], journal: &mut Journal) {
 }
 
 /// Send every zone's batches, zones of one account and plan sharing a lane.
-async fn send(client: &Client, planned: &[Planned<'_>], runner: &Arc<Runner>) -> Vec<Outcome> {
+async fn send(
+    client: &Client,
+    planned: &[Planned<'_>],
+    runner: &Arc<Runner>,
+    cancel: &Cancel,
+) -> Vec<Outcome> {
     let mut lanes: BTreeMap<(String, &'static str), Arc<Lane>> = BTreeMap::new();
     let jobs = planned
         .iter()
@@ -104,7 +111,8 @@ async fn send(client: &Client, planned: &[Planned<'_>], runner: &Arc<Runner>) ->
             plural(batches, "request")
         ));
     }
-    let outcomes = purge::execute(client, jobs, progress_lines(runner, long, batches)).await;
+    let progress = progress_lines(runner, long, batches);
+    let outcomes = purge::execute(client, jobs, cancel, progress).await;
     if long {
         runner.end_group();
     }
@@ -126,8 +134,14 @@ fn progress_lines(runner: &Runner, long: bool, batches: usize) -> impl FnMut(Pro
     }
 }
 
-/// Rows, outputs and log lines from the outcomes; the first failed zone's cause fails the run.
-fn report(planned: &[Planned], outcomes: Vec<Outcome>, journal: &mut Journal) -> Result<(), Cause> {
+/// Rows, outputs and log lines from the outcomes; the first failed zone's cause fails the run, or
+/// the cancellation.
+fn report(
+    planned: &[Planned],
+    outcomes: Vec<Outcome>,
+    journal: &mut Journal,
+    cancel: &Cancel,
+) -> Result<(), Cause> {
     let runner = journal.runner().clone();
     let given_up: usize = outcomes.iter().map(|o| o.given_up).sum();
     if given_up > 0 {
@@ -167,6 +181,11 @@ fn report(planned: &[Planned], outcomes: Vec<Outcome>, journal: &mut Journal) ->
         thousands(total)
     );
     let names: Vec<&str> = planned.iter().map(|p| p.zone.label()).collect();
+    if cancel.is_cancelled() {
+        first = Some(Cause::Cancelled {
+            not_confirmed: purge.failed().len(),
+        });
+    }
     journal.report.purge = Some(purge);
     if let Some(cause) = first {
         journal.check("Purge", Mark::Fail, detail);

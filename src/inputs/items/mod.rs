@@ -43,6 +43,26 @@ impl PurgeInputs {
             .collect()
     }
 
+    /// Every item as the `failed` output names it (paths as given: they were not joined yet).
+    pub fn labels(&self) -> Vec<String> {
+        let files = self.files.iter().map(|f| {
+            let text = match &f.target {
+                FileTarget::Url(text) | FileTarget::Path(text) => text.clone(),
+            };
+            match &f.headers {
+                None => text,
+                Some(headers) => serde_json::json!({"url": text, "headers": headers}).to_string(),
+            }
+        });
+        let everything = self.everything.then(|| "everything".to_string());
+        files
+            .chain(self.tags.iter().cloned())
+            .chain(self.hosts.iter().cloned())
+            .chain(self.prefixes.iter().cloned())
+            .chain(everything)
+            .collect()
+    }
+
     fn count(&self) -> usize {
         self.files.len() + self.tags.len() + self.hosts.len() + self.prefixes.len()
     }

@@ -202,6 +202,7 @@ impl Action {
         let config = Config {
             now: time::OffsetDateTime::now_utc(),
             policy,
+            cancel: Default::default(),
         };
         let command = cloudflare_purge::cli::parse(self.args.iter().map(std::ffi::OsString::from));
         let code = match app::respond(&env, command, runner.clone(), &config).await {
@@ -235,6 +236,40 @@ impl Action {
         self.finish(output.status.code().unwrap_or(-1), stdout, stderr)
     }
 
+    /// Start `program args…` (a wrapper around the binary, such as unshare) with this environment.
+    pub fn command_under(&self, program: &str, args: &[&str]) -> std::process::Child {
+        std::process::Command::new(program)
+            .args(args)
+            .args(&self.args)
+            .env_clear()
+            .envs(&self.env)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+
+    /// Start the built binary and hand it back running, to be signalled.
+    pub fn spawn_binary(self) -> Spawned {
+        let built = option_env!("CARGO_BIN_EXE_cloudflare-purge").map(str::to_string);
+        let Some(binary) = std::env::var("IT_BINARY").ok().or(built) else {
+            panic!("spawn_binary needs the built binary: tests and benches have it, examples not");
+        };
+        let child = tokio::process::Command::new(binary)
+            .args(&self.args)
+            .env_clear()
+            .envs(&self.env)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        Spawned {
+            child,
+            action: self,
+        }
+    }
+
     fn finish(self, code: i32, stdout: String, stderr: String) -> Run {
         let read = |var: &str| {
             self.env
@@ -256,6 +291,32 @@ impl Action {
             run.assert_secret_hidden(secret);
         }
         run
+    }
+}
+
+/// A run of the binary still going.
+pub struct Spawned {
+    child: tokio::process::Child,
+    action: Action,
+}
+
+impl Spawned {
+    /// Send a signal (`TERM`, `INT`) as the runner does to cancel a step.
+    pub fn signal(&self, name: &str) {
+        let pid = self.child.id().unwrap().to_string();
+        let status = std::process::Command::new("kill")
+            .args([&format!("-{name}"), &pid])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -{name} {pid}");
+    }
+
+    pub async fn wait(self) -> Run {
+        let output = self.child.wait_with_output().await.unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        self.action
+            .finish(output.status.code().unwrap_or(-1), stdout, stderr)
     }
 }
 

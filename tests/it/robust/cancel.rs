@@ -1,0 +1,155 @@
+//! Cancellation (issue 14): the runner's SIGTERM or SIGINT stops the sending, waits briefly for the
+//! requests in flight, and still leaves outputs, a summary and an annotation behind.
+
+use std::time::{Duration, Instant};
+
+use crate::support::*;
+
+/// Wait until the fake has received `n` purges.
+async fn until_purges(fake: &Fake, n: usize) {
+    let started = Instant::now();
+    while fake.purges().len() < n {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no purge arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+async fn cancelled_mid_purge(signal: &str) {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    // Answers take a second: some batches are in flight when the signal comes, the rest wait
+    // for the Free plan's 800 URLs a second.
+    fake.script(
+        |r| r.is_purge(),
+        None,
+        Reply::json(200, observed("purge success")).delay(Duration::from_millis(800)),
+    );
+    let list = urls(3000, ZONE_NAME);
+    let spawned = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .files_from(&list.join("\n"))
+        .spawn_binary();
+    until_purges(&fake, 3).await;
+    let signalled = Instant::now();
+    spawned.signal(signal);
+    let run = spawned.wait().await;
+    let took = signalled.elapsed();
+    assert!(
+        took < Duration::from_secs(4),
+        "{signal}: exited {took:?} after the signal"
+    );
+    run.assert_failed(1, "cancelled");
+    let (title, text) = run.error();
+    assert_eq!(title, "Cancelled");
+    assert!(text.contains("not confirmed purged"), "{text}");
+    // Accepted batches count as purged; everything else is in failed, exactly.
+    let accepted: Vec<String> = fake
+        .answered()
+        .into_iter()
+        .filter(|(r, s)| r.is_purge() && *s == 200)
+        .flat_map(|(r, _)| r.purged_items())
+        .collect();
+    let failed: Vec<&str> = run.output("failed").lines().collect();
+    assert_eq!(failed.len() + accepted.len(), 3000, "{signal}");
+    assert!(failed.iter().all(|f| !accepted.iter().any(|a| a == f)));
+    assert_eq!(run.output("purged_count"), accepted.len().to_string());
+    assert!(accepted.len() < 3000, "{signal}: the purge was not stopped");
+    assert!(run.summary.contains("`cancelled`"), "{}", run.summary);
+    let groups = run.stdout.matches("::group::").count();
+    assert_eq!(
+        groups,
+        run.stdout.matches("::endgroup::").count(),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test]
+async fn sigterm_stops_the_purge_and_reports() {
+    cancelled_mid_purge("TERM").await;
+}
+
+#[tokio::test]
+async fn sigint_stops_the_purge_and_reports() {
+    cancelled_mid_purge("INT").await;
+}
+
+#[tokio::test]
+async fn a_signal_during_the_checks_reports_every_item_as_not_purged() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    fake.script(
+        |r| r.path == "/user/tokens/verify",
+        None,
+        Reply::json(200, observed("verify ok (user)")).delay(Duration::from_secs(5)),
+    );
+    let spawned = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("files", "/a /b")
+        .input("tags", "t")
+        .spawn_binary();
+    let started = Instant::now();
+    while fake.received().is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(10));
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    spawned.signal("TERM");
+    let run = spawned.wait().await;
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "waited for the slow answer"
+    );
+    run.assert_failed(1, "cancelled");
+    assert_eq!(run.output("failed"), "/a\n/b\nt");
+    assert!(fake.purges().is_empty());
+}
+
+#[tokio::test]
+async fn as_pid_1_a_sigterm_is_not_ignored() {
+    // The FROM scratch image runs the binary as PID 1, where a signal without a handler is ignored.
+    // A new PID namespace makes it PID 1 here too, where unshare is allowed.
+    let probe = std::process::Command::new("unshare")
+        .args(["--user", "--map-root-user", "--pid", "--fork", "true"])
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!(
+            "unshare cannot make a PID namespace here: as_pid_1_a_sigterm_is_not_ignored skipped"
+        );
+        return;
+    }
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    fake.script(
+        |r| r.is_purge(),
+        None,
+        Reply::json(200, observed("purge success")).delay(Duration::from_secs(30)),
+    );
+    let binary = env!("CARGO_BIN_EXE_cloudflare-purge");
+    let action = Action::new(&fake).token(CFUT_TOKEN).input("tags", "t");
+    let mut child = action.command_under(
+        "unshare",
+        &["--user", "--map-root-user", "--pid", "--fork", binary],
+    );
+    until_purges(&fake, 1).await;
+    // The binary is the namespace's PID 1; signal it through its parent's namespace view.
+    let inner =
+        std::fs::read_to_string(format!("/proc/{}/task/{}/children", child.id(), child.id()))
+            .unwrap();
+    let pid = inner.split_whitespace().next().unwrap().to_string();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "SIGTERM was ignored as PID 1"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(1));
+}
