@@ -118,7 +118,7 @@ fn spec_of(name: &str) -> Option<&'static InputSpec> {
 
 fn unknown(flag: &str) -> Cause {
     Cause::BadFlag {
-        flag: crate::text::shown(flag),
+        flag: crate::inputs::credential::shown(flag),
         problem: "is not a flag of cloudflare-purge",
         closest: closest(flag),
     }
@@ -131,7 +131,7 @@ fn lexopt_problem(error: lexopt::Error) -> Cause {
         _ => String::new(),
     };
     Cause::BadFlag {
-        flag: crate::text::shown(&flag),
+        flag: crate::inputs::credential::shown(&flag),
         problem: "could not be read",
         closest: None,
     }

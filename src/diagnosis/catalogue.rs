@@ -168,6 +168,12 @@ pub enum Cause {
     InvalidHost {
         items: Vec<Rejected>,
     },
+    /// `input` holds something shaped like a credential and `api_token` something shaped like an ID.
+    InputsSwapped {
+        input: &'static str,
+        holds: &'static str,
+        id: &'static str,
+    },
     /// A command-line flag that could not be read (`--zoen`, `--zone` without a value).
     BadFlag {
         flag: String,
@@ -342,6 +348,7 @@ impl Cause {
             FilesWildcard { .. } => row("files-wildcard", "Wildcard in a file URL", Input, DOC_SINGLE_FILE, fix::WILDCARD),
             InvalidPrefix { .. } => row("invalid-prefix", "Prefix Cloudflare cannot purge", Input, DOC_PREFIX, fix::INVALID_PREFIX),
             InvalidHost { .. } => row("invalid-host", "Not a host name", Input, DOC_HOSTS, fix::INVALID_HOST),
+            InputsSwapped { .. } => row("invalid-input", "Inputs swapped?", Input, DOC_IDS, fix::SWAPPED),
             BadFlag { .. } => row("invalid-input", "Command-line flag not understood", Input, DOC_CLI, fix::BAD_FLAG),
             InvalidInput { .. } => row("invalid-input", "Invalid input value", Input, DOC_INPUTS, fix::INVALID_INPUT),
             TokenBearerPrefix { .. } => row("token-bearer-prefix", "\"Bearer \" removed from the token", Repaired, DOC_FORMATS, fix::BEARER),

@@ -40,6 +40,11 @@ pub struct Validated {
 /// Check every input offline, reporting every problem found.
 pub fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
     let mut v = Validated::default();
+    if let Some(swap) = swapped(raw) {
+        // Reported as a swap, not as two inputs of the wrong shape.
+        v.errors.push(swap);
+        return v;
+    }
     let zones = match zone::parse(raw.get(Input::Zone)) {
         Ok((zones, warnings)) => {
             v.warnings.extend(warnings);
@@ -86,4 +91,25 @@ fn names(zones: &[ZoneRef]) -> Option<Vec<&str>> {
             ZoneRef::Id(_) => None,
         })
         .collect()
+}
+
+/// A credential in one input and an ID in the credential's: two values pasted the wrong way round.
+fn swapped(raw: &RawInputs) -> Option<Cause> {
+    let token = raw.get(Input::ApiToken).trim();
+    if !zone::is_hex_id(token) {
+        return None;
+    }
+    [
+        (Input::Zone, "a zone ID"),
+        (Input::AccountId, "an account ID"),
+    ]
+    .into_iter()
+    .find_map(|(input, id)| {
+        let shape = credential::shape_of(raw.get(input).trim())?;
+        Some(Cause::InputsSwapped {
+            input: input.name(),
+            holds: shape,
+            id,
+        })
+    })
 }

@@ -4,12 +4,12 @@ use std::time::Duration;
 
 use url::Url;
 
+use super::credential::shown;
 use super::items::FileTarget;
 use super::raw::RawInputs;
 use super::table::{Input, Kind};
 use super::zone::is_hex_id;
 use crate::diagnosis::Cause;
-use crate::text::shown;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

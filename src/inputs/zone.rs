@@ -1,8 +1,8 @@
 //! The zone input: zone IDs or domain names in the list syntax (a pasted URL is reduced to its host).
 
+use super::credential::shown;
 use super::items::{dedup, split_list};
 use crate::diagnosis::Cause;
-use crate::text::shown;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ZoneRef {

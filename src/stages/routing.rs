@@ -4,6 +4,7 @@
 
 use super::zone::Resolved;
 use crate::diagnosis::Cause;
+use crate::inputs::credential::shown;
 use crate::inputs::items::{dedup, files, route, FileTarget};
 use crate::inputs::{Input, PurgeInputs};
 use crate::purge::{ResolvedFile, Work};
@@ -47,19 +48,19 @@ pub fn route(
                 url,
                 headers: file.headers,
             }),
-            None => outside.push(url),
+            None => outside.push(shown(&url)),
         }
     }
     for host in purge.hosts {
         match router.zone_of(&route::host(&host)) {
             Some(i) => works[i].hosts.push(host),
-            None => outside.push(host),
+            None => outside.push(shown(&host)),
         }
     }
     for prefix in purge.prefixes {
         match router.zone_of(&route::prefix_host(&prefix)) {
             Some(i) => works[i].prefixes.push(prefix),
-            None => outside.push(prefix),
+            None => outside.push(shown(&prefix)),
         }
     }
     if !outside.is_empty() {

@@ -34,6 +34,7 @@ pub const INVALID_PREFIX: &str = "Write each prefix as host then path (example.c
 pub const INVALID_HOST: &str = "List bare host names (www.example.com) in `hosts`; a host purges every path and port of it, so put a path in `prefixes` instead";
 pub const REPAIRED: &str = "Write hosts without a scheme or trailing / (www.example.com) and prefixes without a scheme (example.com/blog/)";
 pub const CANCELLED: &str = "Re-run the job; to purge only what is left, pass the `failed` output (or the file named by `failed_file`) to `files_from`";
+pub const SWAPPED: &str = "Swap the two values in the step's `with:`: the token belongs in `api_token` (from a secret), the ID in the other input";
 pub const BAD_FLAG: &str = "Run `cloudflare-purge --help` for the flags: every input of the action is one (`--zone`, `--api-token`, `--files` …), and a value follows it (`--zone example.com`) or an `=` (`--zone=example.com`)";
 pub const INVALID_INPUT: &str = "Correct the named input in the step's `with:`";
 pub const BEARER: &str = "Store only the token in the secret, without \"Bearer \"";

@@ -99,12 +99,67 @@ fn email_problem(email: &str) -> Option<&'static str> {
     }
 }
 
-/// Every value that must be masked before anything is printed.
+/// Every value that must be masked before anything is printed: the credentials in every form, and
+/// anything in another input shaped like a credential (pasted into the wrong input).
 pub fn secrets(raw: &RawInputs) -> Vec<String> {
     let mut all = mask_forms(raw.get(Input::ApiToken), CredentialInput::ApiToken);
     all.extend(mask_forms(
         raw.get(Input::GlobalApiKey),
         CredentialInput::GlobalApiKey,
     ));
+    for spec in crate::inputs::table::INPUTS {
+        if spec.kind == crate::inputs::table::Kind::Secret {
+            continue;
+        }
+        let value = raw.get(spec.input);
+        let whole = std::iter::once(value.trim());
+        let items = whole.chain(super::items::split_list(value));
+        all.extend(
+            items
+                .filter(|item| shape_of(item).is_some())
+                .map(str::to_string),
+        );
+        all.extend(prefixed_pieces(value).map(str::to_string));
+    }
+    all.sort();
+    all.dedup();
     all
+}
+
+/// What a value (a whole item) would be taken for, when it has the shape of a credential.
+pub fn shape_of(value: &str) -> Option<&'static str> {
+    let cleaned = clean(value, CredentialInput::ApiToken).value;
+    match classify(&cleaned, CredentialInput::ApiToken) {
+        Shape::LegacyToken | Shape::UserToken | Shape::AccountToken => Some("an API token"),
+        Shape::LegacyGlobalKey | Shape::PrefixedGlobalKey => Some("a Global API Key"),
+        Shape::OriginCa => Some("an Origin CA key"),
+        _ => None,
+    }
+}
+
+/// `cfut_…`, `cfat_…` and `cfk_…` credentials anywhere in a value: their prefix makes them
+/// unmistakable, so they are hidden even inside a URL.
+fn prefixed_pieces(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|piece| {
+            ["cfut_", "cfat_", "cfk_"].iter().any(|p| {
+                piece.strip_prefix(p).is_some_and(|rest| {
+                    rest.len() >= 40 && rest.chars().all(|c| c.is_ascii_alphanumeric())
+                })
+            })
+        })
+}
+
+/// A value of any input as it may be quoted back: one short line, and never a credential — a value
+/// shaped like one is described by its shape only.
+pub fn shown(value: &str) -> String {
+    if let Some(shape) = shape_of(value) {
+        return format!("[something shaped like {shape}]");
+    }
+    let mut value = value.to_string();
+    for piece in prefixed_pieces(&value.clone()) {
+        value = value.replace(piece, "[something shaped like a credential]");
+    }
+    crate::text::shown(&value)
 }

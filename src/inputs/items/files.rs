@@ -79,14 +79,18 @@ fn list_line(line: &str) -> Result<Vec<Given>, Cause> {
 }
 
 fn json_object(line: &str) -> Result<Given, String> {
-    let value: Value = serde_json::from_str(line)
-        .map_err(|e| format!("{} (not a JSON object: {e})", crate::text::shown(line)))?;
+    let value: Value = serde_json::from_str(line).map_err(|e| {
+        format!(
+            "{} (not a JSON object: {e})",
+            crate::inputs::credential::shown(line)
+        )
+    })?;
     json_item(&value)
 }
 
 /// A JSON item: a URL string, or `{"url": …, "headers": {…}}` and nothing else.
 fn json_item(value: &Value) -> Result<Given, String> {
-    let shown = || crate::text::shown(&value.to_string());
+    let shown = || crate::inputs::credential::shown(&value.to_string());
     let object = match value {
         Value::String(url) => return Ok(Given::plain(url.trim())),
         Value::Object(object) => object,
@@ -96,7 +100,7 @@ fn json_item(value: &Value) -> Result<Given, String> {
         .keys()
         .find(|k| !["url", "headers"].contains(&k.as_str()))
     {
-        let key = crate::text::shown(key);
+        let key = crate::inputs::credential::shown(key);
         return Err(format!(
             "{} (the key \"{key}\" is not one of \"url\", \"headers\")",
             shown()
@@ -133,7 +137,7 @@ pub fn read_list_file(path: &std::path::Path) -> Result<Vec<Given>, Cause> {
     let shown = path.display().to_string();
     let fail = |why: String| Cause::InvalidInput {
         input: "files_from",
-        value: crate::text::shown(&shown),
+        value: crate::inputs::credential::shown(&shown),
         expected: format!("a readable UTF-8 file of URLs or paths, one per line ({why})"),
     };
     let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;

@@ -20,14 +20,14 @@ impl Checked {
     fn take(&mut self, given: &str, bare: &str, cleaned: String, problem: Option<&'static str>) {
         if let Some(why) = problem {
             self.rejected.push(Rejected {
-                item: crate::text::shown(given),
+                item: crate::inputs::credential::shown(given),
                 why,
             });
             return;
         }
         if bare != given {
             self.repaired.push(Repaired {
-                from: crate::text::shown(given),
+                from: crate::inputs::credential::shown(given),
                 to: cleaned.clone(),
             });
         }

@@ -9,6 +9,7 @@ pub use files::{FileItem, FileTarget, Headers};
 pub use list::{dedup, split_list};
 
 use super::context::RunContext;
+use super::credential::shown;
 use super::options::{invalid, parse_bool, Mode};
 use super::raw::RawInputs;
 use super::table::Input;
@@ -75,6 +76,16 @@ pub fn read(
     ctx: &RunContext,
     mode: Option<Mode>,
 ) -> (Result<PurgeInputs, Vec<Cause>>, Vec<Cause>) {
+    read_capped(raw, ctx, mode, MAX_ITEMS)
+}
+
+/// As `read`, with the cap on items given (counted once each, after duplicates are removed).
+fn read_capped(
+    raw: &RawInputs,
+    ctx: &RunContext,
+    mode: Option<Mode>,
+    cap: usize,
+) -> (Result<PurgeInputs, Vec<Cause>>, Vec<Cause>) {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let list = |input| dedup(split_list(raw.get(input)).map(str::to_string).collect());
@@ -113,7 +124,7 @@ pub fn read(
     };
     // An empty request is only judged when every list could be read.
     if errors.is_empty() {
-        errors.extend(requested(&purge, mode));
+        errors.extend(requested(&purge, mode, cap));
     }
     if errors.is_empty() {
         (Ok(purge), warnings)
@@ -123,10 +134,10 @@ pub fn read(
 }
 
 /// What the request as a whole asks: not too much, not nothing, not everything and lists at once.
-fn requested(purge: &PurgeInputs, mode: Option<Mode>) -> Option<Cause> {
+fn requested(purge: &PurgeInputs, mode: Option<Mode>, cap: usize) -> Option<Cause> {
     let total = purge.count();
-    if total > MAX_ITEMS {
-        let expected = format!("at most {MAX_ITEMS} items in all");
+    if total > cap {
+        let expected = format!("at most {cap} items in all");
         return Some(invalid(Input::Files, &format!("{total} items"), &expected));
     }
     if mode == Some(Mode::Verify) {
@@ -156,10 +167,12 @@ fn files(raw: &RawInputs, ctx: &RunContext) -> Result<Vec<FileItem>, Cause> {
         // percent-encode it and Cloudflare purge a URL nobody serves.
         let whole = !text.contains(|c: char| c.is_whitespace() || c.is_control());
         match files::target_of(&text) {
-            Some(_) if !whole => bad.push(crate::text::shown(&text)),
-            Some(_) if text.contains('*') => wildcards.push(text),
+            Some(_) if !whole => bad.push(crate::inputs::credential::shown(&text)),
+            Some(_) if text.contains('*') => {
+                wildcards.push(crate::inputs::credential::shown(&text))
+            }
             Some(target) => items.push(FileItem { target, headers }),
-            None => bad.push(crate::text::shown(&text)),
+            None => bad.push(crate::inputs::credential::shown(&text)),
         }
     }
     if !bad.is_empty() {
@@ -183,24 +196,37 @@ pub fn outside_zones(purge: &PurgeInputs, names: &[&str], base_url: Option<&str>
             (FileTarget::Path(_), None) => continue,
         };
         if route::url_host(&url).is_none_or(|h| outside(&h)) {
-            items.push(url);
+            items.push(shown(&url));
         }
     }
-    items.extend(
-        purge
-            .hosts
-            .iter()
-            .filter(|h| outside(&route::host(h)))
-            .cloned(),
-    );
+    let hosts = purge.hosts.iter().filter(|h| outside(&route::host(h)));
+    items.extend(hosts.map(|h| shown(h)));
     let prefixes = purge.prefixes.iter();
     items.extend(
         prefixes
             .filter(|p| outside(&route::prefix_host(p)))
-            .cloned(),
+            .map(|p| shown(p)),
     );
     (!items.is_empty()).then(|| Cause::UrlOutsideZone {
         zones: names.iter().map(|n| n.to_string()).collect(),
         items,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cap_counts_items_once() {
+        let mut raw = RawInputs::default();
+        raw.set(Input::Files, "/a /b /a /b /a");
+        raw.set(Input::Tags, "t t");
+        let ctx = RunContext::default();
+        let (read, _) = read_capped(&raw, &ctx, Some(Mode::Purge), 3);
+        assert_eq!(read.map(|p| p.count()), Ok(3));
+        let (read, _) = read_capped(&raw, &ctx, Some(Mode::Purge), 2);
+        let errors = read.unwrap_err();
+        assert_eq!(errors[0].code(), "invalid-input");
+    }
 }
