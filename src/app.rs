@@ -8,11 +8,13 @@ use time::OffsetDateTime;
 
 use crate::cancel::Cancel;
 use crate::cli::{self, Command, Flags};
-use crate::cloudflare::{Auth, Client, NetKind, Proxies, RequestLog, RetryPolicy};
+use crate::cloudflare::{
+    Auth, CaBundle, Client, NetKind, Proxies, RequestLog, RetryPolicy, SetupError,
+};
 use crate::diagnosis::Cause;
 use crate::env::Env;
-use crate::inputs::{self, credential, Credential, Mode, RawInputs, RunContext, Settings};
-use crate::runner::{self, Mark, PublishError, Report, Runner};
+use crate::inputs::{self, credential, Credential, Input, Mode, RawInputs, RunContext, Settings};
+use crate::runner::{self, Mark, Report, Runner};
 use crate::stages::{credential as verify, permission, purging, zone, Journal};
 
 /// What a run takes besides its environment: the clock, the retry policy, and the cancellation
@@ -35,20 +37,22 @@ impl Config {
 }
 
 /// What the command line asked: the help, the version, or the run; the exit status.
-pub async fn respond(
-    env: &Env,
-    command: Command,
-    runner: Arc<Runner>,
-    config: &Config,
-) -> Result<u8, PublishError> {
+pub async fn respond(env: &Env, command: Command, runner: Arc<Runner>, config: &Config) -> u8 {
     let flags = match command {
-        Command::Help => return Ok(print(&runner, &cli::help())),
-        Command::Version => return Ok(print(&runner, &cli::version())),
+        Command::Help => return print(&runner, &cli::help()),
+        Command::Version => return print(&runner, &cli::version()),
         Command::Run(flags) => flags,
     };
     let report = run(env, &flags, runner.clone(), config).await;
-    runner::publish(env, &runner, &report)?;
-    Ok(report.exit_code())
+    if let Err(failed) = runner::publish(env, &runner, &report) {
+        let cause = Cause::OutputsNotWritten {
+            variable: failed.variable,
+            error: failed.error.to_string(),
+        };
+        runner.annotate(&cause);
+        return report.exit_code().max(cause.exit_code());
+    }
+    report.exit_code()
 }
 
 fn print(runner: &Runner, text: &str) -> u8 {
@@ -168,11 +172,21 @@ fn connect(
     };
     let options = &settings.options;
     let api_url = options.api_url.clone();
+    let roots = options.ca_certificates.as_ref();
     let client =
-        Client::new(api_url, auth, options.timeout, proxies).map_err(|_| Cause::NetworkError {
-            kind: NetKind::Tls,
-            attempts: 0,
-            host: options.api_url.host_str().unwrap_or_default().to_string(),
+        Client::new(api_url, auth, options.timeout, proxies, roots).map_err(|e| match e {
+            SetupError::CaCertificates => Cause::InvalidInput {
+                input: Input::CaCertificates.name(),
+                value: format!("{} certificates", roots.map_or(0, CaBundle::len)),
+                expected: "certificates a TLS root store takes (X.509 CA certificates in PEM)"
+                    .into(),
+            },
+            SetupError::Tls => Cause::NetworkError {
+                kind: NetKind::Tls,
+                attempts: 0,
+                host: options.api_url.host_str().unwrap_or_default().to_string(),
+                proxy: None,
+            },
         })?;
     let runner = runner.clone();
     let log: RequestLog = Arc::new(move |what: &str, status: Option<u16>, took: Duration| {

@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     match start(&env, &runner) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            // Only the runtime or an output file can fail here; no cause applies, but say what failed.
+            // Only starting the runtime or the signal handlers can fail here: no cause applies.
             runner.info(&format!("error: {error:#}"));
             ExitCode::FAILURE
         }
@@ -39,7 +39,7 @@ fn start(env: &Env, runner: &Arc<Runner>) -> anyhow::Result<u8> {
         on_signal(config.cancel.clone()).context("listening for SIGTERM and SIGINT")?
     };
     runtime.spawn(signals);
-    Ok(runtime.block_on(app::respond(env, command, runner.clone(), &config))?)
+    Ok(runtime.block_on(app::respond(env, command, runner.clone(), &config)))
 }
 
 /// The runner cancels a step with SIGTERM (docker stop) or SIGINT: cancel the run, which stops

@@ -10,6 +10,10 @@ pub enum NetKind {
     Dns,
     Connect,
     Tls,
+    /// The certificate's issuer is no CA the client trusts: a TLS-inspecting proxy, most often.
+    TlsUnknownIssuer,
+    /// The proxy refused the tunnel (CONNECT answered with an error, e.g. 403 or 407).
+    Proxy,
     Timeout,
     Dropped,
 }
@@ -91,6 +95,14 @@ pub(super) fn net_kind(error: &reqwest::Error) -> NetKind {
     let says = |words: &[&str]| words.iter().any(|w| chain.contains(w));
     if says(&["dns error", "failed to lookup", "name or service"]) {
         NetKind::Dns
+    } else if says(&["unknownissuer", "unknown issuer"]) {
+        NetKind::TlsUnknownIssuer
+    } else if says(&[
+        "unsuccessful tunnel",
+        "proxy authentication required",
+        "tunnel",
+    ]) {
+        NetKind::Proxy
     } else if tls
         || says(&[
             "certificate",

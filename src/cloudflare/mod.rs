@@ -6,6 +6,7 @@ mod envelope;
 mod errors;
 mod proxy;
 mod retry;
+mod tls;
 mod transport;
 
 pub use endpoints::{
@@ -15,6 +16,8 @@ pub use envelope::{BodyKind, CfMessage};
 pub use errors::{ApiError, Failure, Foreign, NetKind};
 pub use proxy::Proxies;
 pub use retry::RetryPolicy;
+pub use tls::CaBundle;
 pub use transport::{
-    is_loopback, Answer, Auth, Client, Ended, Gate, Immediately, RequestLog, SetupError, MAX_BODY,
+    is_loopback, Answer, Auth, Client, Ended, Gate, Immediately, Peer, RequestLog, SetupError,
+    MAX_BODY,
 };

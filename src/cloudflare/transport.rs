@@ -13,6 +13,7 @@ use super::envelope::{self, CfMessage, Parsed};
 use super::errors::{net_kind, ApiError, Failure, Foreign};
 use super::proxy::Proxies;
 use super::retry::{parse_retry_after, RetryPolicy};
+use super::tls::CaBundle;
 use crate::secret::Secret;
 
 /// Answers larger than this are not Cloudflare's (the largest real one, a zone list, is ~100 KiB).
@@ -66,16 +67,27 @@ pub enum Ended<S> {
 pub enum SetupError {
     /// The TLS backend refused its configuration.
     Tls,
+    /// The extra CA certificates were refused (not certificates a TLS root store takes).
+    CaCertificates,
 }
 
 /// Called once per attempt with the method, path, status (none without an answer) and time taken.
 pub type RequestLog = Arc<dyn Fn(&str, Option<u16>, Duration) + Send + Sync>;
+
+/// Where requests go, as messages name it: the API host, and the proxy on the way (its address
+/// only, never its credentials).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Peer {
+    pub host: String,
+    pub proxy: Option<String>,
+}
 
 /// The API client. Cheap to clone; clones share the connection pool.
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     base: Url,
+    peer: Peer,
     auth: Auth,
     policy: RetryPolicy,
     log: Option<RequestLog>,
@@ -94,7 +106,19 @@ impl Client {
         auth: Auth,
         timeout: Duration,
         proxies: Proxies,
+        extra_roots: Option<&CaBundle>,
     ) -> Result<Self, SetupError> {
+        let peer = Peer {
+            host: base.host_str().unwrap_or_default().to_string(),
+            proxy: proxies.for_url(&base).map(|p| {
+                let port = p.port().map(|port| format!(":{port}")).unwrap_or_default();
+                format!(
+                    "{}://{}{port}",
+                    p.scheme(),
+                    p.host_str().unwrap_or_default()
+                )
+            }),
+        };
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("cloudflare-purge/", env!("CARGO_PKG_VERSION")))
             .timeout(timeout)
@@ -104,15 +128,22 @@ impl Client {
             .https_only(!is_loopback(&base))
             // Proxies come from the run's environment (`Proxies`), not the process's.
             .no_proxy();
+        for root in extra_roots.iter().flat_map(|b| b.0.iter()) {
+            builder = builder.add_root_certificate(root.clone());
+        }
         if !proxies.is_empty() {
             builder = builder.proxy(reqwest::Proxy::custom(move |url| {
                 proxies.for_url(url).cloned()
             }));
         }
-        let http = builder.build().map_err(|_| SetupError::Tls)?;
+        let http = builder.build().map_err(|_| match extra_roots {
+            Some(_) => SetupError::CaCertificates,
+            None => SetupError::Tls,
+        })?;
         Ok(Client {
             http,
             base,
+            peer,
             auth,
             policy: RetryPolicy::default(),
             log: None,
@@ -129,8 +160,8 @@ impl Client {
         self
     }
 
-    pub fn host(&self) -> String {
-        self.base.host_str().unwrap_or_default().to_string()
+    pub fn peer(&self) -> &Peer {
+        &self.peer
     }
 
     /// Send the endpoint's request, retrying what is worth retrying.

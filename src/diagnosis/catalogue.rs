@@ -23,6 +23,7 @@ const DOC_HOSTS: &str =
     "https://developers.cloudflare.com/cache/how-to/purge-cache/purge-by-hostname/";
 const DOC_CANCEL: &str = "https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-workflow-runs/canceling-a-workflow";
 const DOC_CLI: &str = "https://github.com/marketplace/actions/cloudflare-purge#the-command-line";
+const DOC_OUTPUTS: &str = "https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#setting-an-output-parameter";
 const DOC_LIMITS: &str = "https://developers.cloudflare.com/fundamentals/api/reference/limits/";
 const DOC_STATUS: &str = "https://www.cloudflarestatus.com/";
 const DOC_SECRETS: &str = "https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions";
@@ -103,6 +104,8 @@ pub enum AccountProof {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Unexpected {
     Answer(Foreign),
+    /// 7000/7003 "No route" to a token check: `api_url` is not Cloudflare's API base.
+    NoRoute(Vec<CfMessage>),
     /// A zone whose id or name is not the shape of one.
     ZoneShape,
     /// A token status Cloudflare does not document (at most 40 characters of it).
@@ -239,6 +242,8 @@ pub enum Cause {
     ZoneNotActive {
         name: String,
         status: String,
+        /// Other zones of the name found, none of them active either.
+        others: Vec<String>,
     },
     PurgePermissionMissing {
         zone: String,
@@ -263,10 +268,17 @@ pub enum Cause {
         kind: NetKind,
         attempts: u32,
         host: String,
+        /// The proxy the request went through (its address only).
+        proxy: Option<String>,
     },
     UnexpectedResponse {
         what: Unexpected,
         status: u16,
+    },
+    /// The runner's `GITHUB_OUTPUT` or `GITHUB_STEP_SUMMARY` (or the workspace file) could not be written.
+    OutputsNotWritten {
+        variable: &'static str,
+        error: String,
     },
     /// The runner cancelled the step; `not_confirmed` items were not confirmed purged.
     Cancelled {
@@ -374,6 +386,7 @@ impl Cause {
             CloudflareUnavailable { .. } => row("cloudflare-unavailable", "Cloudflare API unavailable", Online, DOC_STATUS, fix::UNAVAILABLE),
             NetworkError { .. } => row("network-error", "Cannot reach the Cloudflare API", Online, DOC_STATUS, fix::NETWORK),
             UnexpectedResponse { .. } => row("unexpected-response", "Unexpected answer from the API", Online, DOC_STATUS, fix::UNEXPECTED),
+            OutputsNotWritten { .. } => row("outputs-not-written", "Outputs not written", Online, DOC_OUTPUTS, fix::OUTPUTS),
             Cancelled { .. } => row("cancelled", "Cancelled", Online, DOC_CANCEL, fix::CANCELLED),
         }
     }

@@ -47,13 +47,14 @@ pub fn examples() -> Vec<Cause> {
         GlobalKeyRejected { errors: cf(9103, "Unknown X-Auth-Key or X-Auth-Email") },
         ZoneNotFound { zone: "example.org".into(), visible: vec!["example.com".into()], errors: vec![], parent: None },
         AccountIdAsZone { id: "9a7806061c88ada191ed06f989cc3dac".into() },
-        ZoneNotActive { name: "example.com".into(), status: "pending".into() },
+        ZoneNotActive { name: "example.com".into(), status: "pending".into(), others: vec![] },
         PurgePermissionMissing { zone: "example.com".into(), status: 403, errors: cf(10000, "Authentication error") },
         PurgeRejected { zone: "example.com".into(), status: 400, errors: cf(1012, "Request must contain one of \"purge_everything\", \"files\", \"tags\", \"hosts\" or \"prefixes\"") },
         RateLimited { attempts: 4, errors: cf(971, "Please wait and consider throttling your request speed") },
         CloudflareUnavailable { status: 502, attempts: 4, html: true },
-        NetworkError { kind: NetKind::Timeout, attempts: 4, host: "api.cloudflare.com".into() },
+        NetworkError { kind: NetKind::Timeout, attempts: 4, host: "api.cloudflare.com".into(), proxy: None },
         UnexpectedResponse { what: Unexpected::Answer(Foreign::Body(BodyKind::Html)), status: 200 },
+        OutputsNotWritten { variable: "GITHUB_OUTPUT", error: "No space left on device (os error 28)".into() },
         Cancelled { not_confirmed: 200 },
     ]
 }

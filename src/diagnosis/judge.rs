@@ -1,17 +1,18 @@
 //! Judging: Cloudflare's answers (status, code and message together) become cause values.
 
 use super::{Cause, Unexpected};
-use crate::cloudflare::{ApiError, CfMessage, Failure, Foreign};
+use crate::cloudflare::{ApiError, CfMessage, Failure, Foreign, Peer};
 
 /// Causes any endpoint can meet: transport, availability, rate limits and foreign bodies.
 /// `None` means Cloudflare refused the request, which only the caller's context can explain.
-pub fn transport(failure: &Failure, host: &str) -> Option<Cause> {
+pub fn transport(failure: &Failure, peer: &Peer) -> Option<Cause> {
     let attempts = failure.attempts;
     match &failure.error {
         ApiError::Network { kind } => Some(Cause::NetworkError {
             kind: *kind,
             attempts,
-            host: host.to_string(),
+            host: peer.host.clone(),
+            proxy: peer.proxy.clone(),
         }),
         ApiError::Refused {
             status: 429,
@@ -94,23 +95,38 @@ pub enum TokenRefusal {
     Cause(Cause),
 }
 
+/// 7000 "No route for that URI" or 7003 "Could not route" to a token check: the path was not one of
+/// Cloudflare's, so `api_url` is wrong (no token is judged by a path that does not exist).
+fn no_route(failure: &Failure) -> Option<Cause> {
+    (failure.has_code(7000) || failure.has_code(7003)).then(|| Cause::UnexpectedResponse {
+        what: Unexpected::NoRoute(failure.errors().to_vec()),
+        status: failure.status().unwrap_or_default(),
+    })
+}
+
 /// Judge a failed `GET …/tokens/verify`.
-pub fn token_verify(failure: &Failure, host: &str) -> TokenRefusal {
+pub fn token_verify(failure: &Failure, peer: &Peer) -> TokenRefusal {
     if let Some(location) = ip_restriction(failure.errors()) {
         return TokenRefusal::Cause(Cause::TokenIpRestricted { location });
     }
-    if let Some(cause) = transport(failure, host) {
+    if let Some(cause) = no_route(failure) {
+        return TokenRefusal::Cause(cause);
+    }
+    if let Some(cause) = transport(failure, peer) {
         return TokenRefusal::Cause(cause);
     }
     TokenRefusal::Unknown(failure.errors().to_vec())
 }
 
 /// Judge a failed `GET /user` with an email and Global API Key.
-pub fn global_key(failure: &Failure, host: &str) -> Cause {
+pub fn global_key(failure: &Failure, peer: &Peer) -> Cause {
     if let Some(location) = ip_restriction(failure.errors()) {
         return Cause::TokenIpRestricted { location };
     }
-    transport(failure, host).unwrap_or_else(|| Cause::GlobalKeyRejected {
+    if let Some(cause) = no_route(failure) {
+        return cause;
+    }
+    transport(failure, peer).unwrap_or_else(|| Cause::GlobalKeyRejected {
         errors: failure.errors().to_vec(),
     })
 }
@@ -161,11 +177,11 @@ pub fn smaller_limit(failure: &Failure, len: usize) -> Option<usize> {
 }
 
 /// Judge a failed purge request.
-pub fn purge(failure: &Failure, host: &str, zone: &str) -> Cause {
+pub fn purge(failure: &Failure, peer: &Peer, zone: &str) -> Cause {
     if let Some(location) = ip_restriction(failure.errors()) {
         return Cause::TokenIpRestricted { location };
     }
-    if let Some(cause) = transport(failure, host) {
+    if let Some(cause) = transport(failure, peer) {
         return cause;
     }
     let status = failure.status().unwrap_or_default();
@@ -210,16 +226,19 @@ mod tests {
             "Cannot use the access token from location: 203.0.113.7",
         );
         assert_eq!(
-            token_verify(&f, "h"),
+            token_verify(&f, &Peer::default()),
             TokenRefusal::Cause(Cause::TokenIpRestricted {
                 location: "203.0.113.7".into()
             })
         );
         let f = refused(403, 9109, "Invalid access token");
-        assert!(matches!(token_verify(&f, "h"), TokenRefusal::Unknown(_)));
+        assert!(matches!(
+            token_verify(&f, &Peer::default()),
+            TokenRefusal::Unknown(_)
+        ));
         let f = refused(403, 9109, "Unauthorized to access requested resource");
         assert_eq!(
-            purge(&f, "h", "example.com").code(),
+            purge(&f, &Peer::default(), "example.com").code(),
             "purge-permission-missing"
         );
     }
@@ -227,19 +246,29 @@ mod tests {
     #[test]
     fn purge_refusals() {
         assert_eq!(
-            purge(&refused(401, 10000, "Authentication error"), "h", "z").code(),
+            purge(
+                &refused(401, 10000, "Authentication error"),
+                &Peer::default(),
+                "z"
+            )
+            .code(),
             "purge-permission-missing"
         );
         assert_eq!(
-            purge(&refused(400, 1012, "Request must contain one of"), "h", "z").code(),
+            purge(
+                &refused(400, 1012, "Request must contain one of"),
+                &Peer::default(),
+                "z"
+            )
+            .code(),
             "purge-rejected"
         );
         assert_eq!(
-            purge(&refused(429, 971, "Please wait"), "h", "z").code(),
+            purge(&refused(429, 971, "Please wait"), &Peer::default(), "z").code(),
             "rate-limited"
         );
         assert_eq!(
-            purge(&refused(503, 0, ""), "h", "z").code(),
+            purge(&refused(503, 0, ""), &Peer::default(), "z").code(),
             "cloudflare-unavailable"
         );
         let html = Failure {
@@ -251,7 +280,7 @@ mod tests {
             retry_after: None,
         };
         assert_eq!(
-            purge(&html, "h", "z"),
+            purge(&html, &Peer::default(), "z"),
             Cause::CloudflareUnavailable {
                 status: 502,
                 attempts: 4,
@@ -266,7 +295,10 @@ mod tests {
             attempts: 4,
             retry_after: None,
         };
-        assert_eq!(purge(&garbage, "h", "z").code(), "unexpected-response");
+        assert_eq!(
+            purge(&garbage, &Peer::default(), "z").code(),
+            "unexpected-response"
+        );
     }
 
     #[test]
@@ -285,7 +317,7 @@ mod tests {
         assert_eq!(
             global_key(
                 &refused(403, 9103, "Unknown X-Auth-Key or X-Auth-Email"),
-                "h"
+                &Peer::default()
             )
             .code(),
             "global-key-rejected"

@@ -58,7 +58,7 @@ pub fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
     let (credential, repaired) = credential::read(raw, ctx);
     v.warnings.extend(repaired);
     let credential = credential.map_err(|e| v.errors.extend(e)).ok();
-    let options = options::read(raw, &mut v.errors);
+    let options = options::read(raw, ctx, &mut v.errors);
     let mode = options.as_ref().map(|o| o.mode);
     let (purge, repaired) = items::read(raw, ctx, mode);
     v.warnings.extend(repaired);

@@ -4,11 +4,13 @@ use std::time::Duration;
 
 use url::Url;
 
+use super::context::RunContext;
 use super::credential::shown;
 use super::items::FileTarget;
 use super::raw::RawInputs;
 use super::table::{Input, Kind};
 use super::zone::is_hex_id;
+use crate::cloudflare::CaBundle;
 use crate::diagnosis::Cause;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,10 +30,11 @@ pub struct Options {
     pub timeout: Duration,
     pub base_url: Option<String>,
     pub account_id: Option<String>,
+    pub ca_certificates: Option<CaBundle>,
 }
 
 /// Read every option, collecting each problem.
-pub fn read(raw: &RawInputs, errors: &mut Vec<Cause>) -> Option<Options> {
+pub fn read(raw: &RawInputs, ctx: &RunContext, errors: &mut Vec<Cause>) -> Option<Options> {
     let mode = keep(errors, parse_mode(raw.value(Input::Mode)));
     let dry_run = keep(errors, parse_bool(Input::DryRun, raw.value(Input::DryRun)));
     let check = keep(
@@ -46,6 +49,7 @@ pub fn read(raw: &RawInputs, errors: &mut Vec<Cause>) -> Option<Options> {
     let api_url = keep(errors, parse_api_url(raw.value(Input::ApiUrl)));
     let base_url = keep(errors, parse_base_url(raw.get(Input::BaseUrl).trim()));
     let account_id = keep(errors, parse_account_id(raw.get(Input::AccountId).trim()));
+    let ca = keep(errors, read_ca(raw.get(Input::CaCertificates).trim(), ctx));
     Some(Options {
         mode: mode?,
         dry_run: dry_run?,
@@ -55,6 +59,7 @@ pub fn read(raw: &RawInputs, errors: &mut Vec<Cause>) -> Option<Options> {
         timeout: Duration::from_secs(timeout?.unsigned_abs()),
         base_url: base_url?,
         account_id: account_id?,
+        ca_certificates: ca?,
     })
 }
 
@@ -148,4 +153,19 @@ fn parse_account_id(value: &str) -> Result<Option<String>, Cause> {
             "the 32-character Account ID (dashboard → Account Home → Account ID)",
         ))
     }
+}
+
+/// The extra CA certificates, read from their file now: a file that cannot be read or holds none is
+/// an input problem, found before any request.
+fn read_ca(path: &str, ctx: &RunContext) -> Result<Option<CaBundle>, Cause> {
+    if path.is_empty() {
+        return Ok(None);
+    }
+    let expected = |why: &str| format!("a readable PEM file of CA certificates ({why})");
+    let file = ctx.resolve(path);
+    let pem = std::fs::read(&file)
+        .map_err(|e| invalid(Input::CaCertificates, path, &expected(&e.to_string())))?;
+    CaBundle::from_pem(&pem)
+        .map(Some)
+        .map_err(|why| invalid(Input::CaCertificates, path, &expected(why)))
 }

@@ -22,6 +22,7 @@ pub enum Input {
     CheckPurgePermission,
     ApiUrl,
     TimeoutSeconds,
+    CaCertificates,
 }
 
 /// How an input's value is read.
@@ -118,6 +119,7 @@ pub const INPUTS: &[InputSpec] = &[
     spec(I::CheckPurgePermission, "check_purge_permission", "true", K::Bool, S::Behaviour, "Verify mode: prove the Cache Purge permission by purging one URL that is never served."),
     spec(I::ApiUrl, "api_url", "https://api.cloudflare.com/client/v4", K::Text, S::Behaviour, "API base URL; http:// only for loopback addresses."),
     spec(I::TimeoutSeconds, "timeout_seconds", "30", K::Number { min: 1, max: 600 }, S::Behaviour, "Timeout of each request, in seconds."),
+    spec(I::CaCertificates, "ca_certificates", "", K::Text, S::Behaviour, "PEM file (absolute, or relative to the workspace) of extra CA certificates to trust for the API, for self-hosted runners behind a TLS-inspecting proxy; the built-in roots stay trusted."),
 ];
 
 impl Input {

@@ -12,7 +12,7 @@ use super::pacing::TokenBucket;
 use super::plan::Limits;
 use super::work::{Batch, Kind, Work};
 use crate::cancel::Cancel;
-use crate::cloudflare::{endpoints, Client, Ended, Failure, Gate, PurgeResult};
+use crate::cloudflare::{endpoints, Client, Ended, Failure, Gate, Peer, PurgeResult};
 use crate::diagnosis::{judge, Cause};
 
 /// Requests of one lane in flight at once; the buckets, not this, set the pace.
@@ -206,12 +206,12 @@ pub async fn execute(
         results[z][b] = Some(sent);
         progress(tally);
     }
-    let host = shared.client.host();
+    let peer = shared.client.peer().clone();
     shared
         .zones
         .iter()
         .zip(results)
-        .map(|(zone, sent)| summarise(&zone.job, sent, &host))
+        .map(|(zone, sent)| summarise(&zone.job, sent, &peer))
         .collect()
 }
 
@@ -352,11 +352,11 @@ fn count(tally: &mut Progress, batch: Batch, sent: &Sent) {
     }
 }
 
-fn summarise(job: &Job, results: Vec<Option<Sent>>, host: &str) -> Outcome {
+fn summarise(job: &Job, results: Vec<Option<Sent>>, peer: &Peer) -> Outcome {
     let mut outcome = Outcome::default();
     for (batch, sent) in job.batches.iter().zip(results) {
         match sent {
-            Some(sent) => record(&mut outcome, job, *batch, sent, host),
+            Some(sent) => record(&mut outcome, job, *batch, sent, peer),
             None => {
                 outcome.batches += 1;
                 outcome.failed.extend(job.work.labels(batch));
@@ -366,7 +366,7 @@ fn summarise(job: &Job, results: Vec<Option<Sent>>, host: &str) -> Outcome {
     outcome
 }
 
-fn record(outcome: &mut Outcome, job: &Job, batch: Batch, sent: Sent, host: &str) {
+fn record(outcome: &mut Outcome, job: &Job, batch: Batch, sent: Sent, peer: &Peer) {
     if !matches!(sent, Sent::Split { .. }) {
         outcome.batches += 1;
     }
@@ -384,7 +384,7 @@ fn record(outcome: &mut Outcome, job: &Job, batch: Batch, sent: Sent, host: &str
             outcome.retries += failure.attempts.saturating_sub(1);
             if outcome.cause.is_none() {
                 let label = &job.target.label;
-                outcome.cause = Some(judge::purge(&failure, host, label));
+                outcome.cause = Some(judge::purge(&failure, peer, label));
             }
             outcome.failed.extend(job.work.labels(&batch));
         }
@@ -397,7 +397,7 @@ fn record(outcome: &mut Outcome, job: &Job, batch: Batch, sent: Sent, host: &str
             let (limit, count) = outcome.rebatched.unwrap_or((size, 0));
             outcome.rebatched = Some((limit.min(size), count + 1));
             for (part, sent) in parts {
-                record(outcome, job, part, sent, host);
+                record(outcome, job, part, sent, peer);
             }
         }
     }

@@ -57,7 +57,7 @@ pub async fn verify(
     } else {
         match client.call(&endpoints::verify_user_token()).await {
             Ok(answer) => (answer.result, Owner::User, None),
-            Err(failure) => match judge::token_verify(&failure, &client.host()) {
+            Err(failure) => match judge::token_verify(&failure, client.peer()) {
                 TokenRefusal::Cause(cause) => return Err(journal.failed("Token", cause)),
                 TokenRefusal::Unknown(errors) => {
                     account_token(client, settings, journal, errors).await?
@@ -113,7 +113,7 @@ async fn account_token(
     {
         Ok(answer) => Ok((answer.result, Owner::Account(account), zone)),
         Err(failure) => {
-            let cause = match judge::token_verify(&failure, &client.host()) {
+            let cause = match judge::token_verify(&failure, client.peer()) {
                 TokenRefusal::Cause(cause) => cause,
                 TokenRefusal::Unknown(errors) => Cause::TokenInvalid {
                     errors: if user_errors.is_empty() {
@@ -193,7 +193,7 @@ async fn learn_from_zone(client: &Client, zone: &ZoneRef) -> Result<Learned, Cau
         Ok(_) => return Ok(Learned::Nothing),
         Err(failure) => failure,
     };
-    if let Some(cause) = judge::transport(&failure, &client.host()) {
+    if let Some(cause) = judge::transport(&failure, client.peer()) {
         return Err(cause);
     }
     let errors = failure.errors().to_vec();
@@ -207,7 +207,7 @@ async fn learn_from_zone(client: &Client, zone: &ZoneRef) -> Result<Learned, Cau
 
 async fn global_key(client: &Client, journal: &mut Journal) -> Result<Verified, Cause> {
     if let Err(failure) = client.call(&endpoints::user()).await {
-        let cause = judge::global_key(&failure, &client.host());
+        let cause = judge::global_key(&failure, client.peer());
         return Err(journal.failed("Global API Key", cause));
     }
     journal.report.credential = Owner::GlobalKey.output();

@@ -49,7 +49,7 @@ async fn prove(client: &Client, zone: &Resolved, journal: &mut Journal) -> Resul
             Ok(())
         }
         Err(failure) => {
-            let cause = judge::purge(&failure, &client.host(), zone.label());
+            let cause = judge::purge(&failure, client.peer(), zone.label());
             let detail = format!("{}: {}", zone.label(), cause.title());
             journal.check("Purge permission", Mark::Fail, detail);
             Err(cause)

@@ -93,7 +93,7 @@ async fn by_id(client: &Client, id: &str) -> Result<Resolved, Cause> {
         Ok(answer) => return checked(answer.result).map(Resolved::Known),
         Err(failure) => failure,
     };
-    if let Some(cause) = judge::transport(&failure, &client.host()) {
+    if let Some(cause) = judge::transport(&failure, client.peer()) {
         return Err(cause);
     }
     // The reference: an account ID in the zone slot fails there but answers as an account.
@@ -114,19 +114,34 @@ async fn by_id(client: &Client, id: &str) -> Result<Resolved, Cause> {
 
 async fn by_name(client: &Client, name: &str) -> Result<Resolved, Cause> {
     match client.call(&endpoints::zones_named(name)).await {
-        Ok(answer) => match answer
-            .result
-            .into_iter()
-            .find(|z| z.name.eq_ignore_ascii_case(name))
-        {
+        Ok(answer) => match pick(answer.result, name) {
             Some(zone) => checked(zone).map(Resolved::Known),
             None => Err(not_found(client, name, &[]).await),
         },
-        Err(failure) => match judge::transport(&failure, &client.host()) {
+        Err(failure) => match judge::transport(&failure, client.peer()) {
             Some(cause) => Err(cause),
             None => Err(not_found(client, name, failure.errors()).await),
         },
     }
+}
+
+/// The zone of this name among those found: the active one when a name answers twice (a moved or
+/// pending copy in another account beside the zone that serves), else the first. The others stay
+/// on the zone, so that `zone-not-active` can say which were found.
+pub fn pick(zones: Vec<Zone>, name: &str) -> Option<Zone> {
+    let (mut named, _): (Vec<Zone>, Vec<Zone>) = zones
+        .into_iter()
+        .partition(|z| z.name.eq_ignore_ascii_case(name));
+    let chosen = named.iter().position(|z| z.status == "active").unwrap_or(0);
+    if chosen >= named.len() {
+        return None;
+    }
+    let mut zone = named.remove(chosen);
+    zone.others = named
+        .iter()
+        .map(|z| format!("{} ({}, account {})", z.id, z.status, z.account.id))
+        .collect();
+    Some(zone)
 }
 
 /// `zone-not-found`, naming the parent domain that is the zone when there is one (a subdomain
@@ -216,6 +231,7 @@ fn record_one(resolved: &Resolved, journal: &mut Journal) {
         journal.note(Cause::ZoneNotActive {
             name: zone.name.clone(),
             status: zone.status.clone(),
+            others: zone.others.clone(),
         });
     }
     if !zone.account.id.is_empty() {

@@ -33,6 +33,8 @@ pub const WILDCARD: &str = "To purge everything below a path, list the path in `
 pub const INVALID_PREFIX: &str = "Write each prefix as host then path (example.com/blog/), without query string, fragment or wildcard, and with at most 31 / separators";
 pub const INVALID_HOST: &str = "List bare host names (www.example.com) in `hosts`; a host purges every path and port of it, so put a path in `prefixes` instead";
 pub const REPAIRED: &str = "Write hosts without a scheme or trailing / (www.example.com) and prefixes without a scheme (example.com/blog/)";
+pub const OUTPUTS: &str = "The runner's files could not be written: on a self-hosted runner check the free disk space and the permissions of its work directory (_work/_temp), then re-run; the purge itself went as the log above says";
+pub const NO_ROUTE: &str = "Set `api_url` to https://api.cloudflare.com/client/v4 (the default: leave `api_url` out), or to a proxy that serves the same paths";
 pub const CANCELLED: &str = "Re-run the job; to purge only what is left, pass the `failed` output (or the file named by `failed_file`) to `files_from`";
 pub const SWAPPED: &str = "Swap the two values in the step's `with:`: the token belongs in `api_token` (from a secret), the ID in the other input";
 pub const BAD_FLAG: &str = "Run `cloudflare-purge --help` for the flags: every input of the action is one (`--zone`, `--api-token`, `--files` …), and a value follows it (`--zone example.com`) or an `=` (`--zone=example.com`)";
@@ -109,7 +111,9 @@ pub const NETWORK: &str = concat!(
     network_reach!(),
     ". TLS failures: ",
     network_tls!(),
-    ". Timeouts and dropped connections: ",
+    "; a certificate of an unknown issuer usually means a TLS-inspecting proxy, whose CA goes in `ca_certificates`. A proxy that refuses the connection: check HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY. Timeouts and dropped connections: ",
     network_slow!()
 );
+pub const NETWORK_ISSUER: &str = "A proxy between the runner and Cloudflare is most likely re-signing TLS (a TLS-inspecting proxy on a self-hosted network): give its CA certificate to `ca_certificates` (a PEM file in the workspace); the built-in roots stay trusted. Otherwise check `api_url`";
+pub const NETWORK_PROXY: &str = "Check the proxy settings of the runner (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY) and whether the proxy lets the runner reach api.cloudflare.com on port 443 (a 407 asks for the proxy's user and password, in the proxy URL)";
 pub const UNEXPECTED: &str = "Check `api_url` points at https://api.cloudflare.com/client/v4 (or a faithful proxy), then re-run";

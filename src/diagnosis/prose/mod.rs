@@ -81,13 +81,14 @@ impl Cause {
             GlobalKeyRejected { errors } => online::key_rejected(errors),
             ZoneNotFound { zone, visible, errors, parent } => online::zone_not_found(zone, visible, errors, parent.as_deref()),
             AccountIdAsZone { id } => seen(format!("{id} given as zone is an account ID (it answers as an account), not a zone ID")),
-            ZoneNotActive { name, status } => seen(format!("The zone {name} is {status}, not active: Cloudflare is not serving it, so a purge changes nothing visible")),
+            ZoneNotActive { name, status, others } => online::not_active(name, status, others),
             PurgePermissionMissing { zone, status, errors } => online::permission_missing(zone, *status, errors),
             PurgeRejected { zone, status, errors } => online::rejected(zone, *status, errors),
             RateLimited { attempts, errors } => online::rate_limited(*attempts, errors),
             CloudflareUnavailable { status, attempts, html } => online::unavailable(*status, *attempts, *html),
-            NetworkError { kind, attempts, host } => online::network(*kind, *attempts, host),
+            NetworkError { kind, attempts, host, proxy } => online::network(*kind, *attempts, host, proxy.as_deref()),
             UnexpectedResponse { what, status } => online::unexpected(what, *status),
+            OutputsNotWritten { variable, error } => seen(format!("Writing the file named by {variable} failed ({})", crate::text::shown(error))),
             Cancelled { not_confirmed } => online::cancelled(*not_confirmed),
         }
     }

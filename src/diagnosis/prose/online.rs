@@ -116,6 +116,19 @@ pub(super) fn zone_not_found(
     seen(s)
 }
 
+pub(super) fn not_active(name: &str, status: &str, others: &[String]) -> Explained {
+    let also = match others {
+        [] => String::new(),
+        _ => format!(
+            " (none of the zones of this name is active; also found: {})",
+            list_some(others)
+        ),
+    };
+    seen(format!(
+        "The zone {name} is {status}, not active{also}: Cloudflare is not serving it, so a purge changes nothing visible"
+    ))
+}
+
 pub(super) fn permission_missing(zone: &str, status: u16, errors: &[CfMessage]) -> Explained {
     seen(format!(
         "Cloudflare refused to purge the zone {zone} with HTTP {status}{}",
@@ -146,29 +159,44 @@ pub(super) fn unavailable(status: u16, attempts: u32, html: bool) -> Explained {
     ))
 }
 
-pub(super) fn network(kind: NetKind, attempts: u32, host: &str) -> Explained {
+pub(super) fn network(kind: NetKind, attempts: u32, host: &str, proxy: Option<&str>) -> Explained {
+    let via = proxy
+        .map(|p| format!(" through the proxy {p}"))
+        .unwrap_or_default();
     let (what, fix) = match kind {
-        NetKind::Dns => ("DNS lookup of the API host failed", fix::NETWORK_REACH),
-        NetKind::Connect => ("could not connect to the API host", fix::NETWORK_REACH),
-        NetKind::Tls => (
-            "the TLS handshake with the API host failed",
-            fix::NETWORK_TLS,
+        NetKind::Dns => ("DNS lookup of the API host failed".to_string(), fix::NETWORK_REACH),
+        NetKind::Connect => ("could not connect to the API host".to_string(), fix::NETWORK_REACH),
+        NetKind::Tls => ("the TLS handshake with the API host failed".to_string(), fix::NETWORK_TLS),
+        NetKind::TlsUnknownIssuer => (
+            "the API host's TLS certificate is signed by an authority the action does not trust (unknown issuer)".to_string(),
+            fix::NETWORK_ISSUER,
         ),
-        NetKind::Timeout => ("the request timed out", fix::NETWORK_SLOW),
+        NetKind::Proxy => (
+            format!("the proxy {} refused to open the connection (its CONNECT was answered with an error)", proxy.unwrap_or("on the way")),
+            fix::NETWORK_PROXY,
+        ),
+        NetKind::Timeout => ("the request timed out".to_string(), fix::NETWORK_SLOW),
         NetKind::Dropped => (
-            "the connection was closed before an answer arrived",
+            "the connection was closed before an answer arrived".to_string(),
             fix::NETWORK_SLOW,
         ),
     };
     let after = plural(attempts as usize, "attempt");
     seen_and_fix(
-        format!("Talking to {host}: {what} (after {after})"),
+        format!("Talking to {host}{via}: {what} (after {after})"),
         fix.to_string(),
     )
 }
 
 pub(super) fn unexpected(what: &Unexpected, status: u16) -> Explained {
+    if let Unexpected::NoRoute(errors) = what {
+        return seen_and_fix(
+            format!("The token check answered HTTP {status}{}: `api_url` does not point at Cloudflare's API (it lacks /client/v4, or has a // in it), so the token was never checked", quoted(errors)),
+            fix::NO_ROUTE.to_string(),
+        );
+    }
     let what = match what {
+        Unexpected::NoRoute(_) => String::new(),
         Unexpected::Answer(foreign) => foreign_body(foreign),
         Unexpected::ZoneShape => "a zone whose id or name is not the shape of one".into(),
         Unexpected::TokenStatus(status) => {

@@ -205,13 +205,7 @@ impl Action {
             cancel: Default::default(),
         };
         let command = cloudflare_purge::cli::parse(self.args.iter().map(std::ffi::OsString::from));
-        let code = match app::respond(&env, command, runner.clone(), &config).await {
-            Ok(code) => i32::from(code),
-            Err(error) => {
-                runner.info(&format!("error: {error}"));
-                1
-            }
-        };
+        let code = i32::from(app::respond(&env, command, runner.clone(), &config).await);
         self.finish(code, stdout.text(), String::new())
     }
 

@@ -466,7 +466,12 @@ async fn handle(
     let reply = {
         let mut w = world.lock().unwrap();
         w.received.push(received.clone());
-        let reply = scripted(&mut w, &received).unwrap_or_else(|| model::answer(&mut w, &received));
+        let routed = uri.path().starts_with(API_PREFIX);
+        // Below any other path than /client/v4 Cloudflare routes nothing: 7003 and 7000.
+        let reply = scripted(&mut w, &received).unwrap_or_else(|| match routed {
+            true => model::answer(&mut w, &received),
+            false => Reply::json(400, observed("empty id segment")),
+        });
         w.statuses.push(reply.status);
         reply
     };
