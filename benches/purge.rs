@@ -6,7 +6,8 @@
 //! purge cases was not accepted. Timings are reported, never asserted.
 //!
 //! `PURGE_BENCH_RUNS=n` repeats every case `n` times (default 1); `PURGE_BENCH_TRACE=1` lists every
-//! purge request as the fake saw it; `PURGE_BENCH_BINARY=path` measures another build of the action.
+//! purge request as the fake saw it; `PURGE_BENCH_BINARY=path` measures another build of the action;
+//! `PURGE_BENCH_CASES=outage` runs only the cases whose name holds the word.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -188,8 +189,14 @@ async fn main() -> ExitCode {
         .unwrap_or(1)
         .max(1);
 
+    let only = std::env::var("PURGE_BENCH_CASES")
+        .unwrap_or_default()
+        .to_lowercase();
     let mut results = Vec::new();
-    for case in &CASES {
+    for case in CASES
+        .iter()
+        .filter(|c| c.name.to_lowercase().contains(&only))
+    {
         for run in 1..=runs {
             eprintln!(
                 "{}: purging {} URLs (run {run}/{runs}) …",
