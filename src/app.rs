@@ -127,6 +127,14 @@ async fn online(
             let options = &settings.options;
             purging::run(&client, options, purge, &resolved, journal, &config.cancel).await
         }
+        Mode::Verify if settings.options.dry_run => {
+            permission::not_proven(journal);
+            if let Some(cause) = lifetime.and_then(|l| l.expiring_soon(warn_within, true)) {
+                return Err(cause);
+            }
+            journal.report.result = Some("planned");
+            Ok(())
+        }
         Mode::Verify => {
             if settings.options.check_purge_permission {
                 tokio::select! {

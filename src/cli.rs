@@ -193,7 +193,7 @@ fn help_line(spec: &InputSpec) -> String {
         Kind::Text | Kind::Secret => " <value>",
     };
     let flag = format!("--{}{value}", spec.name.replace('_', "-"));
-    let mut about = spec.description.to_string();
+    let mut about = spec.about();
     if !spec.default.is_empty() {
         about.push_str(&format!(" Default: {}.", spec.default));
     }

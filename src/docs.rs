@@ -1,5 +1,6 @@
 //! Generated documentation: both action files' inputs/outputs and the README tables, rendered from the input table.
 
+use crate::diagnosis::{Row, Severity};
 use crate::inputs::table::{INPUTS, OUTPUTS};
 
 pub const BEGIN: &str = "# BEGIN generated from src/inputs/table.rs";
@@ -41,7 +42,7 @@ fn io(step: Option<&str>) -> String {
         y.push_str(&format!(
             "  {}:\n    description: {}\n    required: {}\n",
             input.name,
-            yaml_str(input.description),
+            yaml_str(&input.about()),
             input.required
         ));
         if !input.default.is_empty() {
@@ -88,7 +89,7 @@ pub fn readme_tables() -> String {
         md.push_str(&format!(
             "| `{}` | {default} | {}{local} |\n",
             input.name,
-            input.description.replace('|', "\\|")
+            input.about().replace('|', "\\|")
         ));
     }
     md.push_str("\n| output | value |\n|---|---|\n");
@@ -109,20 +110,33 @@ fn yaml_str(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
-/// The README's table of causes, from the catalogue.
+/// The README's table of causes, from the catalogue: one row per cause and title, its exit status
+/// (or statuses: a cause that warns in one mode and fails in another), and its general fix.
 pub fn readme_causes() -> String {
-    let mut md = String::from("| cause | exit | title | what to do |\n|---|---|---|---|\n");
+    let mut rows: Vec<(Row, Vec<String>)> = Vec::new();
     for cause in crate::diagnosis::examples() {
-        let exit = match (cause.severity(), cause.code()) {
-            (_, "token-expiring-soon") => "warning / 1".to_string(),
-            (crate::diagnosis::Severity::Warning, _) => "warning".to_string(),
-            _ => cause.exit_code().to_string(),
+        let row = cause.row();
+        let exit = match cause.severity() {
+            Severity::Warning => "warning".to_string(),
+            Severity::Error => cause.exit_code().to_string(),
         };
-        let fix = cause.fix().replace('|', "\\|");
+        match rows.last_mut() {
+            Some((last, exits)) if last.code == row.code && last.title == row.title => {
+                if !exits.contains(&exit) {
+                    exits.push(exit);
+                }
+            }
+            _ => rows.push((row, vec![exit])),
+        }
+    }
+    let mut md = String::from("| cause | exit | title | what to do |\n|---|---|---|---|\n");
+    for (row, exits) in rows {
         md.push_str(&format!(
-            "| `{}` | {exit} | {} | {fix} |\n",
-            cause.code(),
-            cause.title()
+            "| `{}` | {} | {} | {} |\n",
+            row.code,
+            exits.join(" / "),
+            row.title,
+            row.fix.replace('|', "\\|")
         ));
     }
     md

@@ -38,6 +38,15 @@ impl<T> Endpoint<T> {
     pub fn describe(&self) -> String {
         format!("{} /{}", self.method, self.segments.join("/"))
     }
+
+    /// As `describe`, with the query: `GET /zones?name=example.com`.
+    pub fn describe_with_query(&self) -> String {
+        let query: Vec<String> = self.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        match query.is_empty() {
+            true => self.describe(),
+            false => format!("{}?{}", self.describe(), query.join("&")),
+        }
+    }
 }
 
 /// `result` of the token verify endpoints. Without a `status` it says nothing about the token.
@@ -156,6 +165,21 @@ pub fn purge(zone_id: &str, body: &PurgeBody) -> Endpoint<PurgeResult> {
     let mut endpoint = Endpoint::new(Method::POST, &["zones", zone_id, "purge_cache"]);
     endpoint.body = serde_json::to_value(body).ok();
     endpoint
+}
+
+/// Every request the action can send, with placeholders for IDs and names: SECURITY.md lists
+/// exactly these (a test checks it), and says when each is sent.
+pub fn every_request() -> Vec<String> {
+    vec![
+        verify_user_token().describe_with_query(),
+        verify_account_token("{account_id}").describe_with_query(),
+        user().describe_with_query(),
+        zone("{zone_id}").describe_with_query(),
+        zones_named("{name}").describe_with_query(),
+        zones_visible().describe_with_query(),
+        account("{id}").describe_with_query(),
+        purge("{zone_id}", &PurgeBody::PurgeEverything(true)).describe_with_query(),
+    ]
 }
 
 #[cfg(test)]

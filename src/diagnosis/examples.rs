@@ -42,6 +42,7 @@ pub fn examples() -> Vec<Cause> {
         TokenExpired { expires_on: Some("2026-08-31T23:59:59Z".into()) },
         TokenDisabled,
         TokenNotYetValid { not_before: "2027-01-01T00:00:00Z".into() },
+        TokenExpiringSoon { expires_on: "2026-12-01T00:00:00Z".into(), days: 7, fatal: false },
         TokenExpiringSoon { expires_on: "2026-12-01T00:00:00Z".into(), days: 7, fatal: true },
         TokenIpRestricted { location: "203.0.113.7".into() },
         GlobalKeyRejected { errors: cf(9103, "Unknown X-Auth-Key or X-Auth-Email") },

@@ -8,6 +8,17 @@ macro_rules! token_link {
     };
 }
 
+/// The token form, and what to change on it: Cloudflare's template URL can only pre-select all
+/// zones and accounts, while the token needs only the zone it purges.
+macro_rules! token_form {
+    () => {
+        concat!(
+            token_link!(),
+            " (the form pre-selects all zones: under Zone Resources, include only the zone you purge)"
+        )
+    };
+}
+
 mod catalogue;
 mod examples;
 pub mod expiry;
@@ -20,5 +31,7 @@ pub use catalogue::{
 };
 pub use examples::examples;
 
-/// Where the token-creation form starts pre-filled with exactly the permissions this action needs.
+/// Where the token-creation form starts pre-filled with the two permissions this action needs.
 pub const TOKEN_LINK: &str = token_link!();
+/// The same, with the advice to narrow its zones.
+pub const TOKEN_FORM: &str = token_form!();

@@ -114,13 +114,25 @@ pub const INPUTS: &[InputSpec] = &[
     spec(I::PurgeEverything, "purge_everything", "false", K::Bool, S::Purge, "Purge the whole zone. Never implied by empty lists."),
     spec(I::BaseUrl, "base_url", "", K::Text, S::Purge, "Base for paths in files; empty means https://<zone name>."),
     spec(I::Mode, "mode", "purge", K::Text, S::Behaviour, "purge, or verify: check credentials, zone, expiry and the purge permission, purge nothing."),
-    spec(I::DryRun, "dry_run", "false", K::Bool, S::Behaviour, "Run every check and print the planned batches, but send no purge."),
-    spec(I::ExpiryWarningDays, "expiry_warning_days", "14", K::Number { min: 0, max: 3650 }, S::Behaviour, "Warn (purge mode) or fail (verify mode) when the token expires within this many days."),
-    spec(I::CheckPurgePermission, "check_purge_permission", "true", K::Bool, S::Behaviour, "Verify mode: prove the Cache Purge permission by purging one URL that is never served."),
+    spec(I::DryRun, "dry_run", "false", K::Bool, S::Behaviour, "Run every check and print the planned batches, but send no purge: the Cache Purge permission is then not proven (mode: verify without dry_run proves it)."),
+    spec(I::ExpiryWarningDays, "expiry_warning_days", "14", K::Number { min: 0, max: 3650 }, S::Behaviour, "Warn (purge mode) or fail (verify mode) when the token expires within this many days; 0 turns the check off."),
+    spec(I::CheckPurgePermission, "check_purge_permission", "true", K::Bool, S::Behaviour, "Verify mode: prove the Cache Purge permission by purging one URL that is never served (a tag that is never used, when the token cannot read the zone's name)."),
     spec(I::ApiUrl, "api_url", "https://api.cloudflare.com/client/v4", K::Text, S::Behaviour, "API base URL; http:// only for loopback addresses."),
     spec(I::TimeoutSeconds, "timeout_seconds", "30", K::Number { min: 1, max: 600 }, S::Behaviour, "Timeout of each request, in seconds."),
     spec(I::CaCertificates, "ca_certificates", "", K::Text, S::Behaviour, "PEM file (absolute, or relative to the workspace) of extra CA certificates to trust for the API, for self-hosted runners behind a TLS-inspecting proxy; the built-in roots stay trusted."),
 ];
+
+impl InputSpec {
+    /// The description, with the range of a number: what action.yml, the README and `--help` say.
+    pub fn about(&self) -> String {
+        match self.kind {
+            Kind::Number { min, max } => {
+                format!("{} A whole number from {min} to {max}.", self.description)
+            }
+            _ => self.description.to_string(),
+        }
+    }
+}
 
 impl Input {
     pub fn spec(self) -> &'static InputSpec {

@@ -25,6 +25,15 @@ fn probe(zone: &Resolved) -> (PurgeBody, String) {
     }
 }
 
+/// A dry run sends no purge, so it cannot prove the Cache Purge permission: the summary says so.
+pub fn not_proven(journal: &mut Journal) {
+    journal.check(
+        "Purge permission",
+        Mark::Warn,
+        "not proven: a dry run sends no purge (run without dry_run, e.g. mode: verify, to prove it)",
+    );
+}
+
 /// Prove the permission in every zone; each gets its row, the first refusal decides the cause.
 pub async fn prove_all(
     client: &Client,

@@ -60,6 +60,7 @@ fn dry_run(planned: &[Planned], journal: &mut Journal) {
     for zone in planned {
         print_plan(journal.runner(), zone);
     }
+    super::permission::not_proven(journal);
     let requests = planned.iter().map(|p| p.batches.len()).sum();
     let detail = format!(
         "dry run: {} planned, nothing sent",

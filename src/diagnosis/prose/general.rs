@@ -6,7 +6,7 @@ pub const INVALID_ZONE: &str = "Use the 32-character Zone ID from dashboard → 
 pub const MISSING_CREDENTIALS: &str = "A pull request from a fork: run the purge only on push or on pull requests from branches of this repository. Dependabot: add the secret under Settings → Secrets and variables → Dependabot, or skip the step for Dependabot. A local run: export CLOUDFLARE_API_TOKEN. Otherwise: compare the name in `${{ secrets.NAME }}` with Settings → Secrets and variables → Actions (names are case-sensitive; environment secrets need `environment:` on the job)";
 pub const PLACEHOLDER: &str = concat!(
     "Create a token at ",
-    token_link!(),
+    token_form!(),
     ", store it as a repository secret, and pass it as `api_token: ${{ secrets.CLOUDFLARE_API_TOKEN }}`"
 );
 pub const INCOMPLETE_KEY: &str =
@@ -16,13 +16,13 @@ pub const EMAIL: &str =
 pub const COPY_AGAIN: &str = "Copy the credential again from the Cloudflare dashboard (it is shown once when created; roll it under My Profile → API Tokens to see a new one) and paste only the value into the secret, without spaces, line breaks or the variable name";
 pub const KEY_AS_TOKEN: &str = concat!(
     "Either create a scoped API token at ",
-    token_link!(),
+    token_form!(),
     " and put it in `api_token` (recommended), or pass this key as `global_api_key` together with `email`"
 );
 pub const TOKEN_AS_KEY: &str = "Pass this value as `api_token` instead (API tokens are sent as a Bearer token, Global API Keys with an email)";
 pub const ORIGIN_CA: &str = concat!(
     "Create an API token with the Cache Purge permission at ",
-    token_link!(),
+    token_form!(),
     " and pass it as `api_token`"
 );
 pub const NOTHING: &str = "List what to purge in `files`, `tags`, `hosts` or `prefixes`, or set `purge_everything: true` explicitly; use `mode: verify` to only check the credentials";
@@ -56,7 +56,7 @@ macro_rules! token_invalid_account {
 }
 macro_rules! token_invalid_restart {
     () => {
-        concat!("To start over, create a token at ", token_link!())
+        concat!("To start over, create a token at ", token_form!())
     };
 }
 pub const TOKEN_INVALID_RESTART: &str = token_invalid_restart!();
@@ -75,13 +75,13 @@ pub const IP_RESTRICTED: &str = "GitHub-hosted runners have changing addresses: 
 pub const KEY_REJECTED: &str = "Check `email` is the login address of the account and `global_api_key` the current key (dashboard → My Profile → API Tokens → Global API Key → View); better, switch to a scoped API token";
 pub const ZONE_NOT_FOUND: &str = concat!(
     "Check the zone spelling or ID (dashboard → your domain → Overview → API → Zone ID), and that the token's Zone Resources include this zone; a token for another zone or account cannot see it, and finding a zone by name needs the Zone → Zone → Read permission (or give the zone ID). Create a token with both permissions at ",
-    token_link!()
+    token_form!()
 );
 pub const ACCOUNT_AS_ZONE: &str = "Use the Zone ID from dashboard → your domain → Overview → API → Zone ID (the Account ID sits just below it)";
 pub const NOT_ACTIVE: &str = "Finish the zone's setup (point the domain's nameservers at Cloudflare) or purge the zone that serves the site";
 pub const PERMISSION: &str = concat!(
     "Give the token the permission Zone → Cache Purge → Purge, with this zone in its Zone Resources (dashboard → My Profile → API Tokens, or Manage Account → Account API Tokens → Edit), or create one pre-filled at ",
-    token_link!()
+    token_form!()
 );
 pub const REJECTED: &str =
     "Check the listed items against Cloudflare's message; the other batches were still sent";

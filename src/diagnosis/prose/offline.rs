@@ -49,7 +49,7 @@ pub(super) fn placeholder(input: CredentialInput, length: usize) -> Explained {
         format!("{name} holds a placeholder ({length} characters), not a credential: example text such as YOUR-API-TOKEN, <token>, xxxx, changeme or an unexpanded ${{{{ secrets.X }}}} expression"),
         format!(
             "Create a token at {}, store it as a repository secret, and pass it as `{name}: ${{{{ secrets.CLOUDFLARE_API_TOKEN }}}}`",
-            crate::diagnosis::TOKEN_LINK
+            crate::diagnosis::TOKEN_FORM
         ),
     )
 }

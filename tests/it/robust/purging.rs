@@ -87,3 +87,21 @@ async fn an_outage_stops_the_purge_early_and_lists_every_item_as_failed() {
         run.stdout
     );
 }
+
+#[tokio::test]
+async fn a_dry_run_in_verify_mode_sends_no_purge_and_says_the_permission_is_not_proven() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("mode", "verify")
+        .input("dry_run", "true")
+        .run()
+        .await;
+    run.assert_ok("planned");
+    assert!(fake.purges().is_empty(), "a dry run sends no purge, ever");
+    assert!(
+        run.summary.contains("| Purge permission | ⚠ | not proven: a dry run sends no purge"),
+        "{}",
+        run.summary
+    );
+}
