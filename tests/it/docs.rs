@@ -196,3 +196,55 @@ fn read_rust(path: &std::path::Path, into: &mut String) {
         into.push_str(&std::fs::read_to_string(path).unwrap());
     }
 }
+
+fn read(file: &str) -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap()
+}
+
+#[test]
+fn security_md_lists_exactly_the_requests_the_action_can_send() {
+    let text = read("SECURITY.md");
+    let mut listed: Vec<&str> = text
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| s.starts_with("GET /") || s.starts_with("POST /"))
+        .collect();
+    listed.sort();
+    listed.dedup();
+    let mut requests = cloudflare_purge::cloudflare::endpoints::every_request();
+    requests.sort();
+    assert_eq!(listed, requests);
+}
+
+#[test]
+fn security_md_quotes_a_message_the_action_really_writes() {
+    let text = read("SECURITY.md");
+    let quoted = "api_token (41 characters) has a line break inside it at position 21";
+    assert!(text.contains(quoted));
+    let written: Vec<String> = cloudflare_purge::diagnosis::examples()
+        .iter()
+        .map(|c| c.seen())
+        .collect();
+    assert!(written.iter().any(|s| s == quoted), "{written:?}");
+}
+
+#[test]
+fn every_test_the_readme_names_as_holding_a_guarantee_exists() {
+    let text = read("README.md");
+    let section = &text[text.find("## Security and reliability").unwrap()..];
+    let section = &section[..section[3..].find("\n## ").unwrap()];
+    let mut named = 0;
+    for reference in section.split('`').skip(1).step_by(2) {
+        let Some((file, test)) = reference.split_once("::") else {
+            continue;
+        };
+        let source = read(&format!("tests/it/{file}"));
+        assert!(
+            source.contains(&format!("fn {test}(")),
+            "README names {reference}, which does not exist"
+        );
+        named += 1;
+    }
+    assert!(named >= 15, "{named} tests named");
+}

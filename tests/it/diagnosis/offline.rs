@@ -262,6 +262,17 @@ async fn every_offline_problem_is_reported_and_the_first_decides_the_cause() {
             "Not a URL or path"
         ]
     );
+
+    // An invalid boolean of the lists themselves does not hide an invalid URL either.
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("purge_everything", "perhaps")
+        .input("files", "nope")
+        .run()
+        .await;
+    run.assert_failed(2, "invalid-input");
+    let titles: Vec<String> = run.errors().into_iter().map(|(t, _)| t).collect();
+    assert_eq!(titles, ["Invalid input value", "Not a URL or path"]);
 }
 
 #[tokio::test]

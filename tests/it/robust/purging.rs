@@ -100,7 +100,8 @@ async fn a_dry_run_in_verify_mode_sends_no_purge_and_says_the_permission_is_not_
     run.assert_ok("planned");
     assert!(fake.purges().is_empty(), "a dry run sends no purge, ever");
     assert!(
-        run.summary.contains("| Purge permission | ⚠ | not proven: a dry run sends no purge"),
+        run.summary
+            .contains("| Purge permission | ⚠ | not proven: a dry run sends no purge"),
         "{}",
         run.summary
     );
