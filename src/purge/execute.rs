@@ -147,10 +147,8 @@ pub async fn execute(
     client: &Client,
     jobs: Vec<Job>,
     cancel: &Cancel,
-    mut progress: impl FnMut(Progress),
+    progress: impl FnMut(Progress),
 ) -> Vec<Outcome> {
-    let total_batches = jobs.iter().map(|j| j.batches.len()).sum();
-    let total_items = jobs.iter().flat_map(|j| &j.batches).map(|b| b.len).sum();
     let shared = Arc::new(Shared {
         client: client.clone(),
         zones: jobs
@@ -166,18 +164,43 @@ pub async fn execute(
         outage_streak: AtomicUsize::new(0),
     });
     let mut tasks = JoinSet::new();
-    let mut results: Vec<Vec<Option<Sent>>> = Vec::new();
     for (z, zone) in shared.zones.iter().enumerate() {
         for (b, batch) in zone.job.batches.iter().copied().enumerate() {
             tasks.spawn(send(shared.clone(), z, b, batch));
         }
-        results.push((0..zone.job.batches.len()).map(|_| None).collect());
     }
+    let results = collect(&shared, tasks, progress).await;
+    let peer = shared.client.peer().clone();
+    shared
+        .zones
+        .iter()
+        .zip(results)
+        .map(|(zone, sent)| summarise(&zone.job, sent, &peer))
+        .collect()
+}
+
+/// Every batch's end, by zone and batch; after a cancellation the batches still in flight get
+/// [`GRACE`], then are abandoned (left `None`: not confirmed).
+async fn collect(
+    shared: &Shared,
+    mut tasks: JoinSet<(usize, usize, Sent)>,
+    mut progress: impl FnMut(Progress),
+) -> Vec<Vec<Option<Sent>>> {
+    let mut results: Vec<Vec<Option<Sent>>> = shared
+        .zones
+        .iter()
+        .map(|zone| (0..zone.job.batches.len()).map(|_| None).collect())
+        .collect();
     let mut tally = Progress {
         done_batches: 0,
-        total_batches,
+        total_batches: tasks.len(),
         purged: 0,
-        total_items,
+        total_items: shared
+            .zones
+            .iter()
+            .flat_map(|z| &z.job.batches)
+            .map(|b| b.len)
+            .sum(),
         retries: 0,
     };
     let mut deadline: Option<tokio::time::Instant> = None;
@@ -185,12 +208,11 @@ pub async fn execute(
         let grace = tokio::time::sleep_until(deadline.unwrap_or_else(far_future));
         let joined = tokio::select! {
             joined = tasks.join_next() => joined,
-            () = cancel.cancelled(), if deadline.is_none() => {
+            () = shared.cancel.cancelled(), if deadline.is_none() => {
                 deadline = Some(tokio::time::Instant::now() + GRACE);
                 continue;
             }
             () = grace, if deadline.is_some() => {
-                // Unanswered when the grace ended: abandoned, so not confirmed purged.
                 tasks.shutdown().await;
                 break;
             }
@@ -206,13 +228,7 @@ pub async fn execute(
         results[z][b] = Some(sent);
         progress(tally);
     }
-    let peer = shared.client.peer().clone();
-    shared
-        .zones
-        .iter()
-        .zip(results)
-        .map(|(zone, sent)| summarise(&zone.job, sent, &peer))
-        .collect()
+    results
 }
 
 /// Before each attempt of a batch: the retry delay, then its turn under its lane and the API budget.

@@ -151,6 +151,42 @@ fn report(
             plural(given_up, "more batch")
         ));
     }
+    let (purge, mut first) = zone_rows(planned, outcomes, &runner);
+    let total: usize = planned.iter().map(|p| p.work.len()).sum();
+    let ok: usize = purge.zones.iter().map(|z| z.batches_ok).sum();
+    let batches: usize = purge.zones.iter().map(|z| z.batches).sum();
+    let detail = format!(
+        "{} of {} items in {ok}/{batches} requests",
+        thousands(purge.purged()),
+        thousands(total)
+    );
+    if cancel.is_cancelled() {
+        first = Some(Cause::Cancelled {
+            not_confirmed: purge.failed().len(),
+        });
+    }
+    journal.report.purge = Some(purge);
+    if let Some(cause) = first {
+        journal.check("Purge", Mark::Fail, detail);
+        return Err(cause);
+    }
+    journal.check("Purge", Mark::Ok, detail);
+    let names: Vec<&str> = planned.iter().map(|p| p.zone.label()).collect();
+    runner.info(&format!(
+        "Purged {} items from {}.",
+        thousands(total),
+        names.join(", ")
+    ));
+    journal.report.result = Some("purged");
+    Ok(())
+}
+
+/// A row per zone, a log line naming each zone that failed, and the first failure's cause.
+fn zone_rows(
+    planned: &[Planned],
+    outcomes: Vec<Outcome>,
+    runner: &Runner,
+) -> (PurgeReport, Option<Cause>) {
     let mut rows = Vec::new();
     let mut first = None;
     for (p, outcome) in planned.iter().zip(outcomes) {
@@ -173,33 +209,7 @@ fn report(
         zones: rows,
         sent: true,
     };
-    let total: usize = planned.iter().map(|p| p.work.len()).sum();
-    let ok: usize = purge.zones.iter().map(|z| z.batches_ok).sum();
-    let batches: usize = purge.zones.iter().map(|z| z.batches).sum();
-    let detail = format!(
-        "{} of {} items in {ok}/{batches} requests",
-        thousands(purge.purged()),
-        thousands(total)
-    );
-    let names: Vec<&str> = planned.iter().map(|p| p.zone.label()).collect();
-    if cancel.is_cancelled() {
-        first = Some(Cause::Cancelled {
-            not_confirmed: purge.failed().len(),
-        });
-    }
-    journal.report.purge = Some(purge);
-    if let Some(cause) = first {
-        journal.check("Purge", Mark::Fail, detail);
-        return Err(cause);
-    }
-    journal.check("Purge", Mark::Ok, detail);
-    runner.info(&format!(
-        "Purged {} items from {}.",
-        thousands(total),
-        names.join(", ")
-    ));
-    journal.report.result = Some("purged");
-    Ok(())
+    (purge, first)
 }
 
 fn zone_row(p: &Planned, outcome: Option<&Outcome>) -> ZonePurge {

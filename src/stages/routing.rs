@@ -5,7 +5,7 @@
 use super::zone::Resolved;
 use crate::diagnosis::Cause;
 use crate::inputs::credential::shown;
-use crate::inputs::items::{dedup, files, route, FileTarget};
+use crate::inputs::items::{dedup, files, route, FileItem, FileTarget};
 use crate::inputs::{Input, PurgeInputs};
 use crate::purge::{ResolvedFile, Work};
 
@@ -28,29 +28,7 @@ pub fn route(
         });
     }
     let mut works: Vec<Work> = zones.iter().map(|_| Work::default()).collect();
-    let mut outside = Vec::new();
-    for file in purge.files {
-        let url = match (file.target, base_url) {
-            (FileTarget::Url(url), _) => url,
-            (path, Some(base)) => files::into_url(path, base),
-            (path, None) => {
-                for (work, name) in works.iter_mut().zip(&router.names) {
-                    let base = format!("https://{}", name.as_deref().unwrap_or_default());
-                    let url = files::resolve(&path, &base);
-                    let headers = file.headers.clone();
-                    work.files.push(ResolvedFile { url, headers });
-                }
-                continue;
-            }
-        };
-        match route::url_host(&url).and_then(|h| router.zone_of(&h)) {
-            Some(i) => works[i].files.push(ResolvedFile {
-                url,
-                headers: file.headers,
-            }),
-            None => outside.push(shown(&url)),
-        }
-    }
+    let mut outside = route_files(purge.files, &router, base_url, &mut works);
     for host in purge.hosts {
         match router.zone_of(&route::host(&host)) {
             Some(i) => works[i].hosts.push(host),
@@ -76,6 +54,39 @@ pub fn route(
         work.everything = purge.everything;
     }
     Ok(works)
+}
+
+/// Each file to its zone (a path without `base_url` to every zone); the URLs in none.
+fn route_files(
+    files_given: Vec<FileItem>,
+    router: &Router,
+    base_url: Option<&str>,
+    works: &mut [Work],
+) -> Vec<String> {
+    let mut outside = Vec::new();
+    for file in files_given {
+        let url = match (file.target, base_url) {
+            (FileTarget::Url(url), _) => url,
+            (path, Some(base)) => files::into_url(path, base),
+            (path, None) => {
+                for (work, name) in works.iter_mut().zip(&router.names) {
+                    let base = format!("https://{}", name.as_deref().unwrap_or_default());
+                    let url = files::resolve(&path, &base);
+                    let headers = file.headers.clone();
+                    work.files.push(ResolvedFile { url, headers });
+                }
+                continue;
+            }
+        };
+        match route::url_host(&url).and_then(|h| router.zone_of(&h)) {
+            Some(i) => works[i].files.push(ResolvedFile {
+                url,
+                headers: file.headers,
+            }),
+            None => outside.push(shown(&url)),
+        }
+    }
+    outside
 }
 
 /// The zones' names, as far as they are known.

@@ -178,72 +178,46 @@ async fn a_proxy_that_refuses_the_tunnel_is_named_without_its_credentials() {
     }
 }
 
-#[tokio::test]
-async fn a_zone_name_found_twice_resolves_to_the_active_zone() {
-    let moved = "aaaabbbbccccddddeeeeffff00001111";
+const MOVED: &str = "aaaabbbbccccddddeeeeffff00001111";
+
+/// A run against `example.com` where a moved copy of the zone, in another account, is listed first
+/// (as Cloudflare may list it); `active` says whether the real zone is active or still pending.
+async fn twin_zones(active: bool) -> (Fake, Run) {
     let fake = Fake::start().await;
     {
         let mut world = fake.world.lock().unwrap();
-        // The moved copy in another account answers first, as Cloudflare may list it.
-        world.zones.insert(
-            0,
-            zone_json(
-                moved,
-                ZONE_NAME,
-                "free",
-                "moved",
-                "fedcba9876543210fedcba9876543210",
-            ),
-        );
+        if !active {
+            world.zones[0]["status"] = serde_json::json!("pending");
+        }
+        let elsewhere = "fedcba9876543210fedcba9876543210";
+        let copy = zone_json(MOVED, ZONE_NAME, "free", "moved", elsewhere);
+        world.zones.insert(0, copy);
     }
-    fake.add_token(
-        CFUT_TOKEN,
-        Token {
-            read: vec![ZONE_ID, moved],
-            purge: vec![ZONE_ID, moved],
-            ..Token::user()
-        },
-    );
+    let both = vec![ZONE_ID, MOVED];
+    let token = Token {
+        read: both.clone(),
+        purge: both,
+        ..Token::user()
+    };
+    fake.add_token(CFUT_TOKEN, token);
     let run = Action::new(&fake)
         .token(CFUT_TOKEN)
         .input("zone", ZONE_NAME)
         .input("tags", "t")
         .run()
         .await;
+    (fake, run)
+}
+
+#[tokio::test]
+async fn a_zone_name_found_twice_resolves_to_the_active_zone() {
+    let (fake, run) = twin_zones(true).await;
     run.assert_ok("purged");
     assert_eq!(run.output("zone_id"), ZONE_ID);
     assert_eq!(fake.purges_of(ZONE_ID).len(), 1);
 
     // None active: the one chosen is not active, and the warning names the others found.
-    let fake = Fake::start().await;
-    {
-        let mut world = fake.world.lock().unwrap();
-        world.zones[0]["status"] = serde_json::json!("pending");
-        world.zones.insert(
-            0,
-            zone_json(
-                moved,
-                ZONE_NAME,
-                "free",
-                "moved",
-                "fedcba9876543210fedcba9876543210",
-            ),
-        );
-    }
-    fake.add_token(
-        CFUT_TOKEN,
-        Token {
-            read: vec![ZONE_ID, moved],
-            purge: vec![ZONE_ID, moved],
-            ..Token::user()
-        },
-    );
-    let run = Action::new(&fake)
-        .token(CFUT_TOKEN)
-        .input("zone", ZONE_NAME)
-        .input("tags", "t")
-        .run()
-        .await;
+    let (_, run) = twin_zones(false).await;
     run.assert_ok("purged");
     assert_eq!(run.output("warnings"), "zone-not-active");
     let text = &run.warnings()[0].1;
