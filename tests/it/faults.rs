@@ -288,14 +288,14 @@ async fn a_batch_refused_by_a_busy_account_bucket_is_paced_again_not_lost() {
     // empty until the list ends; queued again behind the pacing, it gets its turn.
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     fake.enforce_rates_after(300.0);
-    let list = urls(2400, ZONE_NAME);
+    let list = urls(1600, ZONE_NAME);
     let action = Action::new(&fake).token(CFUT_TOKEN).files_from(&list.join(
         "
 ",
     ));
     let run = action.run().await;
     run.assert_ok("purged");
-    assert_eq!(run.output("purged_count"), "2400");
+    assert_eq!(run.output("purged_count"), "1600");
     let refused: Vec<u16> = fake
         .answered()
         .into_iter()

@@ -352,42 +352,54 @@ fn check_debug_lines(run: &Run, fake: &Fake, debug: bool, label: &str) {
 
 #[tokio::test]
 async fn no_credential_piece_reaches_any_channel_with_or_without_debug() {
+    // Every scenario at once: each is a run of the binary, mostly waiting on the fake.
+    let mut runs = tokio::task::JoinSet::new();
     for s in scenarios() {
+        let s = std::sync::Arc::new(s);
         for debug in [false, true] {
-            let label = format!("{} (RUNNER_DEBUG={})", s.name, u8::from(debug));
-            let fake = Fake::start().await;
-            (s.world)(&fake);
-            let mut action = Action::new(&fake);
-            for given in &s.given {
-                action = action.input(given.input, &given.raw);
-                if given.input == "global_api_key" {
-                    action = action.input("email", EMAIL);
-                }
-            }
-            for (name, value) in &s.inputs {
-                action = action.input(name, value);
-            }
-            if debug {
-                action = action.env("RUNNER_DEBUG", "1");
-            }
-            let run = action.run_binary().await;
-            match s.expect {
-                Expect::Ok(result) => run.assert_ok(result),
-                Expect::Failed(code, cause) => run.assert_failed(code, cause),
-            }
-            if let Expect::Failed(2, _) = s.expect {
-                assert!(fake.received().is_empty(), "{label}: a request was sent");
-            }
-            check_masks_come_first(&s, &run, &label);
-            check_no_piece_anywhere(&s, &run, &label);
-            check_debug_lines(&run, &fake, debug, &label);
-            if debug && !fake.received().is_empty() {
-                assert!(
-                    run.stdout.contains("::debug::"),
-                    "{label}: RUNNER_DEBUG=1 showed no request:\n{}",
-                    run.stdout
-                );
-            }
+            runs.spawn(sweep(s.clone(), debug));
         }
+    }
+    while let Some(done) = runs.join_next().await {
+        if let Err(failed) = done {
+            std::panic::resume_unwind(failed.into_panic());
+        }
+    }
+}
+
+async fn sweep(s: std::sync::Arc<Scenario>, debug: bool) {
+    let label = format!("{} (RUNNER_DEBUG={})", s.name, u8::from(debug));
+    let fake = Fake::start().await;
+    (s.world)(&fake);
+    let mut action = Action::new(&fake);
+    for given in &s.given {
+        action = action.input(given.input, &given.raw);
+        if given.input == "global_api_key" {
+            action = action.input("email", EMAIL);
+        }
+    }
+    for (name, value) in &s.inputs {
+        action = action.input(name, value);
+    }
+    if debug {
+        action = action.env("RUNNER_DEBUG", "1");
+    }
+    let run = action.run_binary().await;
+    match s.expect {
+        Expect::Ok(result) => run.assert_ok(result),
+        Expect::Failed(code, cause) => run.assert_failed(code, cause),
+    }
+    if let Expect::Failed(2, _) = s.expect {
+        assert!(fake.received().is_empty(), "{label}: a request was sent");
+    }
+    check_masks_come_first(&s, &run, &label);
+    check_no_piece_anywhere(&s, &run, &label);
+    check_debug_lines(&run, &fake, debug, &label);
+    if debug && !fake.received().is_empty() {
+        assert!(
+            run.stdout.contains("::debug::"),
+            "{label}: RUNNER_DEBUG=1 showed no request:\n{}",
+            run.stdout
+        );
     }
 }

@@ -118,11 +118,12 @@ async fn as_pid_1_a_sigterm_is_not_ignored() {
         );
         return;
     }
+    // Signalled while the token check is answered slowly: nothing in flight is waited for.
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     fake.script(
-        |r| r.is_purge(),
+        |r| r.path == "/user/tokens/verify",
         None,
-        Reply::json(200, observed("purge success")).delay(Duration::from_secs(30)),
+        Reply::json(200, observed("verify ok (user)")).delay(Duration::from_secs(30)),
     );
     let binary = env!("CARGO_BIN_EXE_cloudflare-purge");
     let action = Action::new(&fake).token(CFUT_TOKEN).input("tags", "t");
@@ -130,7 +131,18 @@ async fn as_pid_1_a_sigterm_is_not_ignored() {
         "unshare",
         &["--user", "--map-root-user", "--pid", "--fork", binary],
     );
-    until_purges(&fake, 1).await;
+    let asked = Instant::now();
+    while !fake
+        .received()
+        .iter()
+        .any(|r| r.path == "/user/tokens/verify")
+    {
+        assert!(
+            asked.elapsed() < Duration::from_secs(10),
+            "no token check arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     // The binary is the namespace's PID 1; signal it through its parent's namespace view.
     let inner =
         std::fs::read_to_string(format!("/proc/{}/task/{}/children", child.id(), child.id()))
