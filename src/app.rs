@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use crate::cancel::Cancel;
 use crate::cli::{self, Command, Flags};
 use crate::cloudflare::{
-    Auth, CaBundle, Client, NetKind, Proxies, RequestLog, RetryPolicy, SetupError,
+    Auth, BadProxy, CaBundle, Client, NetKind, Proxies, RequestLog, RetryPolicy, SetupError,
 };
 use crate::diagnosis::Cause;
 use crate::env::Env;
@@ -69,10 +69,23 @@ pub async fn run(env: &Env, flags: &Flags, runner: Arc<Runner>, config: &Config)
         return journal.report;
     };
     let proxies = Proxies::from_env(env);
+    if let Err(bad) = proxies.for_url(&settings.options.api_url) {
+        journal.note(bad_proxy(bad));
+        return journal.report;
+    }
     if let Err(cause) = online(settings, proxies, &mut journal, config).await {
         journal.note(cause);
     }
     journal.report
+}
+
+/// A proxy variable that no proxy can be read from: `invalid-input`, never its password.
+fn bad_proxy(bad: &BadProxy) -> Cause {
+    Cause::InvalidInput {
+        input: bad.variable,
+        value: credential::shown(&inputs::options::without_userinfo(&bad.value)),
+        expected: "a proxy URL such as http://proxy.example:3128, as curl reads it (http:// or https://, a host, a port up to 65535)".into(),
+    }
 }
 
 /// Steps 1 and 2: every secret masked, then every input checked.
@@ -81,6 +94,9 @@ fn offline(env: &Env, flags: &Flags, journal: &mut Journal) -> Option<Settings> 
     flags.apply(&mut raw);
     for secret in credential::secrets(&raw) {
         journal.runner().mask(&secret);
+    }
+    for secret in credential::credentials(&raw) {
+        journal.runner().mask_credential(&secret);
     }
     let validated = inputs::validate(&raw, &RunContext::read(env));
     let errors = flags.problems.iter().cloned().chain(validated.errors);

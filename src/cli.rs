@@ -28,22 +28,32 @@ pub struct Flags {
 
 impl Flags {
     /// Lay the flags over the inputs read from the environment. A list flag given more than once,
-    /// and the positional files, add up.
+    /// and the positional files, add up. An empty value means "not given", as an empty `INPUT_*`
+    /// does: the environment's value stays.
     pub fn apply(&self, raw: &mut RawInputs) {
-        let mut lists: Vec<(Input, Vec<&str>)> = Vec::new();
-        for (input, value) in &self.given {
-            if input.spec().kind != Kind::List {
-                raw.set(*input, value);
-                continue;
-            }
-            match lists.iter_mut().find(|(i, _)| i == input) {
+        let mut joined: Vec<(Input, Vec<&str>)> = Vec::new();
+        for (input, value) in self.given.iter().filter(|(_, v)| !v.trim().is_empty()) {
+            match joined.iter_mut().find(|(i, _)| i == input) {
                 Some((_, values)) => values.push(value),
-                None => lists.push((*input, vec![value])),
+                None => joined.push((*input, vec![value])),
             }
         }
-        for (input, values) in lists {
+        for (input, values) in joined {
             raw.set(input, &values.join("\n"));
         }
+    }
+
+    /// Record a flag's value; a flag of one value given twice is a problem, not a silent choice.
+    fn give(&mut self, spec: &InputSpec, flag: &str, value: String) {
+        let repeats = matches!(spec.kind, Kind::List | Kind::Paths);
+        if !repeats && self.given.iter().any(|(i, _)| *i == spec.input) {
+            self.problems.push(Cause::BadFlag {
+                flag: flag.to_string(),
+                problem: "is given more than once (only list flags add up)",
+                closest: None,
+            });
+        }
+        self.given.push((spec.input, value));
     }
 }
 
@@ -87,6 +97,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Command {
 /// One `--name[=value]` or `--name value`.
 fn flag(parser: &mut Parser, name: &str, flags: &mut Flags) -> Result<(), Cause> {
     let Some(spec) = spec_of(name) else {
+        // Its `=value`, if any, goes with it: the flags after it are still read.
+        let _ = parser.optional_value();
         return Err(unknown(&format!("--{name}")));
     };
     let value = match spec.kind {
@@ -106,7 +118,7 @@ fn flag(parser: &mut Parser, name: &str, flags: &mut Flags) -> Result<(), Cause>
             }
         },
     };
-    flags.given.push((spec.input, value));
+    flags.give(spec, &format!("--{name}"), value);
     Ok(())
 }
 
@@ -137,17 +149,59 @@ fn lexopt_problem(error: lexopt::Error) -> Cause {
     }
 }
 
-/// The valid flag nearest to a mistyped one (`--zoen` → `--zone`), when one is near.
+/// Names other tools give these flags (wrangler, curl, other purge actions).
+const ALIASES: &[(&str, &str)] = &[
+    ("token", "api-token"),
+    ("api-key", "global-api-key"),
+    ("key", "global-api-key"),
+    ("zone-id", "zone"),
+    ("zone-name", "zone"),
+    ("account", "account-id"),
+    ("all", "purge-everything"),
+    ("everything", "purge-everything"),
+    ("purge-all", "purge-everything"),
+    ("url", "files"),
+    ("urls", "files"),
+    ("file", "files"),
+    ("tag", "tags"),
+    ("host", "hosts"),
+    ("prefix", "prefixes"),
+    ("cacert", "ca-certificates"),
+    ("ca-cert", "ca-certificates"),
+    ("ca-bundle", "ca-certificates"),
+    ("verify", "mode"),
+];
+
+/// The valid flag nearest to a mistyped one (`--zoen` → `--zone`, `--ZONE` → `--zone`, `--dry` →
+/// `--dry-run`, `--token` → `--api-token`), when one is near.
 fn closest(flag: &str) -> Option<String> {
-    let given = flag.trim_start_matches('-').replace('_', "-");
+    let given = flag
+        .trim_start_matches('-')
+        .replace('_', "-")
+        .to_lowercase();
     let mut names: Vec<String> = INPUTS.iter().map(|s| s.name.replace('_', "-")).collect();
     names.extend(["help".to_string(), "version".to_string()]);
-    names
-        .into_iter()
-        .map(|name| (strsim::damerau_levenshtein(&given, &name), name))
-        .filter(|(distance, name)| *distance <= 2.max(name.len() / 3))
-        .min()
-        .map(|(_, name)| format!("--{name}"))
+    let alias = ALIASES
+        .iter()
+        .find(|(a, _)| *a == given)
+        .map(|(_, n)| n.to_string());
+    let starts: Vec<&String> = names.iter().filter(|n| n.starts_with(&given)).collect();
+    let prefix = match (given.len() >= 3, starts.as_slice()) {
+        (true, [only]) => Some(only.to_string()),
+        _ => None,
+    };
+    let near = || {
+        names
+            .iter()
+            .map(|name| (strsim::damerau_levenshtein(&given, name), name))
+            .filter(|(distance, name)| *distance <= 2.max(name.len() / 3))
+            .min()
+            .map(|(_, name)| name.clone())
+    };
+    alias
+        .or(prefix)
+        .or_else(near)
+        .map(|name| format!("--{name}"))
 }
 
 /// The help text, generated from the input table.
@@ -189,6 +243,7 @@ fn help_line(spec: &InputSpec) -> String {
     let value = match spec.kind {
         Kind::Bool => "[=yes|no]",
         Kind::List => " <list>",
+        Kind::Paths => " <path>",
         Kind::Number { .. } => " <n>",
         Kind::Text | Kind::Secret => " <value>",
     };
@@ -264,11 +319,62 @@ mod tests {
             Some("--purge-everything".into())
         );
         assert_eq!(closest_of("--frobnicate"), None);
+        for (typo, flag) in [
+            ("--ZONE", "--zone"),
+            ("--dry", "--dry-run"),
+            ("--token", "--api-token"),
+            ("--base", "--base-url"),
+            ("--timeout", "--timeout-seconds"),
+            ("--ca-cert", "--ca-certificates"),
+            ("--purge-all", "--purge-everything"),
+            ("--api-key", "--global-api-key"),
+        ] {
+            assert_eq!(closest_of(typo).as_deref(), Some(flag), "{typo}");
+        }
         assert!(matches!(parse([OsString::from("-h")]), Command::Help));
         assert!(matches!(
             parse([OsString::from("--version")]),
             Command::Version
         ));
+    }
+
+    #[test]
+    fn zones_and_list_files_add_up_and_other_flags_may_not_repeat() {
+        let flags = run(&[
+            "--zone",
+            "example.com",
+            "--zone=shop.example",
+            "--files-from",
+            "a.txt",
+            "--files-from=b.txt",
+        ]);
+        assert!(flags.problems.is_empty(), "{:?}", flags.problems);
+        let mut raw = RawInputs::default();
+        flags.apply(&mut raw);
+        assert_eq!(raw.get(Input::Zone), "example.com\nshop.example");
+        assert_eq!(raw.get(Input::FilesFrom), "a.txt\nb.txt");
+        let flags = run(&["--mode", "verify", "--mode=purge"]);
+        let Cause::BadFlag { flag, problem, .. } = &flags.problems[0] else {
+            panic!("{:?}", flags.problems)
+        };
+        assert_eq!(flag, "--mode");
+        assert!(problem.contains("more than once"), "{problem}");
+    }
+
+    #[test]
+    fn an_unknown_flag_with_a_value_leaves_the_rest_read() {
+        let flags = run(&["--bogus=1", "--zone", "example.com", "/a"]);
+        assert_eq!(flags.problems.len(), 1, "{:?}", flags.problems);
+        assert_eq!(flags.given.len(), 2, "{:?}", flags.given);
+    }
+
+    #[test]
+    fn an_empty_flag_leaves_the_environment_value() {
+        let mut raw = RawInputs::default();
+        raw.set(Input::ApiToken, "from-the-environment");
+        run(&["--api-token", "", "--zone="]).apply(&mut raw);
+        assert_eq!(raw.get(Input::ApiToken), "from-the-environment");
+        assert_eq!(raw.get(Input::Zone), "");
     }
 
     fn closest_of(flag: &str) -> Option<String> {

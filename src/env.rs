@@ -1,4 +1,5 @@
-//! The run's environment as a value: read once at the edge, passed to everything that needs a variable.
+//! The run's environment as a value: read once at the edge, passed to everything that needs a
+//! variable; and the bounded read of a file it names.
 
 use std::collections::BTreeMap;
 
@@ -46,6 +47,24 @@ impl Env {
     pub fn set(&mut self, name: &str, value: &str) {
         self.vars.insert(name.to_string(), value.to_string());
     }
+}
+
+/// A whole file that the inputs or the runner name, refused past `max` bytes: a path to
+/// `/dev/zero` or to a huge file must end in a message, not in the kernel's OOM killer.
+pub fn read_bounded(path: &std::path::Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(max + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        let message = format!("it is larger than {} MiB", max >> 20);
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            message,
+        ));
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -1,4 +1,7 @@
-//! A secret string: handed out where the value is needed, never shown by `Debug`.
+//! A secret string: handed out where the value is needed, never shown by `Debug`; and the redactor
+//! that keeps any credential, or any 8-character piece of one in any case, out of printed text.
+
+use std::collections::HashSet;
 
 /// A credential or any value that must not be printed. `Debug` shows its length only.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -25,9 +28,140 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+/// Pieces of a credential this long, in any case, are redacted: a message that quotes part of a
+/// token (its start, its end, or the token lower-cased) gives no usable part of it away.
+pub const PIECE: usize = 8;
+
+/// What printed text must not hold: whole values (anything masked), and credentials, of which every
+/// piece of [`PIECE`] characters is hidden too. Matching ignores ASCII case.
+#[derive(Clone, Default)]
+pub struct Redactor {
+    whole: Vec<Vec<u8>>,
+    pieces: HashSet<Vec<u8>>,
+}
+
+impl Redactor {
+    /// Hide this value wherever it stands whole; `false` when it was hidden already.
+    pub fn hide(&mut self, value: &str) -> bool {
+        let value = value.as_bytes().to_ascii_lowercase();
+        let new = !value.is_empty() && !self.whole.contains(&value);
+        if new {
+            self.whole.push(value);
+        }
+        new
+    }
+
+    /// Hide this credential and every piece of it; `false` when it was hidden whole already.
+    pub fn hide_credential(&mut self, credential: &str) -> bool {
+        let new = self.hide(credential);
+        let bytes = credential.as_bytes().to_ascii_lowercase();
+        self.pieces.extend(bytes.windows(PIECE).map(<[u8]>::to_vec));
+        new
+    }
+
+    /// Whether `text` holds anything hidden.
+    pub fn finds(&self, text: &str) -> bool {
+        !self.spans(text.as_bytes()).is_empty()
+    }
+
+    /// `text` with everything hidden replaced by `***`, as the runner's log masker writes it.
+    pub fn redact(&self, text: &str) -> String {
+        let spans = self.spans(text.as_bytes());
+        if spans.is_empty() {
+            return text.to_string();
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for (start, end) in spans {
+            // A span can start or end inside a character only where a value was not ASCII.
+            let (start, end) = (floor(text, start.max(at)), ceil(text, end));
+            out.push_str(&text[at..start]);
+            out.push_str("***");
+            at = end.max(at);
+        }
+        out.push_str(&text[at..]);
+        out
+    }
+
+    /// The byte ranges to hide, merged where they touch, in order.
+    fn spans(&self, text: &[u8]) -> Vec<(usize, usize)> {
+        if self.whole.is_empty() && self.pieces.is_empty() {
+            return Vec::new();
+        }
+        let lower = text.to_ascii_lowercase();
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for value in &self.whole {
+            found.extend(find_all(&lower, value).map(|i| (i, i + value.len())));
+        }
+        if !self.pieces.is_empty() {
+            let windows = lower.windows(PIECE).enumerate();
+            let pieces = windows.filter(|(_, w)| self.pieces.contains(*w));
+            found.extend(pieces.map(|(i, _)| (i, i + PIECE)));
+        }
+        found.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(found.len());
+        for (start, end) in found {
+            match merged.last_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                _ => merged.push((start, end)),
+            }
+        }
+        merged
+    }
+}
+
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<{} values hidden>", self.whole.len())
+    }
+}
+
+fn find_all<'a>(text: &'a [u8], value: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+    text.windows(value.len())
+        .enumerate()
+        .filter(move |(_, w)| *w == value)
+        .map(|(i, _)| i)
+}
+
+fn floor(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_credential_is_hidden_whole_in_pieces_and_in_any_case() {
+        let token = "GOODTOKENgoodtoken0123456789abcdefghijkl";
+        let mut r = Redactor::default();
+        r.hide_credential(token);
+        r.hide("other-secret");
+        assert_eq!(r.redact(&format!("a {token} b")), "a *** b");
+        assert_eq!(
+            r.redact("starts GOODTOKENg ends defghijkl"),
+            "starts *** ends ***"
+        );
+        assert_eq!(r.redact(&token.to_lowercase()), "***");
+        assert_eq!(r.redact("x OTHER-SECRET y"), "x *** y");
+        // Seven characters are not a piece; unrelated text stays.
+        assert_eq!(r.redact("GOODTOK and 0123456"), "GOODTOK and 0123456");
+        assert!(!r.finds("nothing here"));
+        assert_eq!(r.redact("é GOODTOKEN é"), "é *** é");
+        let mut odd = Redactor::default();
+        odd.hide("éé");
+        assert_eq!(odd.redact("aééb"), "a***b");
+    }
 
     #[test]
     fn debug_shows_only_the_length() {

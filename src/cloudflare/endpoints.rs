@@ -153,11 +153,26 @@ pub enum PurgeBody {
     Prefixes(Vec<String>),
 }
 
-/// `result` of a purge.
+/// `result` of a purge. `success: true` is the acceptance; a `result` of `null` (or without an
+/// id) is still one, and the batch is not sent again.
 #[derive(Debug, Clone, Deserialize, Default)]
-#[serde(default)]
+#[serde(from = "Option<PurgeAnswer>")]
 pub struct PurgeResult {
     pub id: String,
+}
+
+#[derive(Deserialize, Default)]
+struct PurgeAnswer {
+    #[serde(default)]
+    id: Option<String>,
+}
+
+impl From<Option<PurgeAnswer>> for PurgeResult {
+    fn from(answer: Option<PurgeAnswer>) -> Self {
+        PurgeResult {
+            id: answer.and_then(|a| a.id).unwrap_or_default(),
+        }
+    }
 }
 
 /// `POST /zones/{zone_id}/purge_cache`.

@@ -12,8 +12,16 @@ pub enum NetKind {
     Tls,
     /// The certificate's issuer is no CA the client trusts: a TLS-inspecting proxy, most often.
     TlsUnknownIssuer,
-    /// The proxy refused the tunnel (CONNECT answered with an error, e.g. 403 or 407).
+    /// The proxy refused the tunnel (CONNECT answered with an error, e.g. 403 or 502).
     Proxy,
+    /// The proxy answered CONNECT with 407: it wants a user name and password.
+    ProxyAuth,
+    /// The proxy's own host name could not be looked up.
+    ProxyDns,
+    /// Nothing accepted a connection at the proxy's address.
+    ProxyConnect,
+    /// The proxy closed the connection before it answered CONNECT.
+    ProxyDropped,
     Timeout,
     Dropped,
 }
@@ -75,6 +83,33 @@ impl Failure {
     }
 }
 
+/// A failure on the way to the proxy or in its CONNECT, from the error chain's words: the proxy,
+/// not the API host, is then what failed.
+fn proxy_kind(chain: &str) -> Option<NetKind> {
+    let says = |words: &[&str]| words.iter().any(|w| chain.contains(w));
+    if !says(&["tunnel"]) {
+        return None;
+    }
+    Some(
+        if says(&[
+            "proxy authorization required",
+            "proxy authentication required",
+        ]) {
+            NetKind::ProxyAuth
+        } else if says(&["failed to create underlying connection"])
+            && says(&["dns error", "failed to lookup"])
+        {
+            NetKind::ProxyDns
+        } else if says(&["failed to create underlying connection"]) {
+            NetKind::ProxyConnect
+        } else if says(&["io error establishing tunnel", "unexpected end of file"]) {
+            NetKind::ProxyDropped
+        } else {
+            NetKind::Proxy
+        },
+    )
+}
+
 /// Which step of the transport failed, read from reqwest's error and its sources.
 pub(super) fn net_kind(error: &reqwest::Error) -> NetKind {
     if error.is_timeout() {
@@ -93,16 +128,13 @@ pub(super) fn net_kind(error: &reqwest::Error) -> NetKind {
         source = e.source();
     }
     let says = |words: &[&str]| words.iter().any(|w| chain.contains(w));
+    if let Some(kind) = proxy_kind(&chain) {
+        return kind;
+    }
     if says(&["dns error", "failed to lookup", "name or service"]) {
         NetKind::Dns
     } else if says(&["unknownissuer", "unknown issuer"]) {
         NetKind::TlsUnknownIssuer
-    } else if says(&[
-        "unsuccessful tunnel",
-        "proxy authentication required",
-        "tunnel",
-    ]) {
-        NetKind::Proxy
     } else if tls
         || says(&[
             "certificate",
@@ -119,5 +151,31 @@ pub(super) fn net_kind(error: &reqwest::Error) -> NetKind {
         NetKind::Connect
     } else {
         NetKind::Dropped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_at_the_proxy_names_the_proxy() {
+        // The chains reqwest (hyper-util's tunnel) reports, lower-cased, one source a line.
+        let chain = |tail: &str| format!("error sending request\nclient error (connect)\n{tail}\n");
+        let cases = [
+            ("tunnel error: failed to create underlying connection\ntcp connect error\nconnection refused (os error 111)", NetKind::ProxyConnect),
+            ("tunnel error: failed to create underlying connection\ndns error\nfailed to lookup address information: name or service not known", NetKind::ProxyDns),
+            ("tunnel error: io error establishing tunnel\nconnection reset by peer (os error 104)", NetKind::ProxyDropped),
+            ("tunnel error: unexpected end of file", NetKind::ProxyDropped),
+            ("tunnel error: proxy authorization required", NetKind::ProxyAuth),
+            ("tunnel error: unsuccessful", NetKind::Proxy),
+        ];
+        for (tail, kind) in cases {
+            assert_eq!(proxy_kind(&chain(tail)), Some(kind), "{tail}");
+        }
+        assert_eq!(
+            proxy_kind(&chain("dns error\nfailed to lookup address")),
+            None
+        );
     }
 }

@@ -14,7 +14,7 @@ pub use endpoints::{
 };
 pub use envelope::{BodyKind, CfMessage};
 pub use errors::{ApiError, Failure, Foreign, NetKind};
-pub use proxy::Proxies;
+pub use proxy::{BadProxy, Proxies};
 pub use retry::RetryPolicy;
 pub use tls::CaBundle;
 pub use transport::{

@@ -8,13 +8,23 @@ use url::Url;
 
 use crate::env::Env;
 
-/// The proxies of a run.
+/// The proxies of a run. A variable that holds no proxy URL is kept as that: the request it would
+/// carry fails rather than go around the proxy (curl, too, refuses only the proxy it would use).
 #[derive(Debug, Clone, Default)]
 pub struct Proxies {
-    https: Option<Url>,
-    http: Option<Url>,
-    all: Option<Url>,
+    https: Slot,
+    http: Slot,
+    all: Slot,
     bypass: Vec<Bypass>,
+}
+
+type Slot = Option<Result<Url, BadProxy>>;
+
+/// A proxy variable whose value is no proxy URL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadProxy {
+    pub variable: &'static str,
+    pub value: String,
 }
 
 /// One `no_proxy` entry.
@@ -32,15 +42,25 @@ enum Bypass {
 impl Proxies {
     pub fn from_env(env: &Env) -> Self {
         // curl reads the lower-case name first.
-        let var = |name: &str| {
-            env.get(name)
-                .or_else(|| env.get(&name.to_ascii_uppercase()))
+        let var = |lower: &'static str, upper: &'static str| match env.get(lower) {
+            Some(value) => Some((lower, value)),
+            None => env.get(upper).map(|value| (upper, value)),
+        };
+        let proxy = |lower, upper| {
+            var(lower, upper).map(|(variable, value)| {
+                proxy_url(value).ok_or_else(|| BadProxy {
+                    variable,
+                    value: value.to_string(),
+                })
+            })
         };
         Proxies {
-            https: var("https_proxy").and_then(proxy_url),
-            http: var("http_proxy").and_then(proxy_url),
-            all: var("all_proxy").and_then(proxy_url),
-            bypass: var("no_proxy").map(bypass_list).unwrap_or_default(),
+            https: proxy("https_proxy", "HTTPS_PROXY"),
+            http: proxy("http_proxy", "HTTP_PROXY"),
+            all: proxy("all_proxy", "ALL_PROXY"),
+            bypass: var("no_proxy", "NO_PROXY")
+                .map(|(_, v)| bypass_list(v))
+                .unwrap_or_default(),
         }
     }
 
@@ -48,29 +68,40 @@ impl Proxies {
         self.https.is_none() && self.http.is_none() && self.all.is_none()
     }
 
-    /// The proxy for a request to `url`, or `None` to connect directly.
-    pub fn for_url(&self, url: &Url) -> Option<&Url> {
-        let host = url.host_str()?;
+    /// The proxy for a request to `url`: `None` to connect directly, `Err` when the variable that
+    /// names it holds no proxy URL.
+    pub fn for_url(&self, url: &Url) -> Result<Option<&Url>, &BadProxy> {
+        let Some(host) = url.host_str() else {
+            return Ok(None);
+        };
         if self.bypass.iter().any(|b| b.covers(host)) {
-            return None;
+            return Ok(None);
         }
         let scheme = match url.scheme() {
             "https" => self.https.as_ref(),
             "http" => self.http.as_ref(),
             _ => None,
         };
-        scheme.or(self.all.as_ref())
+        match scheme.or(self.all.as_ref()) {
+            None => Ok(None),
+            Some(Ok(proxy)) => Ok(Some(proxy)),
+            Some(Err(bad)) => Err(bad),
+        }
     }
 }
 
-/// A proxy as curl takes it: without a scheme, `http://` is meant.
+/// A proxy as curl takes it: without a scheme, `http://` is meant. `None` for what no proxy
+/// can be (no host, a port out of range, a scheme other than http or https).
 fn proxy_url(value: &str) -> Option<Url> {
     let value = value.trim();
-    if value.contains("://") {
-        Url::parse(value).ok()
+    let url = if value.contains("://") {
+        Url::parse(value).ok()?
     } else {
-        Url::parse(&format!("http://{value}")).ok()
-    }
+        Url::parse(&format!("http://{value}")).ok()?
+    };
+    let usable =
+        matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty());
+    usable.then_some(url)
 }
 
 fn bypass_list(value: &str) -> Vec<Bypass> {
@@ -133,8 +164,32 @@ mod tests {
         ))
     }
 
+    #[test]
+    fn a_proxy_that_cannot_be_read_is_refused_where_it_would_be_used() {
+        let api = Url::parse("https://api.cloudflare.com/").unwrap();
+        let local = Url::parse("http://127.0.0.1:8080/").unwrap();
+        for value in [
+            "http://u:p@[bad:1",
+            "http://127.0.0.1:99999",
+            "socks5://p:1",
+            "http://",
+        ] {
+            let p = proxies(&[("HTTPS_PROXY", value)]);
+            assert_eq!(
+                p.for_url(&api).unwrap_err().variable,
+                "HTTPS_PROXY",
+                "{value}"
+            );
+            assert_eq!(p.for_url(&local), Ok(None), "{value}: not this URL's proxy");
+        }
+        let p = proxies(&[("all_proxy", "proxy:3128")]);
+        assert!(p.for_url(&api).unwrap().is_some());
+    }
+
     fn via(p: &Proxies, url: &str) -> Option<String> {
-        p.for_url(&Url::parse(url).unwrap()).map(|u| u.to_string())
+        p.for_url(&Url::parse(url).unwrap())
+            .unwrap()
+            .map(|u| u.to_string())
     }
 
     #[test]

@@ -10,11 +10,11 @@ use url::Url;
 
 use super::endpoints::Endpoint;
 use super::envelope::{self, CfMessage, Parsed};
-use super::errors::{net_kind, ApiError, Failure, Foreign};
+use super::errors::{net_kind, ApiError, Failure, Foreign, NetKind};
 use super::proxy::Proxies;
 use super::retry::{parse_retry_after, RetryPolicy};
 use super::tls::CaBundle;
-use crate::secret::Secret;
+use crate::secret::{Redactor, Secret};
 
 /// Answers larger than this are not Cloudflare's (the largest real one, a zone list, is ~100 KiB).
 pub const MAX_BODY: usize = 4 * 1024 * 1024;
@@ -110,7 +110,7 @@ impl Client {
     ) -> Result<Self, SetupError> {
         let peer = Peer {
             host: base.host_str().unwrap_or_default().to_string(),
-            proxy: proxies.for_url(&base).map(|p| {
+            proxy: proxies.for_url(&base).ok().flatten().map(|p| {
                 let port = p.port().map(|port| format!(":{port}")).unwrap_or_default();
                 format!(
                     "{}://{}{port}",
@@ -133,7 +133,7 @@ impl Client {
         }
         if !proxies.is_empty() {
             builder = builder.proxy(reqwest::Proxy::custom(move |url| {
-                proxies.for_url(url).cloned()
+                proxies.for_url(url).ok().flatten().cloned()
             }));
         }
         let http = builder.build().map_err(|_| match extra_roots {
@@ -177,15 +177,19 @@ impl Client {
     }
 
     /// The one retry loop: before each attempt the gate waits (the policy's delay, and its own
-    /// pacing), and may withhold the attempt.
+    /// pacing), and may withhold the attempt. A request withheld before its first attempt was never
+    /// sent; one whose retry is withheld was sent, and failed as its last attempt did.
     pub async fn call_with<T: DeserializeOwned, G: Gate>(
         &self,
         endpoint: &Endpoint<T>,
         gate: &G,
     ) -> Result<Answer<T>, Ended<G::Stop>> {
         let (mut attempt, mut delay, mut waited) = (1, Duration::ZERO, Duration::ZERO);
+        let mut last: Option<Failure> = None;
         loop {
-            gate.before(attempt, delay).await.map_err(Ended::Withheld)?;
+            if let Err(stop) = gate.before(attempt, delay).await {
+                return Err(last.map_or(Ended::Withheld(stop), Ended::Failed));
+            }
             let (error, retry_after) = match self.attempt(endpoint).await {
                 Ok(result) => {
                     let retries = attempt - 1;
@@ -194,17 +198,17 @@ impl Client {
                 Err(failed) => failed,
             };
             let retryable = is_retryable(&error);
-            match self.policy.next(attempt, waited, retryable, retry_after) {
+            let next = self.policy.next(attempt, waited, retryable, retry_after);
+            let failure = Failure {
+                error,
+                attempts: attempt,
+                retry_after,
+            };
+            match next {
                 Some(next) => (attempt, delay, waited) = (attempt + 1, next, waited + next),
-                None => {
-                    let failure = Failure {
-                        error,
-                        attempts: attempt,
-                        retry_after,
-                    };
-                    return Err(Ended::Failed(failure));
-                }
+                None => return Err(Ended::Failed(failure)),
             }
+            last = Some(failure);
         }
     }
 
@@ -229,13 +233,12 @@ impl Client {
             Auth::Token(token) => token,
             Auth::GlobalKey { key, .. } => key,
         };
+        let mut hidden = Redactor::default();
+        hidden.hide_credential(secret.expose());
         match error {
-            ApiError::Refused { status, errors } if !secret.is_empty() => ApiError::Refused {
+            ApiError::Refused { status, errors } => ApiError::Refused {
                 status,
-                errors: errors
-                    .into_iter()
-                    .map(|e| redact(e, secret.expose()))
-                    .collect(),
+                errors: errors.into_iter().map(|e| redact(e, &hidden)).collect(),
             },
             other => other,
         }
@@ -310,19 +313,20 @@ fn interpret<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, ApiErro
     }
 }
 
-fn redact(mut message: CfMessage, secret: &str) -> CfMessage {
-    message.message = message.message.replace(secret, "[credential]");
+fn redact(mut message: CfMessage, hidden: &Redactor) -> CfMessage {
+    message.message = hidden.redact(&message.message);
     message.error_chain = message
         .error_chain
         .into_iter()
-        .map(|e| redact(e, secret))
+        .map(|e| redact(e, hidden))
         .collect();
     message
 }
 
 fn is_retryable(error: &ApiError) -> bool {
     match error {
-        ApiError::Network { .. } => true,
+        // A proxy that wants credentials wants them on every attempt.
+        ApiError::Network { kind } => *kind != NetKind::ProxyAuth,
         ApiError::Refused { status, .. } => RetryPolicy::retryable_status(*status),
         // A garbled or HTML body is often a proxy's passing fault; a 4xx page is a wrong api_url.
         ApiError::Foreign { status, .. } => *status < 300 || RetryPolicy::retryable_status(*status),

@@ -28,6 +28,8 @@ const DOC_LIMITS: &str = "https://developers.cloudflare.com/fundamentals/api/ref
 const DOC_STATUS: &str = "https://www.cloudflarestatus.com/";
 const DOC_SECRETS: &str = "https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions";
 const DOC_DEPENDABOT: &str = "https://docs.github.com/en/code-security/dependabot/troubleshooting-dependabot/troubleshooting-dependabot-on-github-actions#accessing-secrets";
+const DOC_ZONE_READ: &str =
+    "https://developers.cloudflare.com/fundamentals/api/reference/permissions/";
 const DOC_INPUTS: &str = "https://github.com/marketplace/actions/cloudflare-purge#inputs";
 
 /// Which input a credential came from, as the user wrote it in `with:`.
@@ -176,6 +178,17 @@ pub enum Cause {
         input: &'static str,
         holds: &'static str,
         id: &'static str,
+    },
+    /// A list holds the credential (or a piece of it), or a `cfut_`/`cfat_`/`cfk_` credential.
+    CredentialInList {
+        input: &'static str,
+        holds: &'static str,
+    },
+    /// Several zones, some of which the credential cannot read the name of: the items that route by
+    /// host and went to no named zone may be theirs.
+    ZoneNamesUnreadable {
+        zones: Vec<String>,
+        items: Vec<String>,
     },
     /// A command-line flag that could not be read (`--zoen`, `--zone` without a value).
     BadFlag {
@@ -361,6 +374,8 @@ impl Cause {
             InvalidPrefix { .. } => row("invalid-prefix", "Prefix Cloudflare cannot purge", Input, DOC_PREFIX, fix::INVALID_PREFIX),
             InvalidHost { .. } => row("invalid-host", "Not a host name", Input, DOC_HOSTS, fix::INVALID_HOST),
             InputsSwapped { .. } => row("invalid-input", "Inputs swapped?", Input, DOC_IDS, fix::SWAPPED),
+            CredentialInList { .. } => row("invalid-input", "Credential in a list of items", Input, DOC_TOKENS, fix::CREDENTIAL_IN_LIST),
+            ZoneNamesUnreadable { .. } => row("invalid-input", "Zone names unreadable for routing", Input, DOC_ZONE_READ, fix::ZONE_NAMES),
             BadFlag { .. } => row("invalid-input", "Command-line flag not understood", Input, DOC_CLI, fix::BAD_FLAG),
             InvalidInput { .. } => row("invalid-input", "Invalid input value", Input, DOC_INPUTS, fix::INVALID_INPUT),
             TokenBearerPrefix { .. } => row("token-bearer-prefix", "\"Bearer \" removed from the token", Repaired, DOC_FORMATS, fix::BEARER),

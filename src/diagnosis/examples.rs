@@ -30,6 +30,8 @@ pub fn examples() -> Vec<Cause> {
         InvalidPrefix { items: vec![Rejected { item: "example.com/a?x=1".into(), why: "a prefix has no query string: Cloudflare matches the path only" }] },
         InvalidHost { items: vec![Rejected { item: "example.com/blog".into(), why: "a host has no path: use prefixes for a path" }] },
         InputsSwapped { input: "zone", holds: "an API token", id: "a zone ID" },
+        CredentialInList { input: "tags", holds: "the credential given in `api_token`" },
+        ZoneNamesUnreadable { zones: vec!["023e105f4ecef8ad9ca31a8372d0c353".into()], items: vec!["https://shop.example/".into()] },
         BadFlag { flag: "--zoen".into(), problem: "is not a flag of cloudflare-purge", closest: Some("--zone".into()) },
         InvalidInput { input: "dry_run", value: "maybe".into(), expected: "true or false (also 1/0, yes/no)".into() },
         TokenBearerPrefix { input: CredentialInput::ApiToken },

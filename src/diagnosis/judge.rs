@@ -3,9 +3,13 @@
 use super::{Cause, Unexpected};
 use crate::cloudflare::{ApiError, CfMessage, Failure, Foreign, Peer};
 
-/// Causes any endpoint can meet: transport, availability, rate limits and foreign bodies.
-/// `None` means Cloudflare refused the request, which only the caller's context can explain.
+/// Causes any endpoint can meet: the token's client-IP filter, transport, availability, rate
+/// limits and foreign bodies. `None` means Cloudflare refused the request, which only the caller's
+/// context can explain.
 pub fn transport(failure: &Failure, peer: &Peer) -> Option<Cause> {
+    if let Some(location) = ip_restriction(failure.errors()) {
+        return Some(Cause::TokenIpRestricted { location });
+    }
     let attempts = failure.attempts;
     match &failure.error {
         ApiError::Network { kind } => Some(Cause::NetworkError {
@@ -47,7 +51,7 @@ pub fn transport(failure: &Failure, peer: &Peer) -> Option<Cause> {
 
 /// 9109 "Cannot use the access token from location: X" names the client-IP filter; the same
 /// code also means "Invalid access token" or "Unauthorized…", so the message decides.
-pub fn ip_restriction(errors: &[CfMessage]) -> Option<String> {
+fn ip_restriction(errors: &[CfMessage]) -> Option<String> {
     const MARK: &str = "cannot use the access token from location:";
     errors.iter().find_map(|e| {
         let lower = e.message.to_ascii_lowercase();
@@ -56,11 +60,10 @@ pub fn ip_restriction(errors: &[CfMessage]) -> Option<String> {
     })
 }
 
-/// What a refusal says about the token. 9109 has three meanings, so Cloudflare's words decide.
+/// What a refusal says about the token. 9109 has three meanings, so Cloudflare's words decide
+/// (the third, the client-IP filter, is judged by [`transport`] on every endpoint).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Standing {
-    /// 9109 "Cannot use the access token from location: X": a client-IP filter.
-    IpRestricted(String),
     /// 1000 "Invalid API Token" or 9109 "Invalid access token": not a token Cloudflare knows here.
     Unknown,
     /// 9109 "Unauthorized to access requested resource": a token Cloudflare knows, without access.
@@ -70,9 +73,6 @@ pub enum Standing {
 }
 
 pub fn standing(errors: &[CfMessage]) -> Standing {
-    if let Some(location) = ip_restriction(errors) {
-        return Standing::IpRestricted(location);
-    }
     let says = |code: i64, words: &str| {
         errors
             .iter()
@@ -106,9 +106,6 @@ fn no_route(failure: &Failure) -> Option<Cause> {
 
 /// Judge a failed `GET …/tokens/verify`.
 pub fn token_verify(failure: &Failure, peer: &Peer) -> TokenRefusal {
-    if let Some(location) = ip_restriction(failure.errors()) {
-        return TokenRefusal::Cause(Cause::TokenIpRestricted { location });
-    }
     if let Some(cause) = no_route(failure) {
         return TokenRefusal::Cause(cause);
     }
@@ -120,9 +117,6 @@ pub fn token_verify(failure: &Failure, peer: &Peer) -> TokenRefusal {
 
 /// Judge a failed `GET /user` with an email and Global API Key.
 pub fn global_key(failure: &Failure, peer: &Peer) -> Cause {
-    if let Some(location) = ip_restriction(failure.errors()) {
-        return Cause::TokenIpRestricted { location };
-    }
     if let Some(cause) = no_route(failure) {
         return cause;
     }
@@ -178,9 +172,6 @@ pub fn smaller_limit(failure: &Failure, len: usize) -> Option<usize> {
 
 /// Judge a failed purge request.
 pub fn purge(failure: &Failure, peer: &Peer, zone: &str) -> Cause {
-    if let Some(location) = ip_restriction(failure.errors()) {
-        return Cause::TokenIpRestricted { location };
-    }
     if let Some(cause) = transport(failure, peer) {
         return cause;
     }

@@ -39,10 +39,13 @@ impl RunContext {
     }
 
     fn pull_request_from_fork(&self) -> bool {
+        // GitHub caps a webhook payload at 25 MB.
+        const MAX_EVENT_FILE: u64 = 32 * 1024 * 1024;
         let Some(text) = self
             .event_path
             .as_ref()
-            .and_then(|p| std::fs::read_to_string(p).ok())
+            .and_then(|p| crate::env::read_bounded(p.as_ref(), MAX_EVENT_FILE).ok())
+            .and_then(|bytes| String::from_utf8(bytes).ok())
         else {
             return false;
         };

@@ -63,9 +63,14 @@ pub fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
     let (purge, repaired) = items::read(raw, ctx, mode);
     v.warnings.extend(repaired);
     let purge = purge.map_err(|e| v.errors.extend(e)).ok();
+    v.errors
+        .extend(purge.as_ref().and_then(|p| credential_in_lists(raw, p)));
+    let base_url = options.as_ref().and_then(|o| o.base_url.as_deref());
+    if let Some(purge) = &purge {
+        v.errors.extend(items::wildcard_base(purge, base_url));
+    }
     if let (Some(names), Some(purge)) = (zones.as_deref().and_then(names), &purge) {
         // Zones given by name route offline; by ID, once their names are known.
-        let base_url = options.as_ref().and_then(|o| o.base_url.as_deref());
         v.errors
             .extend(items::outside_zones(purge, &names, base_url));
     }
@@ -91,6 +96,30 @@ fn names(zones: &[ZoneRef]) -> Option<Vec<&str>> {
             ZoneRef::Id(_) => None,
         })
         .collect()
+}
+
+/// An item that holds the credential (whole, in part, in any case) or a prefixed credential: it
+/// would be sent to Cloudflare and printed as an item, so it is refused before anything is sent.
+fn credential_in_lists(raw: &RawInputs, purge: &PurgeInputs) -> Option<Cause> {
+    let mut given = crate::secret::Redactor::default();
+    for value in credential::credentials(raw) {
+        given.hide_credential(&value);
+    }
+    purge.lists().into_iter().find_map(|(input, items)| {
+        let holds = items.iter().find_map(|item| {
+            if given.finds(item) {
+                Some("the credential given (or a part of it)")
+            } else if credential::holds_prefixed(item) {
+                Some("something shaped like a credential (cfut_, cfat_ or cfk_)")
+            } else {
+                None
+            }
+        })?;
+        Some(Cause::CredentialInList {
+            input: input.name(),
+            holds,
+        })
+    })
 }
 
 /// A credential in one input and an ID in the credential's: two values pasted the wrong way round.

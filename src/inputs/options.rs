@@ -110,17 +110,34 @@ fn parse_number(input: Input, raw: &RawInputs) -> Result<i64, Cause> {
 
 fn parse_api_url(value: &str) -> Result<Url, Cause> {
     let expected = "an https:// URL such as https://api.cloudflare.com/client/v4 (http:// only for 127.0.0.1, ::1 or localhost)";
-    let url = Url::parse(value).map_err(|_| invalid(Input::ApiUrl, value, expected))?;
+    // A user name or password in it is quoted back as ***.
+    let refuse = |expected: &str| invalid(Input::ApiUrl, &without_userinfo(value), expected);
+    let url = Url::parse(value).map_err(|_| refuse(expected))?;
     let allowed =
         url.scheme() == "https" || (url.scheme() == "http" && crate::cloudflare::is_loopback(&url));
-    let clean = url.query().is_none()
-        && url.fragment().is_none()
-        && url.username().is_empty()
-        && url.password().is_none();
-    if allowed && clean && url.host_str().is_some() {
-        Ok(url)
-    } else {
-        Err(invalid(Input::ApiUrl, value, expected))
+    if !allowed || url.host_str().is_none() {
+        return Err(refuse(expected));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(refuse(
+            "an API base URL without a user name or password: the credential goes in api_token",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(refuse("an API base URL without query string or fragment"));
+    }
+    Ok(url)
+}
+
+/// A URL as it may be quoted: anything between `://` and an `@` of its authority becomes `***`.
+pub fn without_userinfo(value: &str) -> String {
+    let Some((scheme, rest)) = value.split_once("://") else {
+        return value.to_string();
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    match authority.rfind('@') {
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => value.to_string(),
     }
 }
 
@@ -155,6 +172,9 @@ fn parse_account_id(value: &str) -> Result<Option<String>, Cause> {
     }
 }
 
+/// A CA bundle larger than this is no CA bundle (the whole Mozilla set is about 220 KiB).
+const MAX_CA_FILE: u64 = 16 * 1024 * 1024;
+
 /// The extra CA certificates, read from their file now: a file that cannot be read or holds none is
 /// an input problem, found before any request.
 fn read_ca(path: &str, ctx: &RunContext) -> Result<Option<CaBundle>, Cause> {
@@ -163,7 +183,7 @@ fn read_ca(path: &str, ctx: &RunContext) -> Result<Option<CaBundle>, Cause> {
     }
     let expected = |why: &str| format!("a readable PEM file of CA certificates ({why})");
     let file = ctx.resolve(path);
-    let pem = std::fs::read(&file)
+    let pem = crate::env::read_bounded(&file, MAX_CA_FILE)
         .map_err(|e| invalid(Input::CaCertificates, path, &expected(&e.to_string())))?;
     CaBundle::from_pem(&pem)
         .map(Some)

@@ -33,6 +33,8 @@ pub enum Kind {
     Secret,
     /// Items separated by newlines, commas or whitespace; on the command line the flag may repeat.
     List,
+    /// Paths, one per line; on the command line the flag may repeat.
+    Paths,
     /// `true/false`, `1/0`, `yes/no`; on the command line the flag may stand alone.
     Bool,
     Number {
@@ -101,13 +103,13 @@ use Section as S;
 /// In the order of [`Input`].
 #[rustfmt::skip]
 pub const INPUTS: &[InputSpec] = &[
-    InputSpec { required: true, ..with_fallback(spec(I::Zone, "zone", "", K::Text, S::Purge, "Zone ID (32 hex characters) or the zone's domain name (example.com); several zones in the list syntax, IDs and names mixed."), &["CLOUDFLARE_ZONE_ID", "CLOUDFLARE_ZONE"]) },
+    InputSpec { required: true, ..with_fallback(spec(I::Zone, "zone", "", K::List, S::Purge, "Zone ID (32 hex characters) or the zone's domain name (example.com); several zones in the list syntax, IDs and names mixed."), &["CLOUDFLARE_ZONE_ID", "CLOUDFLARE_ZONE"]) },
     with_fallback(spec(I::ApiToken, "api_token", "", K::Secret, S::Credentials, "API token with Zone → Cache Purge (and Zone → Zone Read): user or account owned, legacy or cfut_/cfat_ prefixed."), &["CLOUDFLARE_API_TOKEN"]),
     with_fallback(spec(I::Email, "email", "", K::Text, S::Credentials, "Account email, only together with global_api_key."), &["CLOUDFLARE_EMAIL"]),
     with_fallback(spec(I::GlobalApiKey, "global_api_key", "", K::Secret, S::Credentials, "Legacy Global API Key (discouraged: prefer api_token)."), &["CLOUDFLARE_API_KEY"]),
     with_fallback(spec(I::AccountId, "account_id", "", K::Text, S::Credentials, "Only needed when an account-owned token cannot read the zone itself."), &["CLOUDFLARE_ACCOUNT_ID"]),
-    spec(I::Files, "files", "", K::List, S::Purge, "URLs or paths (/blog/, joined to base_url) to purge, separated by newlines, commas or spaces; or a JSON array of URL strings and {\"url\", \"headers\"} objects."),
-    spec(I::FilesFrom, "files_from", "", K::Text, S::Purge, "File (absolute, or relative to the workspace) listing more files to purge, one per line; # comments and blank lines skipped."),
+    spec(I::Files, "files", "", K::List, S::Purge, "URLs or paths (/blog/, joined to base_url) to purge, separated by newlines, commas or spaces; or a JSON array of URL strings and {\"url\", \"headers\"} objects. The lines of a failed output are read back as the items they name."),
+    spec(I::FilesFrom, "files_from", "", K::Paths, S::Purge, "File (absolute, or relative to the workspace) listing more files to purge, one per line; # comments and blank lines skipped. Several files: one path per line."),
     spec(I::Tags, "tags", "", K::List, S::Purge, "Cache-Tag values to purge (same list syntax)."),
     spec(I::Hosts, "hosts", "", K::List, S::Purge, "Hostnames to purge."),
     spec(I::Prefixes, "prefixes", "", K::List, S::Purge, "URL prefixes to purge (example.com/blog/)."),
@@ -194,7 +196,7 @@ pub const OUTPUTS: &[OutputSpec] = &[
     },
     OutputSpec {
         name: "failed",
-        description: "Newline-separated items that were not purged (files with cache-key headers in their JSON form, so the list can be given back to files); whole items, at most 256 KiB.",
+        description: "Newline-separated items that were not purged, each in the form files reads back as the same item (a URL or path as it is; a file with cache-key headers or a comma, a tag, host, prefix or purge_everything as a JSON object such as {\"tag\": \"t1\"}); whole items, at most 256 KiB.",
     },
     OutputSpec {
         name: "failed_count",

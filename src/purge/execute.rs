@@ -20,9 +20,9 @@ const MAX_IN_FLIGHT: usize = 8;
 /// Cloudflare allows 1,200 requests per 5 minutes per token; the checks before the purge use a few.
 const API_BUDGET: f64 = 1150.0;
 const API_RATE: f64 = 1200.0 / 300.0;
-/// After this many batches in a row failed with the API down (5xx or no answer, after every retry),
-/// the rest are not sent: each would spend its retries, and the run's 1,200-request budget, on an
-/// outage.
+/// After this many batches of a zone in a row failed with the API down (5xx or no answer, after
+/// every retry), the zone's rest are not sent: each would spend its retries, and the run's
+/// 1,200-request budget, on an outage. Per zone: one zone's failing backend leaves the others be.
 const OUTAGE_STREAK: usize = 3;
 /// After a cancellation, how long requests already sent may take to answer before they are
 /// abandoned (and reported as not confirmed): well inside the runner's grace before SIGKILL.
@@ -124,6 +124,26 @@ struct Zone {
     stop: AtomicBool,
     /// The smaller prefix limit Cloudflare named, once it named one (0: none yet).
     prefix_limit: AtomicUsize,
+    /// Batches that failed with the API down since the zone's last one accepted.
+    outage_streak: AtomicUsize,
+    /// Set once the streak reached [`OUTAGE_STREAK`]: for good, the zone's rest are not sent.
+    down: AtomicBool,
+    /// Wakes the zone's batches waiting their turn once it is stopped or down.
+    halted: Cancel,
+}
+
+impl Zone {
+    fn refused(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.halted.cancel();
+    }
+
+    fn failed_with_api_down(&self) {
+        if self.outage_streak.fetch_add(1, Ordering::SeqCst) + 1 >= OUTAGE_STREAK {
+            self.down.store(true, Ordering::SeqCst);
+            self.halted.cancel();
+        }
+    }
 }
 
 struct Shared {
@@ -131,14 +151,6 @@ struct Shared {
     zones: Vec<Zone>,
     api: TokenBucket,
     cancel: Cancel,
-    /// Batches that failed with the API down since the last one accepted.
-    outage_streak: AtomicUsize,
-}
-
-impl Shared {
-    fn api_down(&self) -> bool {
-        self.outage_streak.load(Ordering::SeqCst) >= OUTAGE_STREAK
-    }
 }
 
 /// Send every job's batches; one outcome per job, in their order. Once `cancel` is set no batch
@@ -157,11 +169,13 @@ pub async fn execute(
                 job,
                 stop: AtomicBool::new(false),
                 prefix_limit: AtomicUsize::new(0),
+                outage_streak: AtomicUsize::new(0),
+                down: AtomicBool::new(false),
+                halted: Cancel::default(),
             })
             .collect(),
         api: TokenBucket::new(API_BUDGET, API_RATE),
         cancel: cancel.clone(),
-        outage_streak: AtomicUsize::new(0),
     });
     let mut tasks = JoinSet::new();
     for (z, zone) in shared.zones.iter().enumerate() {
@@ -257,6 +271,7 @@ impl Gate for BatchGate<'_> {
         tokio::select! {
             () = turn => {}
             () = self.shared.cancel.cancelled() => {}
+            () = self.zone.halted.cancelled() => {}
         }
         self.stopped()
     }
@@ -268,7 +283,7 @@ impl BatchGate<'_> {
         if self.shared.cancel.is_cancelled() {
             return Err(Withheld::Cancelled);
         }
-        if self.shared.api_down() {
+        if self.zone.down.load(Ordering::SeqCst) {
             return Err(Withheld::ApiDown);
         }
         if self.zone.stop.load(Ordering::SeqCst) {
@@ -329,7 +344,7 @@ async fn send_one(shared: &Shared, zone: &Zone, batch: Batch) -> Sent {
     };
     match shared.client.call_with(&endpoint, &gate).await {
         Ok(answer) => {
-            shared.outage_streak.store(0, Ordering::SeqCst);
+            zone.outage_streak.store(0, Ordering::SeqCst);
             Sent::Accepted {
                 result: answer.result,
                 retries: answer.retries,
@@ -337,10 +352,10 @@ async fn send_one(shared: &Shared, zone: &Zone, batch: Batch) -> Sent {
         }
         Err(Ended::Failed(failure)) => {
             if judge::is_auth_refusal(&failure) {
-                zone.stop.store(true, Ordering::SeqCst);
+                zone.refused();
             }
             if judge::is_outage(&failure) {
-                shared.outage_streak.fetch_add(1, Ordering::SeqCst);
+                zone.failed_with_api_down();
             }
             Sent::Failed(failure)
         }

@@ -53,10 +53,40 @@ impl TokenBucket {
         }
     }
 
+    /// Reserve `cost` and wait until it is covered. A caller that stops waiting (its batch was
+    /// withheld) gives its reservation back, so the callers after it do not pay for it.
     pub async fn take(&self, cost: f64) {
         let wait = self.reserve(cost);
-        if !wait.is_zero() {
-            tokio::time::sleep(wait).await;
+        if wait.is_zero() {
+            return;
+        }
+        let mut unspent = Unspent {
+            bucket: self,
+            cost: Some(cost),
+        };
+        tokio::time::sleep(wait).await;
+        unspent.cost = None;
+    }
+
+    fn give_back(&self, cost: f64) {
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        state.0 = (state.0 + cost).min(self.capacity);
+    }
+}
+
+/// A reservation not yet waited out: given back when dropped.
+struct Unspent<'a> {
+    bucket: &'a TokenBucket,
+    cost: Option<f64>,
+}
+
+impl Drop for Unspent<'_> {
+    fn drop(&mut self) {
+        if let Some(cost) = self.cost {
+            self.bucket.give_back(cost);
         }
     }
 }
@@ -78,6 +108,19 @@ mod tests {
         assert!(
             wait > Duration::from_millis(1990) && wait <= Duration::from_secs(2),
             "{wait:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_wait_given_up_gives_its_reservation_back() {
+        let b = TokenBucket::new(10.0, 5.0);
+        assert_eq!(b.reserve(10.0), Duration::ZERO);
+        let abandoned = tokio::time::timeout(Duration::from_millis(10), b.take(5.0)).await;
+        assert!(abandoned.is_err());
+        let wait = b.reserve(5.0);
+        assert!(
+            wait <= Duration::from_secs(1),
+            "{wait:?}: paid for the abandoned one"
         );
     }
 

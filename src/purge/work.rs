@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::cloudflare::PurgeBody;
+use crate::inputs::items::{label, GivenKind};
 
 /// A file to purge with its full URL known.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -72,15 +73,33 @@ impl Work {
         }
     }
 
+    /// One item as people read it (the plan of a dry run): a file's URL, a tag, host or prefix.
+    pub fn item(&self, kind: Kind, i: usize) -> String {
+        match kind {
+            Kind::Everything => "everything".to_string(),
+            Kind::Files => self.files[i].url.clone(),
+            kind => self.strings(kind)[i].clone(),
+        }
+    }
+
     /// How each item of a batch is named in the `failed` output: as `files` takes it back, a file
     /// with cache-key headers in its JSON form on one line.
     pub fn labels(&self, batch: &Batch) -> Vec<String> {
         let range = batch.start..batch.start + batch.len;
-        match batch.kind {
-            Kind::Everything => vec!["everything".to_string()],
-            Kind::Files => self.files[range].iter().map(file_label).collect(),
-            kind => self.strings(kind)[range].to_vec(),
-        }
+        let kind = match batch.kind {
+            Kind::Everything => return vec![label(GivenKind::Everything, "", None)],
+            Kind::Files => {
+                let files = self.files[range].iter();
+                return files
+                    .map(|f| label(GivenKind::File, &f.url, f.headers.as_ref()))
+                    .collect();
+            }
+            Kind::Tags => GivenKind::Tag,
+            Kind::Hosts => GivenKind::Host,
+            Kind::Prefixes => GivenKind::Prefix,
+        };
+        let items = self.strings(batch.kind)[range].iter();
+        items.map(|item| label(kind, item, None)).collect()
     }
 
     /// How many items it holds (`purge_everything` counts as one).
@@ -102,13 +121,6 @@ impl Work {
             (Kind::Prefixes, self.prefixes.len()),
         ];
         all.into_iter().filter(|(_, n)| *n > 0).collect()
-    }
-}
-
-fn file_label(file: &ResolvedFile) -> String {
-    match &file.headers {
-        None => file.url.clone(),
-        Some(_) => file_value(file).to_string(),
     }
 }
 

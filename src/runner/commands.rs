@@ -5,6 +5,7 @@ use std::sync::Mutex;
 
 use crate::diagnosis::{Cause, Severity};
 use crate::env::Env;
+use crate::secret::Redactor;
 use crate::text::{cut, one_line};
 
 /// The runner keeps at most 4,096 characters of an annotation's message.
@@ -24,11 +25,13 @@ pub fn escape_property(value: &str) -> String {
 }
 
 /// Where lines go: workflow commands inside Actions, readable lines outside; into the writer the run
-/// was given (stdout in production, a buffer in tests).
+/// was given (stdout in production, a buffer in tests). Every line is redacted first, inside Actions
+/// and out: the runner's masker hides whole values only, and a local run has none.
 pub struct Runner {
     pub actions: bool,
     pub debug: bool,
     out: Mutex<Box<dyn Write + Send>>,
+    hidden: Mutex<Redactor>,
 }
 
 impl Runner {
@@ -37,6 +40,7 @@ impl Runner {
             actions: env.is("GITHUB_ACTIONS", "true"),
             debug: env.is("RUNNER_DEBUG", "1"),
             out: Mutex::new(out),
+            hidden: Mutex::new(Redactor::default()),
         }
     }
 
@@ -45,6 +49,11 @@ impl Runner {
     }
 
     fn emit(&self, line: &str) {
+        let line = self.redact(line);
+        self.write(&line);
+    }
+
+    fn write(&self, line: &str) {
         let mut out = self
             .out
             .lock()
@@ -54,11 +63,37 @@ impl Runner {
         let _ = out.flush();
     }
 
-    /// Register a secret with the runner's log masker. Outside Actions nothing reads masks.
+    /// Hide a value from everything printed, and register it with the runner's log masker.
     pub fn mask(&self, secret: &str) {
-        if self.actions && !secret.is_empty() {
-            self.emit(&format!("::add-mask::{}", escape_data(secret)));
+        let new = self.redactor().hide(secret);
+        if new {
+            self.add_mask(secret);
         }
+    }
+
+    /// Hide a credential, and every 8-character piece of it, from everything printed.
+    pub fn mask_credential(&self, credential: &str) {
+        let new = self.redactor().hide_credential(credential);
+        if new {
+            self.add_mask(credential);
+        }
+    }
+
+    fn add_mask(&self, secret: &str) {
+        if self.actions && !secret.is_empty() {
+            self.write(&format!("::add-mask::{}", escape_data(secret)));
+        }
+    }
+
+    /// Text with every masked value and credential piece replaced by `***`.
+    pub fn redact(&self, text: &str) -> String {
+        self.redactor().redact(text)
+    }
+
+    fn redactor(&self) -> std::sync::MutexGuard<'_, Redactor> {
+        self.hidden
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn annotate(&self, cause: &Cause) {

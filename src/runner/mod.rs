@@ -39,7 +39,16 @@ pub fn publish(env: &Env, runner: &Runner, report: &Report) -> Result<(), Publis
         (_, true) => Some(write_failed_file(env, &failed)?),
         (_, false) => None,
     };
-    let outputs = report.outputs(failed_file.as_deref());
+    let outputs: Vec<(&str, String)> = report
+        .outputs(failed_file.as_deref())
+        .into_iter()
+        // `failed` holds items, checked offline to hold no credential; they must stay as given to
+        // be fed back. Every other value may come from Cloudflare's answers.
+        .map(|(name, value)| match name {
+            "failed" => (name, value),
+            _ => (name, runner.redact(&value)),
+        })
+        .collect();
     if let Some(path) = env.get("GITHUB_OUTPUT") {
         write_outputs(path.as_ref(), &outputs).map_err(|error| PublishError {
             variable: "GITHUB_OUTPUT",
@@ -47,7 +56,7 @@ pub fn publish(env: &Env, runner: &Runner, report: &Report) -> Result<(), Publis
         })?;
     }
     if let Some(path) = env.get("GITHUB_STEP_SUMMARY") {
-        let summary = render_summary(report, failed_file.as_deref());
+        let summary = runner.redact(&render_summary(report, failed_file.as_deref()));
         append(path.as_ref(), &summary).map_err(|error| PublishError {
             variable: "GITHUB_STEP_SUMMARY",
             error,
@@ -66,11 +75,26 @@ pub fn publish(env: &Env, runner: &Runner, report: &Report) -> Result<(), Publis
 fn write_failed_file(env: &Env, failed: &[String]) -> Result<String, PublishError> {
     let dir = std::path::PathBuf::from(env.get("GITHUB_WORKSPACE").unwrap_or("."));
     let text: String = failed.iter().map(|item| format!("{item}\n")).collect();
-    std::fs::write(dir.join(FAILED_FILE), text).map_err(|error| PublishError {
+    write_new(&dir.join(FAILED_FILE), &text).map_err(|error| PublishError {
         variable: "GITHUB_WORKSPACE",
         error,
     })?;
     Ok(FAILED_FILE.to_string())
+}
+
+/// Write a file of its own: what stood at the path (an earlier run's file, or a link the checked-out
+/// repository put there to point elsewhere) is removed, never followed.
+fn write_new(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?
+        .write_all(text.as_bytes())
 }
 
 fn append(path: &std::path::Path, text: &str) -> std::io::Result<()> {

@@ -198,7 +198,6 @@ async fn learn_from_zone(client: &Client, zone: &ZoneRef) -> Result<Learned, Cau
     }
     let errors = failure.errors().to_vec();
     Ok(match judge::standing(&errors) {
-        Standing::IpRestricted(location) => return Err(Cause::TokenIpRestricted { location }),
         Standing::KnownWithoutAccess => Learned::KnownWithoutAccess(errors),
         Standing::Unknown => Learned::Unknown(errors),
         Standing::Unclear => Learned::Nothing,

@@ -147,8 +147,8 @@ fn report(
     let given_up: usize = outcomes.iter().map(|o| o.given_up).sum();
     if given_up > 0 {
         runner.info(&format!(
-            "The Cloudflare API looks down (batches in a row failed after every retry): {} not sent.",
-            plural(given_up, "more batch")
+            "The Cloudflare API looks down (batches of a zone failed in a row after every retry): {} not sent.",
+            plural(given_up, "batch")
         ));
     }
     let (purge, mut first) = zone_rows(planned, outcomes, &runner);
@@ -173,8 +173,8 @@ fn report(
     journal.check("Purge", Mark::Ok, detail);
     let names: Vec<&str> = planned.iter().map(|p| p.zone.label()).collect();
     runner.info(&format!(
-        "Purged {} items from {}.",
-        thousands(total),
+        "Purged {} from {}.",
+        plural(total, "item"),
         names.join(", ")
     ));
     journal.report.result = Some("purged");
@@ -188,19 +188,35 @@ fn zone_rows(
     runner: &Runner,
 ) -> (PurgeReport, Option<Cause>) {
     let mut rows = Vec::new();
-    let mut first = None;
+    let mut first: Option<Cause> = None;
+    // A zone whose every failed batch was withheld for the outage failed by the outage.
+    let outage = outcomes
+        .iter()
+        .filter_map(|o| o.cause.as_ref())
+        .find(|cause| {
+            matches!(
+                cause,
+                Cause::CloudflareUnavailable { .. } | Cause::NetworkError { .. }
+            )
+        });
+    let outage = outage.map(|cause| (cause.title(), cause.code()));
     for (p, outcome) in planned.iter().zip(outcomes) {
         let mut row = zone_row(p, Some(&outcome));
-        if let Some(cause) = outcome.cause {
+        let named = match (&outcome.cause, outage) {
+            (Some(cause), _) => Some((cause.title(), cause.code())),
+            (None, Some(outage)) if outcome.given_up > 0 => Some(outage),
+            _ => None,
+        };
+        if let Some((title, code)) = named {
             runner.info(&format!(
-                "{}: {} of {} items not purged: {} ({})",
+                "{}: {} of {} items not purged: {title} ({code})",
                 p.zone.label(),
                 thousands(row.failed.len()),
                 thousands(p.work.len()),
-                cause.title(),
-                cause.code()
             ));
-            row.cause = Some(cause.code());
+            row.cause = Some(code);
+        }
+        if let Some(cause) = outcome.cause {
             first.get_or_insert(cause);
         }
         rows.push(row);
@@ -242,11 +258,10 @@ fn print_plan(runner: &Runner, p: &Planned) {
         p.limits.plan
     ));
     for (i, batch) in p.batches.iter().enumerate() {
-        let labels = p.work.labels(batch);
-        let first = labels.first().cloned().unwrap_or_default();
-        let last = match labels.last() {
-            Some(last) if labels.len() > 1 => format!(" … {last}"),
-            _ => String::new(),
+        let first = p.work.item(batch.kind, batch.start);
+        let last = match batch.len {
+            0 | 1 => String::new(),
+            n => format!(" … {}", p.work.item(batch.kind, batch.start + n - 1)),
         };
         runner.info(&format!(
             "request {}: {} {} ({first}{last})",

@@ -41,6 +41,14 @@ pub fn route(
             None => outside.push(shown(&prefix)),
         }
     }
+    if !outside.is_empty() && router.unnamed() {
+        // They may be in a zone whose name is unknown: that, not the items, is the cause.
+        let unnamed = zones.iter().filter(|z| z.name().is_none());
+        return Err(Cause::ZoneNamesUnreadable {
+            zones: unnamed.map(|z| z.id().to_string()).collect(),
+            items: outside,
+        });
+    }
     if !outside.is_empty() {
         let zones = router.names.into_iter().flatten().collect();
         return Err(Cause::UrlOutsideZone {

@@ -101,7 +101,6 @@ async fn by_id(client: &Client, id: &str) -> Result<Resolved, Cause> {
         return Err(Cause::AccountIdAsZone { id: id.to_string() });
     }
     match judge::standing(failure.errors()) {
-        Standing::IpRestricted(location) => return Err(Cause::TokenIpRestricted { location }),
         // A token with Cache Purge but no Zone Read cannot read the zone, yet can purge it:
         // go on with the ID, and let the purge (or the permission check) decide.
         Standing::KnownWithoutAccess | Standing::Unclear if judge::is_auth_refusal(&failure) => {

@@ -165,7 +165,7 @@ async fn a_purge_answer_of_the_wrong_shape_is_not_counted_as_purged() {
         .await;
     assert_ends_in(&run, 1, "unexpected-response", "purge result");
     assert_eq!(run.output("purged_count"), "0");
-    assert_eq!(run.output("failed"), "blog");
+    assert_eq!(run.output("failed"), r#"{"tag":"blog"}"#);
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ mod cli;
 mod diagnosis;
 mod docs;
 mod faults;
+mod found;
 mod hostile_answers;
 mod hostile_inputs;
 mod purge;

@@ -35,8 +35,10 @@ pub const INVALID_HOST: &str = "List bare host names (www.example.com) in `hosts
 pub const REPAIRED: &str = "Write hosts without a scheme or trailing / (www.example.com) and prefixes without a scheme (example.com/blog/)";
 pub const OUTPUTS: &str = "The runner's files could not be written: on a self-hosted runner check the free disk space and the permissions of its work directory (_work/_temp), then re-run; the purge itself went as the log above says";
 pub const NO_ROUTE: &str = "Set `api_url` to https://api.cloudflare.com/client/v4 (the default: leave `api_url` out), or to a proxy that serves the same paths";
-pub const CANCELLED: &str = "Re-run the job; to purge only what is left, pass the `failed` output (or the file named by `failed_file`) to `files_from`";
+pub const CANCELLED: &str = "Re-run the job; to purge only what is left, give the `failed` output to `files` (or the file named by `failed_file` to `files_from`): each line is read back as the item it names";
 pub const SWAPPED: &str = "Swap the two values in the step's `with:`: the token belongs in `api_token` (from a secret), the ID in the other input";
+pub const CREDENTIAL_IN_LIST: &str = "Remove it from the list: an item is sent to Cloudflare and written to the log and the outputs. If the value was committed to a file, roll the credential (My Profile → API Tokens → Roll)";
+pub const ZONE_NAMES: &str = "Add Zone → Zone Read to the token, so that each item goes to its zone by name; or purge these items in a step of their own with only their zone";
 pub const BAD_FLAG: &str = "Run `cloudflare-purge --help` for the flags: every input of the action is one (`--zone`, `--api-token`, `--files` …), and a value follows it (`--zone example.com`) or an `=` (`--zone=example.com`)";
 pub const INVALID_INPUT: &str = "Correct the named input in the step's `with:`";
 pub const BEARER: &str = "Store only the token in the secret, without \"Bearer \"";

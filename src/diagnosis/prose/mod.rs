@@ -64,6 +64,8 @@ impl Cause {
             InvalidPrefix { items } => offline::rejected("prefix", items),
             InvalidHost { items } => offline::rejected("host", items),
             InputsSwapped { input, holds, id } => seen(format!("`{input}` holds something shaped like {holds} and `api_token` something shaped like {id}: swapped?")),
+            CredentialInList { input, holds } => seen(format!("`{input}` holds {holds}")),
+            ZoneNamesUnreadable { zones, items } => offline::names_unreadable(zones, items),
             BadFlag { flag, problem, closest } => offline::bad_flag(flag, problem, closest.as_deref()),
             InvalidInput { input, value, expected } => offline::invalid_input(input, value, expected),
             TokenBearerPrefix { input } => seen(format!("{} starts with \"Bearer \"; the prefix was removed and the rest used", input.name())),

@@ -146,6 +146,16 @@ pub(super) fn outside_zone(zones: &[String], items: &[String]) -> Explained {
     ))
 }
 
+pub(super) fn names_unreadable(zones: &[String], items: &[String]) -> Explained {
+    seen(format!(
+        "Several zones are listed, and the credential cannot read the name of {} (no Zone → Zone Read permission), so {} routed by host {} in none of the zones it can name and may be in those: {}",
+        list_some(zones),
+        plural(items.len(), "item"),
+        is_are(items.len()),
+        list_some(items)
+    ))
+}
+
 pub(super) fn invalid_input(input: &str, value: &str, expected: &str) -> Explained {
     seen_and_fix(
         format!("The input {input} is \"{value}\", but it must be {expected}"),

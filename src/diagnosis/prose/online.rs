@@ -175,6 +175,13 @@ pub(super) fn network(kind: NetKind, attempts: u32, host: &str, proxy: Option<&s
             format!("the proxy {} refused to open the connection (its CONNECT was answered with an error)", proxy.unwrap_or("on the way")),
             fix::NETWORK_PROXY,
         ),
+        NetKind::ProxyAuth => (
+            "the proxy asks for a user name and password (HTTP 407 to CONNECT)".to_string(),
+            fix::NETWORK_PROXY,
+        ),
+        NetKind::ProxyDns => ("DNS lookup of the proxy's host failed".to_string(), fix::NETWORK_PROXY),
+        NetKind::ProxyConnect => ("could not connect to the proxy (nothing accepted the connection at its address)".to_string(), fix::NETWORK_PROXY),
+        NetKind::ProxyDropped => ("the proxy closed the connection before it answered CONNECT".to_string(), fix::NETWORK_PROXY),
         NetKind::Timeout => ("the request timed out".to_string(), fix::NETWORK_SLOW),
         NetKind::Dropped => (
             "the connection was closed before an answer arrived".to_string(),

@@ -126,6 +126,22 @@ pub fn secrets(raw: &RawInputs) -> Vec<String> {
     all
 }
 
+/// The credentials that will be sent, cleaned as they are: every piece of them is hidden. A value
+/// of the wrong shape is never sent (and may hold words such as a variable name): it is masked
+/// whole only.
+pub fn credentials(raw: &RawInputs) -> Vec<String> {
+    [
+        (Input::ApiToken, CredentialInput::ApiToken),
+        (Input::GlobalApiKey, CredentialInput::GlobalApiKey),
+    ]
+    .into_iter()
+    .map(|(input, as_input)| (clean(raw.get(input), as_input).value, as_input))
+    .filter(|(value, input)| problem(value, &classify(value, *input), *input).is_none())
+    .map(|(value, _)| value)
+    .filter(|value| value.len() >= crate::secret::PIECE)
+    .collect()
+}
+
 /// What a value (a whole item) would be taken for, when it has the shape of a credential.
 pub fn shape_of(value: &str) -> Option<&'static str> {
     let cleaned = clean(value, CredentialInput::ApiToken).value;
@@ -135,6 +151,11 @@ pub fn shape_of(value: &str) -> Option<&'static str> {
         Shape::OriginCa => Some("an Origin CA key"),
         _ => None,
     }
+}
+
+/// Whether a value holds a `cfut_…`, `cfat_…` or `cfk_…` credential anywhere.
+pub fn holds_prefixed(value: &str) -> bool {
+    prefixed_pieces(value).next().is_some()
 }
 
 /// `cfut_…`, `cfat_…` and `cfk_…` credentials anywhere in a value: their prefix makes them

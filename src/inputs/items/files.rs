@@ -37,13 +37,34 @@ pub const MAX_LIST_FILE: u64 = 64 * 1024 * 1024;
 pub struct Given {
     pub text: String,
     pub headers: Option<Headers>,
+    pub kind: GivenKind,
 }
+
+/// What an entry of `files` is: a file, or (in the JSON form the `failed` output writes, so that it
+/// can be fed back) an item of another list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GivenKind {
+    File,
+    Tag,
+    Host,
+    Prefix,
+    Everything,
+}
+
+/// The JSON keys of the other kinds, as `failed` writes them: `{"tag": "t1"}`.
+pub const KIND_KEYS: [(&str, GivenKind); 4] = [
+    ("tag", GivenKind::Tag),
+    ("host", GivenKind::Host),
+    ("prefix", GivenKind::Prefix),
+    ("purge_everything", GivenKind::Everything),
+];
 
 impl Given {
     fn plain(text: &str) -> Self {
         Given {
             text: text.to_string(),
             headers: None,
+            kind: GivenKind::File,
         }
     }
 }
@@ -88,7 +109,8 @@ fn json_object(line: &str) -> Result<Given, String> {
     json_item(&value)
 }
 
-/// A JSON item: a URL string, or `{"url": …, "headers": {…}}` and nothing else.
+/// A JSON item: a URL string, `{"url": …, "headers": {…}}`, or one item of another kind as
+/// `failed` writes it (`{"tag": …}`, `{"host": …}`, `{"prefix": …}`, `{"purge_everything": true}`).
 fn json_item(value: &Value) -> Result<Given, String> {
     let shown = || crate::inputs::credential::shown(&value.to_string());
     let object = match value {
@@ -96,13 +118,18 @@ fn json_item(value: &Value) -> Result<Given, String> {
         Value::Object(object) => object,
         _ => return Err(format!("{} (not a URL string or an object)", shown())),
     };
+    if let Some((key, kind)) = KIND_KEYS.iter().find(|(k, _)| object.contains_key(*k)) {
+        return other_kind(object, key, *kind).ok_or_else(|| {
+            format!("{} (an item of another kind is one key, \"{key}\", with a string; \"purge_everything\" with true)", shown())
+        });
+    }
     if let Some(key) = object
         .keys()
         .find(|k| !["url", "headers"].contains(&k.as_str()))
     {
         let key = crate::inputs::credential::shown(key);
         return Err(format!(
-            "{} (the key \"{key}\" is not one of \"url\", \"headers\")",
+            "{} (the key \"{key}\" is not one of \"url\", \"headers\"; or alone \"tag\", \"host\", \"prefix\", \"purge_everything\")",
             shown()
         ));
     }
@@ -117,6 +144,25 @@ fn json_item(value: &Value) -> Result<Given, String> {
     Ok(Given {
         text: url.trim().to_string(),
         headers: (!headers.is_empty()).then_some(headers),
+        kind: GivenKind::File,
+    })
+}
+
+/// `{"tag": "t1"}` and its kin: exactly one key.
+fn other_kind(
+    object: &serde_json::Map<String, Value>,
+    key: &str,
+    kind: GivenKind,
+) -> Option<Given> {
+    let text = match (object.len(), object.get(key)?) {
+        (1, Value::String(text)) if kind != GivenKind::Everything => text.trim().to_string(),
+        (1, Value::Bool(true)) if kind == GivenKind::Everything => String::new(),
+        _ => return None,
+    };
+    Some(Given {
+        text,
+        headers: None,
+        kind,
     })
 }
 
@@ -147,8 +193,9 @@ pub fn read_list_file(path: &std::path::Path) -> Result<Vec<Given>, Cause> {
     let mut read: u64 = 0;
     loop {
         line.clear();
+        // A line of MAX_LINE characters and its CR LF.
         let n = (&mut reader)
-            .take(MAX_LINE as u64 + 1)
+            .take(MAX_LINE as u64 + 2)
             .read_until(b'\n', &mut line)
             .map_err(|e| fail(e.to_string()))?;
         if n == 0 {
@@ -161,13 +208,21 @@ pub fn read_list_file(path: &std::path::Path) -> Result<Vec<Given>, Cause> {
                 MAX_LIST_FILE >> 20
             )));
         }
-        if n > MAX_LINE && !line.ends_with(b"\n") {
+        let ending = [&b"\r\n"[..], b"\n"]
+            .into_iter()
+            .find(|e| line.ends_with(e));
+        if n - ending.map_or(0, <[u8]>::len) > MAX_LINE {
             return Err(fail(format!(
                 "a line is longer than {} KiB, Cloudflare's limit for a URL",
                 MAX_LINE >> 10
             )));
         }
         let text = std::str::from_utf8(&line).map_err(|_| fail("it is not UTF-8".into()))?;
+        // Editors on Windows (PowerShell 5.1's Out-File among them) start UTF-8 files with a BOM.
+        let text = match read == n as u64 {
+            true => text.strip_prefix('\u{feff}').unwrap_or(text),
+            false => text,
+        };
         given.extend(list_item(text)?);
     }
     Ok(given)

@@ -2,6 +2,8 @@
 //! in file URLs, prefixes and hosts Cloudflare cannot purge, and the repairs of pasted ones; and the
 //! prefix limit Cloudflare may still enforce.
 
+use serde_json::json;
+
 use crate::support::*;
 
 async fn offline_run(input: &str, value: &str) -> (Fake, Run) {
@@ -167,5 +169,9 @@ async fn smaller_batches_refused_too_fail_without_a_loop() {
         1 + 2,
         "one batch of 60, then two of 30"
     );
-    assert_eq!(run.output("failed"), all.join("\n"));
+    let failed: Vec<String> = all
+        .iter()
+        .map(|p| json!({ "prefix": p }).to_string())
+        .collect();
+    assert_eq!(run.output("failed"), failed.join("\n"));
 }

@@ -101,7 +101,8 @@ async fn a_signal_during_the_checks_reports_every_item_as_not_purged() {
         "waited for the slow answer"
     );
     run.assert_failed(1, "cancelled");
-    assert_eq!(run.output("failed"), "/a\n/b\nt");
+    // Each item in the form `files` reads back: a tag as {"tag": …}.
+    assert_eq!(run.output("failed"), "/a\n/b\n{\"tag\":\"t\"}");
     assert!(fake.purges().is_empty());
 }
 

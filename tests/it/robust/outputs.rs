@@ -110,7 +110,7 @@ async fn a_short_failed_list_writes_no_file() {
         .run()
         .await;
     run.assert_failed(1, "purge-permission-missing");
-    assert_eq!(run.output("failed"), "a\nb");
+    assert_eq!(run.output("failed"), "{\"tag\":\"a\"}\n{\"tag\":\"b\"}");
     assert_eq!(run.output("failed_count"), "2");
     assert_eq!(run.output("failed_file"), "");
     assert!(!run
@@ -162,7 +162,8 @@ async fn a_local_run_prints_the_items_not_purged() {
         .await;
     assert_eq!(run.code, 1);
     assert!(
-        run.stdout.contains("failed: a\nfailed: b\n"),
+        run.stdout
+            .contains("failed: {\"tag\":\"a\"}\nfailed: {\"tag\":\"b\"}\n"),
         "{}",
         run.stdout
     );
