@@ -31,6 +31,25 @@ fn assert_no_piece_in_any_case(run: &Run, secret: &str) {
     }
 }
 
+/// A run with the legacy token: as the runner starts it, or locally (token from the environment).
+fn legacy_token_run(fake: &Fake, local: bool) -> Action {
+    match local {
+        false => Action::new(fake).token(LEGACY_TOKEN),
+        true => Action::local(fake)
+            .env("CLOUDFLARE_API_TOKEN", LEGACY_TOKEN)
+            .args(&["--zone", ZONE_NAME]),
+    }
+}
+
+/// Every purge (after those scripted before) refused as to a token without access.
+fn refuse_purges(fake: &Fake) {
+    fake.script(
+        |r| r.is_purge(),
+        None,
+        Reply::json(403, observed("token lacks access to resource")),
+    );
+}
+
 #[tokio::test]
 async fn a_credential_in_a_list_is_refused_before_anything_is_sent() {
     let lower_host = format!(
@@ -48,12 +67,7 @@ async fn a_credential_in_a_list_is_refused_before_anything_is_sent() {
     for (input, value) in cases {
         for local in [false, true] {
             let fake = Fake::with_token(LEGACY_TOKEN, Token::user()).await;
-            let action = match local {
-                false => Action::new(&fake).token(LEGACY_TOKEN),
-                true => Action::local(&fake)
-                    .env("CLOUDFLARE_API_TOKEN", LEGACY_TOKEN)
-                    .args(&["--zone", ZONE_NAME]),
-            };
+            let action = legacy_token_run(&fake, local);
             let run = action.input(input, &value).run().await;
             let label = format!("{input} (local: {local})");
             assert_eq!(run.code, 2, "{label}:\n{}", run.stdout);
@@ -86,12 +100,7 @@ async fn pieces_and_other_cases_of_the_token_in_cloudflare_text_are_hidden() {
             let fake = Fake::start().await;
             let body = json!({"success": false, "errors": [{"code": 1000, "message": message}], "messages": [], "result": null});
             fake.script(|_| true, None, Reply::json(401, body));
-            let action = match local {
-                false => Action::new(&fake).token(LEGACY_TOKEN),
-                true => Action::local(&fake)
-                    .env("CLOUDFLARE_API_TOKEN", LEGACY_TOKEN)
-                    .args(&["--zone", ZONE_NAME]),
-            };
+            let action = legacy_token_run(&fake, local);
             let run = action.input("tags", "t").run().await;
             assert_eq!(run.code, 1, "{message}:\n{}", run.stdout);
             assert!(run.stdout.contains("***"), "{}", run.stdout);
@@ -182,11 +191,7 @@ async fn flags_after_an_unknown_one_are_read_and_an_empty_flag_keeps_the_environ
 /// Run once with every purge refused; the `failed` output.
 async fn failed_of(action: impl FnOnce(&Fake) -> Action) -> (Vec<String>, String) {
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
-    fake.script(
-        |r| r.is_purge(),
-        None,
-        Reply::json(403, observed("token lacks access to resource")),
-    );
+    refuse_purges(&fake);
     let run = action(&fake).run().await;
     run.assert_failed(1, "purge-permission-missing");
     let asked = fake
@@ -421,11 +426,7 @@ async fn a_files_from_file_with_a_bom_or_crlf_reads_as_written() {
 #[tokio::test]
 async fn the_failed_file_replaces_a_link_in_the_workspace_and_never_writes_through_it() {
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
-    fake.script(
-        |r| r.is_purge(),
-        None,
-        Reply::json(403, observed("token lacks access to resource")),
-    );
+    refuse_purges(&fake);
     let outside = tempfile::tempdir().unwrap();
     let victim = outside.path().join("victim.txt");
     std::fs::write(&victim, "untouched\n").unwrap();
@@ -502,11 +503,7 @@ async fn a_refused_zone_withholds_the_batches_waiting_their_turn_at_once() {
         Some(24),
         Reply::json(200, observed("purge success")),
     );
-    fake.script(
-        |r| r.is_purge(),
-        None,
-        Reply::json(403, observed("token lacks access to resource")),
-    );
+    refuse_purges(&fake);
     let tags: Vec<String> = (0..6000).map(|i| format!("t{i}")).collect();
     let action = Action::new(&fake)
         .token(CFUT_TOKEN)
