@@ -46,7 +46,7 @@ pub async fn respond(env: &Env, command: Command, runner: Arc<Runner>, config: &
     let report = run(env, &flags, runner.clone(), config).await;
     if let Err(failed) = runner::publish(env, &runner, &report) {
         let cause = Cause::OutputsNotWritten {
-            variable: failed.variable,
+            file: failed.file,
             error: failed.error.to_string(),
         };
         runner.annotate(&cause);
@@ -79,12 +79,11 @@ pub async fn run(env: &Env, flags: &Flags, runner: Arc<Runner>, config: &Config)
     journal.report
 }
 
-/// A proxy variable that no proxy can be read from: `invalid-input`, never its password.
+/// A proxy variable that no proxy can be read from, quoted without its password.
 fn bad_proxy(bad: &BadProxy) -> Cause {
-    Cause::InvalidInput {
-        input: bad.variable,
+    Cause::ProxyNotUrl {
+        variable: bad.variable,
         value: credential::shown(&inputs::options::without_userinfo(&bad.value)),
-        expected: "a proxy URL such as http://proxy.example:3128, as curl reads it (http:// or https://, a host, a port up to 65535)".into(),
     }
 }
 
@@ -98,13 +97,17 @@ fn offline(env: &Env, flags: &Flags, journal: &mut Journal) -> Option<Settings> 
     for secret in credential::credentials(&raw) {
         journal.runner().mask_credential(&secret);
     }
-    let validated = inputs::validate(&raw, &RunContext::read(env));
-    let errors = flags.problems.iter().cloned().chain(validated.errors);
-    for cause in validated.warnings.into_iter().chain(errors) {
-        journal.note(cause);
-    }
     if !flags.problems.is_empty() {
+        // What follows a flag that could not be read may be read wrongly (its value taken for a
+        // file): the flags alone are reported.
+        for cause in flags.problems.iter().cloned() {
+            journal.note(cause);
+        }
         return None;
+    }
+    let validated = inputs::validate(&raw, &RunContext::read(env));
+    for cause in validated.warnings.into_iter().chain(validated.errors) {
+        journal.note(cause);
     }
     let settings = validated.settings?;
     journal.check("Credential shape", Mark::Ok, settings.credential.describe());

@@ -52,6 +52,7 @@ impl Flags {
                 problem: "is given more than once (only list flags add up)",
                 closest: None,
             });
+            return;
         }
         self.given.push((spec.input, value));
     }

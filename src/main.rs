@@ -4,6 +4,7 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use cloudflare_purge::app::{self, Config};
@@ -34,35 +35,89 @@ fn start(env: &Env, runner: &Arc<Runner>) -> anyhow::Result<u8> {
     let config = Config::production();
     // Before any work: as PID 1 (the container's entry point) a signal without a handler is
     // ignored, and elsewhere it would kill the run with no report.
-    let signals = {
-        let _entered = runtime.enter();
-        on_signal(config.cancel.clone()).context("listening for SIGTERM and SIGINT")?
-    };
-    runtime.spawn(signals);
+    watch_signals(config.cancel.clone())?;
     Ok(runtime.block_on(app::respond(env, command, runner.clone(), &config)))
 }
 
-/// The runner cancels a step with SIGTERM (docker stop) or SIGINT: cancel the run, which stops
-/// sending, reports and exits.
-#[cfg(unix)]
-fn on_signal(cancel: Cancel) -> std::io::Result<impl std::future::Future<Output = ()>> {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate())?;
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    Ok(async move {
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = interrupt.recv() => {}
-        }
-        cancel.cancel();
-    })
+/// After the first signal the run stops sending, reports and exits, within its grace for requests
+/// in flight (3 s). Should it not (blocked opening a FIFO that no one writes, say), a second signal
+/// or this long ends the process without the report.
+const ABANDON: Duration = Duration::from_secs(8);
+
+/// Listen for the runner's signals on a thread of their own, so that a run blocked in a read
+/// cannot keep them from being heard. Returns once the handlers are registered.
+fn watch_signals(cancel: Cancel) -> anyhow::Result<()> {
+    let (ready, registered) = std::sync::mpsc::channel::<std::io::Result<()>>();
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            let listening = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .and_then(|runtime| {
+                    let signals = runtime.block_on(async { Signals::register() })?;
+                    Ok((runtime, signals))
+                });
+            let (runtime, mut signals) = match listening {
+                Ok(listening) => listening,
+                Err(error) => return drop(ready.send(Err(error))),
+            };
+            let _ = ready.send(Ok(()));
+            runtime.block_on(async {
+                signals.next().await;
+                cancel.cancel();
+                let _ = tokio::time::timeout(ABANDON, signals.next()).await;
+            });
+            eprintln!(
+                "cloudflare-purge: cancelled, and the run did not end: stopped without a report"
+            );
+            std::process::exit(1);
+        })
+        .context("starting the signal watcher")?;
+    registered
+        .recv()
+        .context("starting the signal watcher")?
+        .context("listening for SIGTERM and SIGINT")
 }
 
-#[cfg(not(unix))]
-fn on_signal(cancel: Cancel) -> std::io::Result<impl std::future::Future<Output = ()>> {
-    Ok(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            cancel.cancel();
+/// The runner cancels a step with SIGTERM (docker stop) or SIGINT.
+#[cfg(unix)]
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    interrupt: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl Signals {
+    fn register() -> std::io::Result<Self> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Signals {
+            term: signal(SignalKind::terminate())?,
+            interrupt: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    async fn next(&mut self) {
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.interrupt.recv() => {}
         }
-    })
+    }
+}
+
+/// Ctrl-C (Ctrl-Break) where there are no Unix signals.
+#[cfg(not(unix))]
+struct Signals;
+
+#[cfg(not(unix))]
+impl Signals {
+    fn register() -> std::io::Result<Self> {
+        Ok(Signals)
+    }
+
+    async fn next(&mut self) {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
 }

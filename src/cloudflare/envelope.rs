@@ -100,6 +100,9 @@ impl BodyKind {
             BodyKind::Empty
         } else if lower.contains("<html") || lower.contains("<!doctype") {
             BodyKind::Html
+        } else if serde_json::from_slice::<Value>(body).is_ok() {
+            // JSON, but not an object of Cloudflare's envelope (`[]`, a string, a number).
+            BodyKind::NoSuccess
         } else if start.starts_with('{') || start.starts_with('[') {
             BodyKind::BrokenJson
         } else {

@@ -146,6 +146,8 @@ pub enum Cause {
     },
     GlobalKeyAsToken {
         length: usize,
+        /// `cfk_…` rather than the legacy lowercase hex.
+        prefixed: bool,
     },
     TokenAsGlobalKey {
         kind: &'static str,
@@ -189,6 +191,12 @@ pub enum Cause {
     ZoneNamesUnreadable {
         zones: Vec<String>,
         items: Vec<String>,
+    },
+    /// A proxy variable the API's requests would take holds no proxy URL (never gone around).
+    ProxyNotUrl {
+        variable: &'static str,
+        /// Quoted without user name and password.
+        value: String,
     },
     /// A command-line flag that could not be read (`--zoen`, `--zone` without a value).
     BadFlag {
@@ -290,7 +298,8 @@ pub enum Cause {
     },
     /// The runner's `GITHUB_OUTPUT` or `GITHUB_STEP_SUMMARY` (or the workspace file) could not be written.
     OutputsNotWritten {
-        variable: &'static str,
+        /// As the message names it: "the file named by GITHUB_OUTPUT".
+        file: String,
         error: String,
     },
     /// The runner cancelled the step; `not_confirmed` items were not confirmed purged.
@@ -374,8 +383,9 @@ impl Cause {
             InvalidPrefix { .. } => row("invalid-prefix", "Prefix Cloudflare cannot purge", Input, DOC_PREFIX, fix::INVALID_PREFIX),
             InvalidHost { .. } => row("invalid-host", "Not a host name", Input, DOC_HOSTS, fix::INVALID_HOST),
             InputsSwapped { .. } => row("invalid-input", "Inputs swapped?", Input, DOC_IDS, fix::SWAPPED),
-            CredentialInList { .. } => row("invalid-input", "Credential in a list of items", Input, DOC_TOKENS, fix::CREDENTIAL_IN_LIST),
+            CredentialInList { .. } => row("invalid-input", "Credential among the items to purge", Input, DOC_TOKENS, fix::CREDENTIAL_IN_LIST),
             ZoneNamesUnreadable { .. } => row("invalid-input", "Zone names unreadable for routing", Input, DOC_ZONE_READ, fix::ZONE_NAMES),
+            ProxyNotUrl { .. } => row("invalid-input", "Proxy variable holds no proxy URL", Input, DOC_INPUTS, fix::PROXY_NOT_URL),
             BadFlag { .. } => row("invalid-input", "Command-line flag not understood", Input, DOC_CLI, fix::BAD_FLAG),
             InvalidInput { .. } => row("invalid-input", "Invalid input value", Input, DOC_INPUTS, fix::INVALID_INPUT),
             TokenBearerPrefix { .. } => row("token-bearer-prefix", "\"Bearer \" removed from the token", Repaired, DOC_FORMATS, fix::BEARER),

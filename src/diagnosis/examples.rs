@@ -19,7 +19,7 @@ pub fn examples() -> Vec<Cause> {
         InvalidEmail { problem: "it has no @" },
         TokenMalformed { input: CredentialInput::ApiToken, length: 39, problem: ShapeProblem::Length { expected: "an API token has 40 characters (53 when it starts with cfut_ or cfat_)" } },
         TokenHasWhitespace { input: CredentialInput::ApiToken, length: 41, inner: InnerWhitespace { what: "a line break", at: 21 } },
-        GlobalKeyAsToken { length: 37 },
+        GlobalKeyAsToken { length: 37, prefixed: false },
         TokenAsGlobalKey { kind: "API token (40 characters)" },
         OriginCaKey { input: CredentialInput::ApiToken },
         NothingToPurge,
@@ -32,6 +32,7 @@ pub fn examples() -> Vec<Cause> {
         InputsSwapped { input: "zone", holds: "an API token", id: "a zone ID" },
         CredentialInList { input: "tags", holds: "the credential given in `api_token`" },
         ZoneNamesUnreadable { zones: vec!["023e105f4ecef8ad9ca31a8372d0c353".into()], items: vec!["https://shop.example/".into()] },
+        ProxyNotUrl { variable: "HTTPS_PROXY", value: "http://***@proxy:99999".into() },
         BadFlag { flag: "--zoen".into(), problem: "is not a flag of cloudflare-purge", closest: Some("--zone".into()) },
         InvalidInput { input: "dry_run", value: "maybe".into(), expected: "true or false (also 1/0, yes/no)".into() },
         TokenBearerPrefix { input: CredentialInput::ApiToken },
@@ -57,7 +58,7 @@ pub fn examples() -> Vec<Cause> {
         CloudflareUnavailable { status: 502, attempts: 4, html: true },
         NetworkError { kind: NetKind::Timeout, attempts: 4, host: "api.cloudflare.com".into(), proxy: None },
         UnexpectedResponse { what: Unexpected::Answer(Foreign::Body(BodyKind::Html)), status: 200 },
-        OutputsNotWritten { variable: "GITHUB_OUTPUT", error: "No space left on device (os error 28)".into() },
+        OutputsNotWritten { file: "the file named by GITHUB_OUTPUT".into(), error: "No space left on device (os error 28)".into() },
         Cancelled { not_confirmed: 200 },
     ]
 }

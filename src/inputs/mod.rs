@@ -98,18 +98,22 @@ fn names(zones: &[ZoneRef]) -> Option<Vec<&str>> {
         .collect()
 }
 
-/// An item that holds the credential (whole, in part, in any case) or a prefixed credential: it
-/// would be sent to Cloudflare and printed as an item, so it is refused before anything is sent.
+/// An item (or `base_url`, which paths become items with) that holds the credential (whole, in
+/// part, in any case) or a prefixed credential: it would be sent to Cloudflare and printed as an
+/// item, so it is refused before anything is sent. Percent-encoding and invisible characters do
+/// not hide it.
 fn credential_in_lists(raw: &RawInputs, purge: &PurgeInputs) -> Option<Cause> {
     let mut given = crate::secret::Redactor::default();
     for value in credential::credentials(raw) {
         given.hide_credential(&value);
     }
-    purge.lists().into_iter().find_map(|(input, items)| {
-        let holds = items.iter().find_map(|item| {
-            if given.finds(item) {
+    let base_url = (Input::BaseUrl, vec![raw.get(Input::BaseUrl).to_string()]);
+    let lists = purge.lists().into_iter().chain(std::iter::once(base_url));
+    lists.into_iter().find_map(|(input, items)| {
+        let holds = items.iter().map(|item| revealed(item)).find_map(|item| {
+            if given.finds(&item) {
                 Some("the credential given (or a part of it)")
-            } else if credential::holds_prefixed(item) {
+            } else if credential::holds_prefixed(&item.to_ascii_lowercase()) {
                 Some("something shaped like a credential (cfut_, cfat_ or cfk_)")
             } else {
                 None
@@ -120,6 +124,15 @@ fn credential_in_lists(raw: &RawInputs, purge: &PurgeInputs) -> Option<Cause> {
             holds,
         })
     })
+}
+
+/// An item as a credential in it would be read: percent-decoded, without invisible characters.
+fn revealed(item: &str) -> String {
+    const INVISIBLE: [char; 6] = [
+        '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}', '\u{ad}',
+    ];
+    let decoded = percent_encoding::percent_decode_str(item).decode_utf8_lossy();
+    decoded.chars().filter(|c| !INVISIBLE.contains(c)).collect()
 }
 
 /// A credential in one input and an ID in the credential's: two values pasted the wrong way round.

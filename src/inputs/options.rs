@@ -152,7 +152,7 @@ fn parse_base_url(value: &str) -> Result<Option<String>, Cause> {
         Some(FileTarget::Url(url)) if whole => Ok(Some(url)),
         _ => Err(invalid(
             Input::BaseUrl,
-            value,
+            &without_userinfo(value),
             "an http(s) URL such as https://www.example.com/docs, without query string, fragment or spaces",
         )),
     }

@@ -15,13 +15,14 @@ use crate::env::Env;
 /// A file the runner named that could not be written.
 #[derive(Debug)]
 pub struct PublishError {
-    pub variable: &'static str,
+    /// Which file, as the message names it: "the file named by GITHUB_OUTPUT".
+    pub file: String,
     pub error: std::io::Error,
 }
 
 impl std::fmt::Display for PublishError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "writing {}: {}", self.variable, self.error)
+        write!(f, "writing {}: {}", self.file, self.error)
     }
 }
 
@@ -32,12 +33,16 @@ impl std::error::Error for PublishError {}
 pub const FAILED_FILE: &str = "cloudflare-purge-failed.txt";
 
 /// Outputs and summary, also on failure; nothing is written where the runner named no file. Outside
-/// Actions the outputs are printed instead.
+/// Actions the outputs are printed instead. The failed file that could not be written still leaves
+/// the outputs and the summary written.
 pub fn publish(env: &Env, runner: &Runner, report: &Report) -> Result<(), PublishError> {
     let failed = report.failed_items();
-    let failed_file = match capped(&failed) {
-        (_, true) => Some(write_failed_file(env, &failed)?),
-        (_, false) => None,
+    let (failed_file, file_error) = match capped(&failed) {
+        (_, true) => match write_failed_file(env, &failed) {
+            Ok(file) => (Some(file), None),
+            Err(error) => (None, Some(error)),
+        },
+        (_, false) => (None, None),
     };
     let outputs: Vec<(&str, String)> = report
         .outputs(failed_file.as_deref())
@@ -49,25 +54,36 @@ pub fn publish(env: &Env, runner: &Runner, report: &Report) -> Result<(), Publis
             _ => (name, runner.redact(&value)),
         })
         .collect();
-    if let Some(path) = env.get("GITHUB_OUTPUT") {
-        write_outputs(path.as_ref(), &outputs).map_err(|error| PublishError {
-            variable: "GITHUB_OUTPUT",
-            error,
-        })?;
-    }
-    if let Some(path) = env.get("GITHUB_STEP_SUMMARY") {
-        let summary = runner.redact(&render_summary(report, failed_file.as_deref()));
-        append(path.as_ref(), &summary).map_err(|error| PublishError {
-            variable: "GITHUB_STEP_SUMMARY",
-            error,
-        })?;
-    }
+    let written = write_runner_files(env, runner, report, &outputs, failed_file.as_deref());
     if !runner.actions {
         for (name, value) in &outputs {
             for line in value.lines() {
                 runner.info(&format!("{name}: {line}"));
             }
         }
+    }
+    file_error.map_or(written, Err)
+}
+
+fn write_runner_files(
+    env: &Env,
+    runner: &Runner,
+    report: &Report,
+    outputs: &[(&str, String)],
+    failed_file: Option<&str>,
+) -> Result<(), PublishError> {
+    if let Some(path) = env.get("GITHUB_OUTPUT") {
+        write_outputs(path.as_ref(), outputs).map_err(|error| PublishError {
+            file: "the file named by GITHUB_OUTPUT".into(),
+            error,
+        })?;
+    }
+    if let Some(path) = env.get("GITHUB_STEP_SUMMARY") {
+        let summary = runner.redact(&render_summary(report, failed_file));
+        append(path.as_ref(), &summary).map_err(|error| PublishError {
+            file: "the file named by GITHUB_STEP_SUMMARY".into(),
+            error,
+        })?;
     }
     Ok(())
 }
@@ -76,7 +92,7 @@ fn write_failed_file(env: &Env, failed: &[String]) -> Result<String, PublishErro
     let dir = std::path::PathBuf::from(env.get("GITHUB_WORKSPACE").unwrap_or("."));
     let text: String = failed.iter().map(|item| format!("{item}\n")).collect();
     write_new(&dir.join(FAILED_FILE), &text).map_err(|error| PublishError {
-        variable: "GITHUB_WORKSPACE",
+        file: format!("{FAILED_FILE} in the workspace"),
         error,
     })?;
     Ok(FAILED_FILE.to_string())

@@ -208,8 +208,12 @@ fn zone_rows(
             _ => None,
         };
         if let Some((title, code)) = named {
+            let unsent = match outcome.given_up {
+                0 => String::new(),
+                n => format!(", {} not sent", plural(n, "batch")),
+            };
             runner.info(&format!(
-                "{}: {} of {} items not purged: {title} ({code})",
+                "{}: {} of {} items not purged: {title} ({code}){unsent}",
                 p.zone.label(),
                 thousands(row.failed.len()),
                 thousands(p.work.len()),

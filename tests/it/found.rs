@@ -61,18 +61,34 @@ async fn a_credential_in_a_list_is_refused_before_anything_is_sent() {
         ("files", format!("https://example.com/{LEGACY_TOKEN}")),
         ("hosts", lower_host),
         ("prefixes", format!("example.com/{LEGACY_TOKEN}/")),
-        // Not the token given, but unmistakably a credential.
+        // Not the token given, but unmistakably a credential; also upper-cased.
         ("tags", CFUT_TOKEN.to_string()),
+        ("tags", CFUT_TOKEN.to_uppercase()),
+        // Joined to every path.
+        ("base_url", format!("https://example.com/{LEGACY_TOKEN}")),
+        // Percent-encoded, or with an invisible character inside.
+        (
+            "files",
+            format!("https://example.com/{}", LEGACY_TOKEN.replace('_', "%5F")),
+        ),
+        (
+            "tags",
+            format!("{}\u{200b}{}", &LEGACY_TOKEN[..20], &LEGACY_TOKEN[20..]),
+        ),
     ];
     for (input, value) in cases {
         for local in [false, true] {
             let fake = Fake::with_token(LEGACY_TOKEN, Token::user()).await;
             let action = legacy_token_run(&fake, local);
+            let action = match input {
+                "base_url" => action.input("files", "/a"),
+                _ => action,
+            };
             let run = action.input(input, &value).run().await;
             let label = format!("{input} (local: {local})");
             assert_eq!(run.code, 2, "{label}:\n{}", run.stdout);
             assert!(
-                run.stdout.contains("Credential in a list of items"),
+                run.stdout.contains("Credential among the items to purge"),
                 "{label}:\n{}",
                 run.stdout
             );
@@ -481,8 +497,22 @@ async fn one_zone_with_a_failing_backend_leaves_the_other_zone_purged() {
         .iter()
         .map(|r| format!("{:?}", r.body))
         .collect();
-    let unsent = format!(": {} not sent.", plural_batches(15 - sent.len()));
-    assert!(run.stdout.contains(&unsent), "{unsent}\n{}", run.stdout);
+    let unsent = format!("{} not sent", plural_batches(15 - sent.len()));
+    let zone_line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("big.example: "))
+        .unwrap();
+    assert!(
+        zone_line.ends_with(&format!(", {unsent}")),
+        "{unsent}\n{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(&format!(": {unsent}.")),
+        "{unsent}\n{}",
+        run.stdout
+    );
 }
 
 fn plural_batches(n: usize) -> String {
@@ -548,4 +578,141 @@ async fn the_ip_filter_met_at_the_zone_lookup_is_named() {
         .run()
         .await;
     run.assert_failed(1, "token-ip-restricted");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_run_blocked_in_a_read_still_ends_at_the_second_signal() {
+    // A FIFO that no one writes: opening it blocks, and no request is ever sent.
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let action = Action::new(&fake).token(CFUT_TOKEN);
+    let fifo = action.workspace().join("urls.txt");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()));
+    let spawned = action.input("files_from", "urls.txt").spawn_binary();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    spawned.signal("TERM");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    spawned.signal("INT");
+    // A guard against the hang (the build this was found in never ended), not a measure of speed.
+    let run = tokio::time::timeout(std::time::Duration::from_secs(20), spawned.wait())
+        .await
+        .expect("the signals did not end the run");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("stopped without a report"),
+        "{}",
+        run.stderr
+    );
+    assert!(fake.received().is_empty());
+}
+
+#[tokio::test]
+async fn a_tag_shaped_like_a_key_is_shown_and_a_json_item_must_be_one_item() {
+    // A commit SHA: the shape of a legacy Global API Key, yet a tag like any other.
+    let sha = "9e107d9d372bb6826bd81d3542a419d6e277d4d6";
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("tags", sha)
+        .input("dry_run", "true")
+        .run()
+        .await;
+    run.assert_ok("planned");
+    assert!(
+        run.stdout.contains(&format!("1 tags ({sha})")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains(&format!("::add-mask::{sha}")),
+        "{}",
+        run.stdout
+    );
+    // An item given back in its JSON form is one item of its list, as the list syntax has them.
+    for item in [
+        r#"{"tag": ""}"#,
+        r#"{"tag": " "}"#,
+        r#"{"tag": "a b"}"#,
+        r#"{"tag": "a,b"}"#,
+        r#"{"host": "a\u0000b"}"#,
+    ] {
+        let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+        let run = Action::new(&fake)
+            .token(CFUT_TOKEN)
+            .input("files", item)
+            .run()
+            .await;
+        assert_eq!(run.code, 2, "{item}:\n{}", run.stdout);
+        assert!(fake.received().is_empty(), "{item}");
+    }
+    // A file URL with a user name or password is refused, and quoted without them.
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("files", "https://user:s3cr3t-pw@example.com/a")
+        .hide("s3cr3t-pw")
+        .run()
+        .await;
+    run.assert_failed(2, "invalid-url");
+    assert!(
+        run.error().1.contains("https://***@example.com/a"),
+        "{}",
+        run.error().1
+    );
+}
+
+#[tokio::test]
+async fn after_a_flag_that_cannot_be_read_only_the_flags_are_reported() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    for args in [
+        &["--zone", ZONE_NAME, "--mode", "verify", "--mode", "purge"][..],
+        &["--ZONE", ZONE_NAME, "/a"][..],
+    ] {
+        let run = Action::local(&fake)
+            .env("CLOUDFLARE_API_TOKEN", CFUT_TOKEN)
+            .args(args)
+            .run()
+            .await;
+        assert_eq!(run.code, 2, "{args:?}\n{}", run.stdout);
+        let errors: Vec<&str> = run
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .collect();
+        assert_eq!(errors.len(), 1, "{args:?}: {errors:?}");
+        assert!(
+            errors[0].contains("Command-line flag not understood"),
+            "{errors:?}"
+        );
+    }
+    assert!(fake.received().is_empty());
+}
+
+#[tokio::test]
+async fn a_failed_file_that_cannot_be_written_leaves_the_outputs_and_summary_written() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    refuse_purges(&fake);
+    let action = Action::new(&fake).token(CFUT_TOKEN);
+    std::fs::create_dir(action.workspace().join("cloudflare-purge-failed.txt")).unwrap();
+    let long: Vec<String> = (0..3000)
+        .map(|i| format!("https://example.com/{}/{i}.css", "p".repeat(80)))
+        .collect();
+    let run = action.files_from(&long.join("\n")).run().await;
+    assert_eq!(run.code, 1);
+    assert_eq!(run.output("cause"), "purge-permission-missing");
+    assert_eq!(run.output("failed_count"), "3000");
+    assert!(
+        run.summary.contains("purge-permission-missing"),
+        "{}",
+        run.summary
+    );
+    let errors = run.errors();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[1]
+            .1
+            .contains("Writing cloudflare-purge-failed.txt in the workspace failed"),
+        "{errors:?}"
+    );
 }

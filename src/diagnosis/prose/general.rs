@@ -37,8 +37,9 @@ pub const OUTPUTS: &str = "The runner's files could not be written: on a self-ho
 pub const NO_ROUTE: &str = "Set `api_url` to https://api.cloudflare.com/client/v4 (the default: leave `api_url` out), or to a proxy that serves the same paths";
 pub const CANCELLED: &str = "Re-run the job; to purge only what is left, give the `failed` output to `files` (or the file named by `failed_file` to `files_from`): each line is read back as the item it names";
 pub const SWAPPED: &str = "Swap the two values in the step's `with:`: the token belongs in `api_token` (from a secret), the ID in the other input";
-pub const CREDENTIAL_IN_LIST: &str = "Remove it from the list: an item is sent to Cloudflare and written to the log and the outputs. If the value was committed to a file, roll the credential (My Profile → API Tokens → Roll)";
+pub const CREDENTIAL_IN_LIST: &str = "Remove it from the input named: an item to purge is sent to Cloudflare and written to the log and the outputs. If the value was committed to a file, roll the credential (My Profile → API Tokens → Roll)";
 pub const ZONE_NAMES: &str = "Add Zone → Zone Read to the token, so that each item goes to its zone by name; or purge these items in a step of their own with only their zone";
+pub const PROXY_NOT_URL: &str = "Correct the variable where the runner's environment sets it (the job's or step's `env:`, or a self-hosted runner's .env file) to a URL such as http://proxy.example:3128, or unset it to connect directly";
 pub const BAD_FLAG: &str = "Run `cloudflare-purge --help` for the flags: every input of the action is one (`--zone`, `--api-token`, `--files` …), and a value follows it (`--zone example.com`) or an `=` (`--zone=example.com`)";
 pub const INVALID_INPUT: &str = "Correct the named input in the step's `with:`";
 pub const BEARER: &str = "Store only the token in the secret, without \"Bearer \"";

@@ -53,7 +53,7 @@ impl Cause {
             InvalidEmail { problem } => seen(format!("The email input is not an email address ({problem})")),
             TokenMalformed { input, length, problem } => offline::malformed(*input, *length, problem),
             TokenHasWhitespace { input, length, inner } => offline::whitespace(*input, *length, inner),
-            GlobalKeyAsToken { length } => offline::key_as_token(*length),
+            GlobalKeyAsToken { length, prefixed } => offline::key_as_token(*length, *prefixed),
             TokenAsGlobalKey { kind } => offline::token_as_key(kind),
             OriginCaKey { input } => offline::origin_ca(*input),
             NothingToPurge => seen("No files, tags, hosts or prefixes were given and purge_everything is not true".into()),
@@ -66,6 +66,7 @@ impl Cause {
             InputsSwapped { input, holds, id } => seen(format!("`{input}` holds something shaped like {holds} and `api_token` something shaped like {id}: swapped?")),
             CredentialInList { input, holds } => seen(format!("`{input}` holds {holds}")),
             ZoneNamesUnreadable { zones, items } => offline::names_unreadable(zones, items),
+            ProxyNotUrl { variable, value } => seen(format!("The environment variable {variable} is \"{value}\", which is no proxy URL (http:// or https://, a host, a port up to 65535), and the requests to the API would go through it")),
             BadFlag { flag, problem, closest } => offline::bad_flag(flag, problem, closest.as_deref()),
             InvalidInput { input, value, expected } => offline::invalid_input(input, value, expected),
             TokenBearerPrefix { input } => seen(format!("{} starts with \"Bearer \"; the prefix was removed and the rest used", input.name())),
@@ -90,7 +91,7 @@ impl Cause {
             CloudflareUnavailable { status, attempts, html } => online::unavailable(*status, *attempts, *html),
             NetworkError { kind, attempts, host, proxy } => online::network(*kind, *attempts, host, proxy.as_deref()),
             UnexpectedResponse { what, status } => online::unexpected(what, *status),
-            OutputsNotWritten { variable, error } => seen(format!("Writing the file named by {variable} failed ({})", crate::text::shown(error))),
+            OutputsNotWritten { file, error } => seen(format!("Writing {file} failed ({})", crate::text::shown(error))),
             Cancelled { not_confirmed } => online::cancelled(*not_confirmed),
         }
     }

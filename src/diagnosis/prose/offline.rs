@@ -92,9 +92,14 @@ pub(super) fn whitespace(
     ))
 }
 
-pub(super) fn key_as_token(length: usize) -> Explained {
+pub(super) fn key_as_token(length: usize, prefixed: bool) -> Explained {
+    let form = if prefixed {
+        "starting with cfk_"
+    } else {
+        "of lowercase hex"
+    };
     seen(format!(
-        "api_token has the shape of a Global API Key ({length} characters of lowercase hex), not of an API token"
+        "api_token has the shape of a Global API Key ({length} characters {form}), not of an API token"
     ))
 }
 
@@ -126,7 +131,7 @@ pub(super) fn conflicting(lists: &[&str]) -> Explained {
 
 pub(super) fn invalid_url(items: &[String]) -> Explained {
     seen(format!(
-        "{} in files {} neither an http(s) URL nor a path starting with /: {}",
+        "{} in files {} neither an http(s) URL (without user name or password) nor a path starting with /: {}",
         plural(items.len(), "item"),
         is_are(items.len()),
         list_some(items)

@@ -224,7 +224,9 @@ pub(crate) fn foreign_body(foreign: &Foreign) -> String {
             "JSON that does not parse (truncated or malformed)".into()
         }
         Foreign::Body(BodyKind::Text { bytes }) => format!("{bytes} bytes of non-JSON text"),
-        Foreign::Body(BodyKind::NoSuccess) => "a JSON body without \"success\"".into(),
+        Foreign::Body(BodyKind::NoSuccess) => {
+            "JSON that is not Cloudflare's envelope (no \"success\")".into()
+        }
         Foreign::Body(BodyKind::OddSuccess) => {
             "a JSON body whose \"success\" is not true or false".into()
         }

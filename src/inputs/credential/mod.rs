@@ -100,7 +100,9 @@ fn email_problem(email: &str) -> Option<&'static str> {
 }
 
 /// Every value that must be masked before anything is printed: the credentials in every form, and
-/// anything in another input shaped like a credential (pasted into the wrong input).
+/// anything in another input shaped like a credential (pasted into the wrong input). A tag is a
+/// free-form value, often a commit SHA or a content hash of a token's or a key's shape: only a
+/// prefixed credential in it is masked (the credential given in it is refused).
 pub fn secrets(raw: &RawInputs) -> Vec<String> {
     let mut all = mask_forms(raw.get(Input::ApiToken), CredentialInput::ApiToken);
     all.extend(mask_forms(
@@ -114,9 +116,10 @@ pub fn secrets(raw: &RawInputs) -> Vec<String> {
         let value = raw.get(spec.input);
         let whole = std::iter::once(value.trim());
         let items = whole.chain(super::items::split_list(value));
+        let free_form = spec.input == Input::Tags;
         all.extend(
             items
-                .filter(|item| shape_of(item).is_some())
+                .filter(|item| !free_form && shape_of(item).is_some())
                 .map(str::to_string),
         );
         all.extend(prefixed_pieces(value).map(str::to_string));

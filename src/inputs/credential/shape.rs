@@ -250,9 +250,10 @@ pub fn problem(value: &str, shape: &Shape, input: CredentialInput) -> Option<Cau
             length,
             problem: problem.clone(),
         },
-        s if input == CredentialInput::ApiToken && s.is_global_key() => {
-            Cause::GlobalKeyAsToken { length }
-        }
+        s if input == CredentialInput::ApiToken && s.is_global_key() => Cause::GlobalKeyAsToken {
+            length,
+            prefixed: *s == Shape::PrefixedGlobalKey,
+        },
         s if input == CredentialInput::GlobalApiKey && s.is_token() => {
             Cause::TokenAsGlobalKey { kind: s.describe() }
         }

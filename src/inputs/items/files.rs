@@ -78,7 +78,7 @@ pub fn parse_files(value: &str) -> Result<Vec<Given>, Cause> {
             input: "files",
             value: "a JSON array".into(),
             expected: format!(
-                "a JSON array of URL strings or {{\"url\", \"headers\"}} objects ({e})"
+                "a JSON array of URL strings, {{\"url\", \"headers\"}} objects, or the items of a failed output ({{\"tag\"}}, {{\"host\"}}, {{\"prefix\"}}, {{\"purge_everything\"}}) ({e})"
             ),
         })?;
         return collect(items.iter().map(json_item));
@@ -120,7 +120,7 @@ fn json_item(value: &Value) -> Result<Given, String> {
     };
     if let Some((key, kind)) = KIND_KEYS.iter().find(|(k, _)| object.contains_key(*k)) {
         return other_kind(object, key, *kind).ok_or_else(|| {
-            format!("{} (an item of another kind is one key, \"{key}\", with a string; \"purge_everything\" with true)", shown())
+            format!("{} (an item of another kind is one key, \"{key}\", with one item: not empty, without spaces, commas or control characters; \"purge_everything\" with true)", shown())
         });
     }
     if let Some(key) = object
@@ -154,8 +154,12 @@ fn other_kind(
     key: &str,
     kind: GivenKind,
 ) -> Option<Given> {
+    // One item, as the list syntax would have it: not empty, no separator or control character.
+    let one_item = |t: &str| {
+        !t.is_empty() && !t.contains(|c: char| c == ',' || c.is_whitespace() || c.is_control())
+    };
     let text = match (object.len(), object.get(key)?) {
-        (1, Value::String(text)) if kind != GivenKind::Everything => text.trim().to_string(),
+        (1, Value::String(text)) if kind != GivenKind::Everything && one_item(text) => text.clone(),
         (1, Value::Bool(true)) if kind == GivenKind::Everything => String::new(),
         _ => return None,
     };
@@ -244,7 +248,8 @@ fn list_item(line: &str) -> Result<Option<Given>, Cause> {
     Ok(Some(Given::plain(line[..comment].trim_end())))
 }
 
-/// A file item's target, or `None` when it is neither an http(s) URL nor a path.
+/// A file item's target, or `None` when it is neither an http(s) URL nor a path. A URL with a user
+/// name or password is none a cache serves (and would send them to Cloudflare).
 pub fn target_of(item: &str) -> Option<FileTarget> {
     if item.starts_with('/') && !item.starts_with("//") {
         return Some(FileTarget::Path(item.to_string()));
@@ -252,7 +257,8 @@ pub fn target_of(item: &str) -> Option<FileTarget> {
     let url = Url::parse(item).ok()?;
     let web =
         matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty());
-    web.then(|| FileTarget::Url(item.to_string()))
+    let bare = url.username().is_empty() && url.password().is_none();
+    (web && bare).then(|| FileTarget::Url(item.to_string()))
 }
 
 /// The URL a target stands for, given the base for paths.

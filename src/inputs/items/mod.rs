@@ -231,8 +231,8 @@ fn files(raw: &RawInputs, ctx: &RunContext) -> Result<(Vec<FileItem>, FedBack), 
         match kind {
             GivenKind::File => match file_target(&text) {
                 Ok(target) => items.push(FileItem { target, headers }),
-                Err(true) => wildcards.push(crate::inputs::credential::shown(&text)),
-                Err(false) => bad.push(crate::inputs::credential::shown(&text)),
+                Err(true) => wildcards.push(quoted(&text)),
+                Err(false) => bad.push(quoted(&text)),
             },
             GivenKind::Tag => fed_back.tags.push(text),
             GivenKind::Host => fed_back.hosts.push(text),
@@ -247,6 +247,11 @@ fn files(raw: &RawInputs, ctx: &RunContext) -> Result<(Vec<FileItem>, FedBack), 
         return Err(Cause::FilesWildcard { items: wildcards });
     }
     Ok((dedup(items), fed_back))
+}
+
+/// A file as it may be quoted back: shaped like a credential by its shape only, without user info.
+fn quoted(text: &str) -> String {
+    shown(&super::options::without_userinfo(text))
 }
 
 /// A file's target; `Err(true)` for a wildcard, `Err(false)` for what is no URL or path.
