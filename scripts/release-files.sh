@@ -8,10 +8,12 @@
 #       Prints SHA256SUMS (sha256sum's format) for the release binaries in DIR,
 #       one line per asset of native/assets.txt, in that order. Fails when one
 #       is missing.
-#   scripts/release-files.sh stamp TREE X.Y.Z OWNER/REPO SUMS
+#   scripts/release-files.sh stamp TREE X.Y.Z OWNER/REPO SUMS DIGEST
 #       Turns the unreleased action files of the checkout TREE into the release
 #       ones: action.yml's `  image: Dockerfile` becomes
-#       `  image: docker://ghcr.io/<owner>/<repo>:X.Y.Z` (lowercased), and
+#       `  image: docker://ghcr.io/<owner>/<repo>@sha256:<hex> # X.Y.Z`
+#       (lowercased; DIGEST is the pushed image's sha256:<hex>: a tag can be
+#       moved by whoever controls the registry, a digest names the bytes), and
 #       native/action.yml's empty release data is filled in: the version, the
 #       repository and, from the file SUMS, one SHA-256 per asset. Each line it
 #       rewrites must be there exactly once and still empty, so a tree that is
@@ -78,8 +80,9 @@ sums() {
 }
 
 stamp() {
-    local tree="$1" version="$2" repository="$3" sums_file="$4" target asset line sum image native
+    local tree="$1" version="$2" repository="$3" sums_file="$4" digest="$5" target asset line sum image native
     [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "'$version' is not X.Y.Z"
+    [[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || die "'$digest' is not an image digest (sha256:<64 hex>)"
     [[ "$repository" =~ ^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$ ]] || die "'$repository' is not owner/repo"
     [[ -f "$sums_file" ]] || die "no file $sums_file"
     native="$tree/native/action.yml"
@@ -93,7 +96,8 @@ stamp() {
     done < <(targets_and_assets)
 
     # GHCR names are lowercase; GitHub owner and repository names need not be.
-    image="docker://ghcr.io/$(printf '%s' "$repository" | tr '[:upper:]' '[:lower:]'):$version"
+    # The tag stays as a comment, for readers; the runner pulls by digest.
+    image="docker://ghcr.io/$(printf '%s' "$repository" | tr '[:upper:]' '[:lower:]')@$digest # $version"
     # `  image: Dockerfile` can only be the image line of runs: (it must occur once).
     rewrite "$tree/action.yml" "  image: Dockerfile" "  image: $image"
 
@@ -129,7 +133,7 @@ case "$command" in
         sums "$1"
         ;;
     stamp)
-        [[ $# == 4 ]] || die "usage: scripts/release-files.sh stamp TREE X.Y.Z OWNER/REPO SUMS"
+        [[ $# == 5 ]] || die "usage: scripts/release-files.sh stamp TREE X.Y.Z OWNER/REPO SUMS DIGEST"
         stamp "$@"
         ;;
     pinned)
@@ -139,5 +143,5 @@ case "$command" in
     -h | --help)
         sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
         ;;
-    *) die "usage: scripts/release-files.sh assets | sums DIR | stamp TREE X.Y.Z OWNER/REPO SUMS | pinned TREE" ;;
+    *) die "usage: scripts/release-files.sh assets | sums DIR | stamp TREE X.Y.Z OWNER/REPO SUMS DIGEST | pinned TREE" ;;
 esac

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: scripts/release.sh [--check | --dry-run] [--assets DIR] X.Y.Z
+# Usage: scripts/release.sh [--check | --dry-run] [--assets DIR --image-digest sha256:HEX] X.Y.Z
 #
 # A release has two halves (docs/releasing.md tells the whole story):
 #
@@ -9,11 +9,13 @@
 #       (gh workflow run release.yml --ref main -f version=X.Y.Z), which builds
 #       and checks the binaries and the image and then runs the second half.
 #
-#   scripts/release.sh --assets DIR X.Y.Z
+#   scripts/release.sh --assets DIR --image-digest sha256:HEX X.Y.Z
 #       In that workflow (or by hand, with the binaries of native/assets.txt in
-#       DIR): writes DIR/SHA256SUMS and makes the release commit: the commit
-#       being released plus action.yml's `image: Dockerfile` switched to the
-#       prebuilt image docker://ghcr.io/<owner>/<repo>:X.Y.Z, and
+#       DIR and the digest of the image already pushed): writes DIR/SHA256SUMS
+#       and makes the release commit: the commit being released plus
+#       action.yml's `image: Dockerfile` switched to the prebuilt image by
+#       digest, docker://ghcr.io/<owner>/<repo>@sha256:HEX (the tag X.Y.Z in a
+#       comment), and
 #       native/action.yml's release data filled in (version, repository, one
 #       SHA-256 per binary; scripts/release-files.sh does both). The commit is
 #       made in a temporary worktree on a detached HEAD (your checkout is not
@@ -47,6 +49,7 @@ die() {
 check_only=0
 dry_run=0
 assets=
+digest=
 version=
 while (($#)); do
     case "$1" in
@@ -58,6 +61,12 @@ while (($#)); do
             shift
             ;;
         --assets=*) assets="${1#--assets=}" ;;
+        --image-digest)
+            (($# >= 2)) || die "--image-digest needs sha256:HEX"
+            digest="$2"
+            shift
+            ;;
+        --image-digest=*) digest="${1#--image-digest=}" ;;
         -h | --help)
             sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
             exit 0
@@ -70,12 +79,15 @@ while (($#)); do
     esac
     shift
 done
-[[ -n "$version" ]] || die "usage: scripts/release.sh [--check | --dry-run] [--assets DIR] X.Y.Z"
+[[ -n "$version" ]] || die "usage: scripts/release.sh [--check | --dry-run] [--assets DIR --image-digest sha256:HEX] X.Y.Z"
 [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "'$version' is not X.Y.Z"
 tag="v$version"
 remote="${RELEASE_REMOTE:-origin}"
 branch="${RELEASE_BRANCH:-main}"
 if [[ -n "$assets" ]]; then
+    # The release commit pins the image by digest, so the image is pushed first.
+    [[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] ||
+        die "--assets needs --image-digest sha256:<64 hex>, the digest of the image already pushed (got '$digest')"
     [[ -d "$assets" ]] || die "no directory $assets"
     assets="$(cd "$assets" && pwd)"
 fi
@@ -143,7 +155,7 @@ mkdir -p "$workdir/try/assets"
 cp -R "$workdir/release/action.yml" "$workdir/release/native" "$workdir/try/"
 bash "$files" assets | while read -r asset; do : >"$workdir/try/assets/$asset"; done
 bash "$files" sums "$workdir/try/assets" >"$workdir/try/SHA256SUMS"
-bash "$files" stamp "$workdir/try" "$version" "$repository" "$workdir/try/SHA256SUMS" ||
+bash "$files" stamp "$workdir/try" "$version" "$repository" "$workdir/try/SHA256SUMS" "sha256:$(printf '0%.0s' {1..64})" ||
     die "the action files of $base cannot be turned into release ones (above)"
 
 if ((check_only)); then
@@ -155,6 +167,10 @@ if [[ -z "$assets" ]]; then
     dispatch=(gh workflow run release.yml --repo "$repository" --ref "$branch" -f "version=$version")
     if ((dry_run)); then
         echo "release: dry run: would start the Release workflow: ${dispatch[*]}"
+        # What that run does, job by job, as the workflow of the commit names them.
+        echo "release: its jobs, in order:"
+        sed -n 's/^    name: \(.*\)$/release:   - \1/p' "$workdir/release/.github/workflows/release.yml" ||
+            echo "release:   ($base has no .github/workflows/release.yml)"
         exit 0
     fi
     command -v gh >/dev/null || die "gh (GitHub CLI) is needed to start the Release workflow: https://cli.github.com/"
@@ -169,12 +185,12 @@ bash "$files" sums "$assets" >"$workdir/SHA256SUMS"
 mv "$workdir/SHA256SUMS" "$assets/SHA256SUMS"
 cat "$assets/SHA256SUMS"
 
-bash "$files" stamp "$workdir/release" "$version" "$repository" "$assets/SHA256SUMS"
+bash "$files" stamp "$workdir/release" "$version" "$repository" "$assets/SHA256SUMS" "$digest"
 
-image="$(sed -n 's/^  image: //p' "$workdir/release/action.yml")"
+image="$(sed -n 's/^  image: \([^ ]*\).*/\1/p' "$workdir/release/action.yml")"
 git -C "$workdir/release" commit --quiet \
     -m "Release $version" \
-    -m "action.yml runs the prebuilt image $image; native/action.yml downloads the binaries of $tag and checks them against the SHA-256s below. This commit is reachable only through the tag $tag; main keeps image: Dockerfile and empty release data." \
+    -m "action.yml runs the prebuilt image $image (the tag $version, pinned by digest); native/action.yml downloads the binaries of $tag and checks them against the SHA-256s below. This commit is reachable only through the tag $tag; main keeps image: Dockerfile and empty release data." \
     -m "$(cat "$assets/SHA256SUMS")" \
     action.yml native/action.yml
 commit="$(git -C "$workdir/release" rev-parse HEAD)"

@@ -20,6 +20,13 @@ each output's value taken from the run step, every input passed to that step
 as INPUT_<NAME> between the generated-env markers, release data empty (main
 is not a release), no ${{ }} in run:. Asset-like names anywhere in the
 release files must be in the list (a typo is an asset nobody builds).
+
+And the pins: every `uses:` in native/action.yml (organisations that require
+actions pinned by full commit SHA apply it to the steps inside a composite
+action too) and in the workflows names a full 40-hex commit or a local
+path; the release's provenance: actions/attest runs in one job, the only one
+with id-token: write and attestations: write, for the binaries and the image
+digest the release commit pins.
 Prints each problem; exits 1 if there is any.
 """
 
@@ -66,6 +73,53 @@ FILES_NAMING_ASSETS = [
 
 def problem(text):
     PROBLEMS.append(text)
+
+
+# A `uses:` value that pins what runs: a remote action at a full commit SHA,
+# a local action (./…), or an image by digest.
+PINNED_USES = re.compile(r"^(?:[\w.-]+/[\w./-]+@[0-9a-f]{40}|\./.*|\.|docker://[^@\s]+@sha256:[0-9a-f]{64})$")
+USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s*(\S+)", re.M)
+
+
+def unpinned_uses(text):
+    """The `uses:` values of a YAML text that pin nothing."""
+    values = (match.group(1).strip("'\"") for match in USES_LINE.finditer(text))
+    return [value for value in values if not PINNED_USES.match(value)]
+
+
+def check_pinned_uses():
+    workflows = sorted(str(p.relative_to(ROOT)) for p in (ROOT / ".github/workflows").glob("*.yml"))
+    for relative in ["native/action.yml", *workflows]:
+        for value in unpinned_uses((ROOT / relative).read_text(encoding="utf-8")):
+            problem(f"{relative}: uses: {value} is not pinned by a full commit SHA (or a local path)")
+    # The check itself: what it must refuse and accept.
+    refused = unpinned_uses("    - uses: actions/checkout@v5\n      uses: 'actions/cache@main'\n")
+    accepted = unpinned_uses(f"- uses: actions/checkout@{'0' * 40} # v5\n- uses: ./\n")
+    if refused != ["actions/checkout@v5", "actions/cache@main"] or accepted:
+        problem(f"check_pinned_uses is broken: refused {refused}, accepted-but-flagged {accepted}")
+
+
+def check_attestations():
+    jobs = load_yaml(".github/workflows/release.yml").get("jobs", {})
+    signing = [name for name, job in jobs.items() if {"id-token", "attestations"} & set(job.get("permissions") or {})]
+    if signing != ["attest"]:
+        problem(f"release.yml: jobs {signing} can mint tokens or write attestations; only 'attest' should")
+    attest = jobs.get("attest") or {}
+    perms = dict(attest.get("permissions") or {})
+    if perms != {"contents": "read", "id-token": "write", "attestations": "write"}:
+        problem(f"release.yml: the attest job's permissions are {perms}")
+    steps = attest.get("steps") or []
+    withs = [s.get("with") or {} for s in steps if str(s.get("uses", "")).startswith("actions/attest@")]
+    if not any(str(w.get("subject-path", "")).startswith("dist/cloudflare-purge-") for w in withs):
+        problem("release.yml: the attest job does not attest the release binaries (subject-path: dist/cloudflare-purge-*)")
+    if not any(w.get("subject-digest") == "${{ needs.image.outputs.digest }}" for w in withs):
+        problem("release.yml: the attest job does not attest the image digest (needs.image.outputs.digest)")
+    tag = jobs.get("tag") or {}
+    if "attest" not in (tag.get("needs") or []):
+        problem("release.yml: the tag job must wait for the attestations (needs: attest)")
+    env = next((s.get("env") or {} for s in tag.get("steps") or [] if s.get("id") == "tag"), {})
+    if env.get("DIGEST") != "${{ needs.image.outputs.digest }}":
+        problem("release.yml: the release commit must pin the digest the image job pushed (env DIGEST)")
 
 
 def load_yaml(relative):
@@ -214,6 +268,8 @@ def main():
     check_release_workflow(rows)
     check_native_action(rows)
     check_asset_like_names(rows)
+    check_pinned_uses()
+    check_attestations()
     for text in PROBLEMS:
         print(f"check_native_action: {text}")
     if PROBLEMS:

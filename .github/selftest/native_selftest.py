@@ -44,6 +44,8 @@ ROOT = Path(__file__).resolve().parents[2]
 RELEASE_FILES = ROOT / "scripts" / "release-files.sh"
 VERSION = "9.8.7"
 REPOSITORY = "Example-Owner/cloudflare-purge"
+# Stands for the digest of the pushed image, which the release commit pins.
+DIGEST = "sha256:" + hashlib.sha256(b"the image index").hexdigest()
 ASSET = "cloudflare-purge-x86_64-unknown-linux-musl"  # the binary this machine can run
 RELEASE_LINES = re.compile(r"^        CLOUDFLARE_PURGE_(RELEASE_VERSION|RELEASE_REPOSITORY|SHA256_[A-Z0-9_]+): ")
 PURGE = {"zone": selftest.ZONE_ID, "api_token": selftest.GOOD_TOKEN, "files": "https://example.com/index.html"}
@@ -237,7 +239,7 @@ def stamp_checks(original, released, sums_path, assets_dir, root):
     if sums != expected_sums:
         problems.append(f"SHA256SUMS is\n{sums}expected\n{expected_sums}")
 
-    image = f"  image: docker://ghcr.io/{REPOSITORY.lower()}:{VERSION}"
+    image = f"  image: docker://ghcr.io/{REPOSITORY.lower()}@{DIGEST} # {VERSION}"
     before = (original / "action.yml").read_text(encoding="utf-8").splitlines()
     after = (released / "action.yml").read_text(encoding="utf-8").splitlines()
     changed = [(a, b) for a, b in zip(before, after) if a != b]
@@ -262,15 +264,18 @@ def stamp_checks(original, released, sums_path, assets_dir, root):
 
     # Refusals, each leaving the files as they were.
     snapshot = {p: p.read_bytes() for p in (released / "action.yml", released / "native" / "action.yml")}
-    if release_files("stamp", str(released), VERSION, REPOSITORY, str(sums_path), check=False).returncode == 0:
+    if release_files("stamp", str(released), VERSION, REPOSITORY, str(sums_path), DIGEST, check=False).returncode == 0:
         problems.append("stamping an already stamped tree succeeded")
     short = root / "SHA256SUMS.short"
     short.write_text("".join(sums.splitlines(keepends=True)[:-1]), encoding="utf-8")
     fresh = root / "fresh"
     shutil.copytree(original / "native", fresh / "native")
     shutil.copy(original / "action.yml", fresh / "action.yml")
-    if release_files("stamp", str(fresh), VERSION, REPOSITORY, str(short), check=False).returncode == 0:
+    if release_files("stamp", str(fresh), VERSION, REPOSITORY, str(short), DIGEST, check=False).returncode == 0:
         problems.append("stamping with a SHA256SUMS that lacks an asset succeeded")
+    for digest in (f"{REPOSITORY}:{VERSION}", "", DIGEST[:-1], DIGEST.upper()):
+        if release_files("stamp", str(fresh), VERSION, REPOSITORY, str(sums_path), digest, check=False).returncode == 0:
+            problems.append(f"stamping with the image reference {digest!r} (not a sha256 digest) succeeded")
     if (fresh / "action.yml").read_bytes() != (original / "action.yml").read_bytes():
         problems.append("a refused stamp rewrote action.yml")
     if snapshot != {p: p.read_bytes() for p in snapshot}:
@@ -302,6 +307,8 @@ def release_script_checks(parent, assets_dir):
         shutil.copy(ROOT / name, clone / name)
     for name in ("native", "scripts"):
         shutil.copytree(ROOT / name, clone / name)
+    (clone / ".github" / "workflows").mkdir(parents=True)
+    shutil.copy(ROOT / ".github" / "workflows" / "release.yml", clone / ".github" / "workflows" / "release.yml")
     # main as it is once the version's CHANGELOG section is in.
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     section = f"## [Unreleased]\n\n## [{version}] - 2000-01-01"
@@ -332,8 +339,17 @@ def release_script_checks(parent, assets_dir):
         (("--check", version), 0, f"{main} is ready to be released as v{version}"),
         (("--dry-run", version), 0, f"gh workflow run release.yml --repo {REPOSITORY} --ref main -f version={version}"),
         (("--check", "0.0.0"), 1, "Cargo.toml of"),
-        (("--dry-run", "--assets", str(dist), version), 0, "would tag"),
-        (("--assets", str(root / "nothing-here"), version), 1, "no directory"),
+        # The dry run names the workflow's jobs: the attestations come before the release commit.
+        (("--dry-run", version), 0, "- attest the image and the binaries\nrelease:   - make the release commit"),
+        (("--dry-run", "--assets", str(dist), "--image-digest", DIGEST, version), 0, "would tag"),
+        # Shown in the dry run's patch: the image by digest, the tag a comment.
+        (
+            ("--dry-run", "--assets", str(dist), "--image-digest", DIGEST, version),
+            0,
+            f"+  image: docker://ghcr.io/{REPOSITORY.lower()}@{DIGEST} # {version}",
+        ),
+        (("--dry-run", "--assets", str(dist), version), 1, "--assets needs --image-digest"),
+        (("--assets", str(root / "nothing-here"), "--image-digest", DIGEST, version), 1, "no directory"),
     ]
     for args, status, text in expectations:
         done = release(*args)
@@ -351,7 +367,7 @@ def release_script_checks(parent, assets_dir):
     if done.returncode == 0 or "is not on origin/main" not in done.stderr:
         problems.append(f"release.sh accepted a RELEASE_COMMIT that is not on main: {done.stderr}")
 
-    done = release("--assets", str(dist), version, commit=main)
+    done = release("--assets", str(dist), "--image-digest", DIGEST, version, commit=main)
     if done.returncode != 0:
         return problems + [f"release.sh --assets failed:\n{done.stdout}{done.stderr}"]
     tag = f"v{version}"
@@ -371,7 +387,7 @@ def release_script_checks(parent, assets_dir):
         (tree / path).write_text(git("show", f"{tag}:{path}", cwd=remote) + "\n", encoding="utf-8")
     if release_files("pinned", str(tree)).stdout != (dist / "SHA256SUMS").read_text(encoding="utf-8"):
         problems.append("the tag's native/action.yml does not pin the SHA256SUMS release.sh wrote")
-    done = release("--assets", str(dist), version, commit=main)
+    done = release("--assets", str(dist), "--image-digest", DIGEST, version, commit=main)
     if done.returncode == 0 or f"tag {tag} exists" not in done.stderr:
         problems.append(f"a second release of {version} was not refused: {done.stderr}")
     return problems
@@ -462,7 +478,7 @@ def main():
         shutil.copy(ROOT / "action.yml", tree / "action.yml")
     sums = root / "SHA256SUMS"
     sums.write_text(release_files("sums", str(good)).stdout, encoding="utf-8")
-    release_files("stamp", str(released), VERSION, REPOSITORY, str(sums))
+    release_files("stamp", str(released), VERSION, REPOSITORY, str(sums), DIGEST)
     wrong_pin = root / "wrong-pin"
     shutil.copytree(released, wrong_pin)
     native = wrong_pin / "native" / "action.yml"
