@@ -169,7 +169,8 @@ if [[ -z "$assets" ]]; then
         echo "release: dry run: would start the Release workflow: ${dispatch[*]}"
         # What that run does, job by job, as the workflow of the commit names them.
         echo "release: its jobs, in order:"
-        sed -n 's/^    name: \(.*\)$/release:   - \1/p' "$workdir/release/.github/workflows/release.yml" ||
+        sed -n 's/^    name: \(.*\)$/release:   - \1/p' "$workdir/release/.github/workflows/release.yml" |
+            sed 's/\${{ matrix\.[a-z]* }}/(one job per asset of native\/assets.txt)/' ||
             echo "release:   ($base has no .github/workflows/release.yml)"
         exit 0
     fi
