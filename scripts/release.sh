@@ -23,8 +23,9 @@
 #       keeps `image: Dockerfile` and empty release data.
 #
 #   --check    run the checks, nothing else
-#   --dry-run  run the checks and show what would be done: the gh command, or
-#              with --assets the release commit; start and push nothing
+#   --dry-run  run the checks and show what would be done: the gh command and
+#              the workflow's jobs in order, or with --assets the release
+#              commit (its patch shows the image line); start and push nothing
 #
 # The checks: X.Y.Z is a plain version; Cargo.toml of the commit says it (and
 # Cargo.lock must follow, the builds are --locked) and its CHANGELOG.md has a
