@@ -172,7 +172,7 @@ temp="${RUNNER_TEMP:-${TMPDIR:-/tmp}}"
 if command -v cygpath >/dev/null 2>&1; then
     temp="$(cygpath -u "$temp")" # Git Bash: D:\a\_temp → /d/a/_temp
 fi
-stall_seconds= max_seconds= attempts=
+stall_seconds='' max_seconds='' attempts='' # set by knob
 knob stall_seconds CLOUDFLARE_PURGE_DOWNLOAD_STALL_SECONDS 30
 knob max_seconds CLOUDFLARE_PURGE_DOWNLOAD_MAX_SECONDS 120
 knob attempts CLOUDFLARE_PURGE_DOWNLOAD_ATTEMPTS 3
