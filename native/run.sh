@@ -236,5 +236,10 @@ while read -r row_os _ row_target _; do
     case "$row_os" in '' | '#'*) continue ;; esac
     unset "$(checksum_variable "$row_target")"
 done <"$action_path/assets.txt"
+# The binary links its README on the action's repository page; a composite
+# step's GITHUB_ACTION_REPOSITORY is empty on some runner versions.
+if [[ -z "${GITHUB_ACTION_REPOSITORY:-}" ]]; then
+    export GITHUB_ACTION_REPOSITORY="$repository"
+fi
 # No clean-up after exec: the runner empties RUNNER_TEMP when the job ends.
 exec "$binary"

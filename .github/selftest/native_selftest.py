@@ -588,6 +588,15 @@ def main():
             "binary_ran": True,
         },
         {
+            "name": "the binary's annotations link the README on the release's repository",
+            "inputs": {**PURGE, "dry_run": "maybe"},
+            "exit": 2,
+            "outputs": {"result": "failed", "cause": "invalid-input"},
+            "stdout": [f"(https://github.com/{REPOSITORY}#inputs-and-outputs)"],
+            "downloads": 1,
+            "binary_ran": True,
+        },
+        {
             "name": "a served binary that is not the released one is deleted, never run",
             "inputs": PURGE,
             "download_base": files.url + "/tampered",
