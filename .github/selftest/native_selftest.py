@@ -18,7 +18,11 @@ exit status, annotations and outputs, what the file server served and what
 the fake API was asked. The download address is the one thing not taken from
 native/action.yml: CLOUDFLARE_PURGE_DOWNLOAD_BASE points at the file server,
 so the checksum pinned by the stamp is what protects the run, as on a runner.
-Closes with "N passed, M failed".
+The file server also plays a download that stalls (/stall/: the headers and
+1,000 bytes, then nothing) and one that trickles (/slow/: the good binary over
+about 4 s), for the stall limits and for a cancel (SIGINT or SIGTERM to the
+step's process, as the runner sends it) during the download; the stall limits
+are shortened through run.sh's test knobs. Closes with "N passed, M failed".
 """
 
 import argparse
@@ -28,10 +32,12 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -123,11 +129,20 @@ def evaluate(value, context):
 # --- the servers --------------------------------------------------------------------------------
 
 
+STALL_HOLD_SECONDS = 30  # how long /stall/ keeps a connection open without sending a byte
+SLOW_SECONDS = 4  # how long /slow/ takes to send the binary
+
+
 class FileServer:
-    """Serves a directory on 127.0.0.1 and remembers the paths asked for."""
+    """Serves a directory on 127.0.0.1 and remembers the paths asked for.
+
+    /stall/<asset>: the headers and 1,000 bytes of a long file, then nothing
+    (until STALL_HOLD_SECONDS or the end of the self-test). /slow/<asset>: the
+    file under good/, sent in pieces over SLOW_SECONDS."""
 
     def __init__(self, directory):
         self.requests = []
+        self.stop = threading.Event()
         server = self
 
         class Handler(SimpleHTTPRequestHandler):
@@ -136,6 +151,38 @@ class FileServer:
 
             def log_message(self, fmt, *args):
                 pass
+
+            def do_GET(self):
+                try:
+                    if self.path.startswith("/stall/"):
+                        self.stall()
+                    elif self.path.startswith("/slow/"):
+                        self.trickle(Path(directory) / "good" / Path(self.path).name)
+                    else:
+                        super().do_GET()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up, as it should
+
+            def stall(self):
+                self.send_response(200)
+                self.send_header("Content-Length", "5000000")
+                self.end_headers()
+                self.wfile.write(b"\0" * 1000)
+                self.wfile.flush()
+                server.stop.wait(STALL_HOLD_SECONDS)
+
+            def trickle(self, path):
+                data = path.read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                pieces = 40
+                size = len(data) // pieces + 1
+                for start in range(0, len(data), size):
+                    self.wfile.write(data[start : start + size])
+                    self.wfile.flush()
+                    if server.stop.wait(SLOW_SECONDS / pieces):
+                        return
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(directory)))
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
@@ -177,21 +224,63 @@ def run_step(case, trees, files, api_url, workdir):
         "CLOUDFLARE_PURGE_DOWNLOAD_BASE": case.get("download_base", files.url + "/good"),
         **step_env,
     }
-    done = subprocess.run(
-        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(workdir / "step.sh")],
-        env=env,
-        cwd=workdir / "workspace",
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    if case.get("runner_temp") == "missing":
+        env["RUNNER_TEMP"] = str(workdir / "runner_temp" / "missing")
+    env.update(case.get("env", {}))
+    done = run_process(case, env, workdir / "workspace", [str(workdir / "step.sh")], files)
     outputs = selftest.parse_github_output(output.read_text(encoding="utf-8"))
     return done, outputs, summary.read_text(encoding="utf-8")
 
 
+class Done:
+    """What a step did: exit status, stdout, stderr, and problems with its timing."""
+
+    def __init__(self, returncode, stdout, stderr, late):
+        self.returncode, self.stdout, self.stderr, self.late = returncode, stdout, stderr, late
+
+
+def run_process(case, env, cwd, script, files):
+    """Runs the step; with case["signal"], sends it (as the runner does, to the step's
+    process only) once the download has begun. The step must end within
+    case["within"] seconds (of the signal, when there is one)."""
+    process = subprocess.Popen(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", *script],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, so that nothing it started outlives the case
+    )
+    late = []
+    start = time.monotonic()
+    if "signal" in case:
+        while not any(path.endswith(ASSET) for path in files.requests) and time.monotonic() - start < 20:
+            time.sleep(0.05)
+        time.sleep(0.3)  # curl is reading the answer
+        process.send_signal(getattr(signal, "SIG" + case["signal"]))
+        start = time.monotonic()
+    within = case.get("within", 180)
+    try:
+        stdout, stderr = process.communicate(timeout=within)
+    except subprocess.TimeoutExpired:
+        what = "SIG" + case["signal"] if "signal" in case else "it started"
+        late.append(f"the step (or a process it started) still ran {within} s after {what}; killed")
+        kill_group(process.pid)
+        stdout, stderr = process.communicate()
+    kill_group(process.pid)
+    return Done(process.returncode, stdout, stderr, late)
+
+
+def kill_group(pid):
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def check_case(case, done, outputs, summary, requests, served, workdir, marker):
-    problems = []
+    problems = list(done.late)
     if done.returncode != case["exit"]:
         problems.append(f"exit status {done.returncode}, expected {case['exit']}")
     for name, expected in case.get("outputs", {}).items():
@@ -215,13 +304,15 @@ def check_case(case, done, outputs, summary, requests, served, workdir, marker):
             problems.append(f"no executable {ASSET} in RUNNER_TEMP: what ran?")
     else:
         # Proof that nothing ran: the fake heard nothing, the tampered binary left
-        # no mark, the only output is the script's result=failed, no summary.
+        # no mark, the only outputs are the script's result=failed and cause, no summary.
         if requests:
             problems.append(f"the fake got {len(requests)} request(s): something ran")
         if marker.exists():
             problems.append("the tampered binary ran")
-        if outputs != {"result": "failed"}:
-            problems.append(f"outputs {outputs}, expected only result=failed from run.sh")
+        if outputs != case["outputs"]:
+            problems.append(f"outputs {outputs}, expected only {case['outputs']} from run.sh")
+        if done.stdout.count("::error ") != 1:
+            problems.append(f"{done.stdout.count('::error ')} error annotations, expected one")
         if summary:
             problems.append("a step summary was written: the binary ran")
         if left:
@@ -487,7 +578,14 @@ def main():
     native.write_text(native.read_text(encoding="utf-8").replace(real, other), encoding="utf-8")
     trees = {"main": original, "released": released, "wrong-pin": wrong_pin}
 
-    nothing_ran = {"outputs": {"result": "failed"}}
+    def nothing_ran(cause):
+        return {"outputs": {"result": "failed", "cause": cause}}
+
+    quick = {  # run.sh's test knobs: a stalled download is given up after a few seconds
+        "CLOUDFLARE_PURGE_DOWNLOAD_STALL_SECONDS": "1",
+        "CLOUDFLARE_PURGE_DOWNLOAD_MAX_SECONDS": "60",
+        "CLOUDFLARE_PURGE_DOWNLOAD_ATTEMPTS": "1",
+    }
     cases = [
         {
             "name": "a release tag: the pinned binary is downloaded, checked and purges",
@@ -506,13 +604,22 @@ def main():
             "binary_ran": True,
         },
         {
+            "name": "the binary's annotations link the README on the release's repository",
+            "inputs": {**PURGE, "dry_run": "maybe"},
+            "exit": 2,
+            "outputs": {"result": "failed", "cause": "invalid-input"},
+            "stdout": [f"(https://github.com/{REPOSITORY}#inputs-and-outputs)"],
+            "downloads": 1,
+            "binary_ran": True,
+        },
+        {
             "name": "a served binary that is not the released one is deleted, never run",
             "inputs": PURGE,
             "download_base": files.url + "/tampered",
             "exit": 1,
             "stdout": ["::error title=cloudflare-purge checksum mismatch::", "nothing was run"],
             "downloads": 1,
-            **nothing_ran,
+            **nothing_ran("unexpected-response"),
         },
         {
             "name": "a pin that is not the binary's stops the step before it runs",
@@ -521,7 +628,7 @@ def main():
             "exit": 1,
             "stdout": ["::error title=cloudflare-purge checksum mismatch::"],
             "downloads": 1,
-            **nothing_ran,
+            **nothing_ran("unexpected-response"),
         },
         {
             "name": "a runner without a release binary is told so",
@@ -534,7 +641,7 @@ def main():
                 "runner.arch 'ARM'",
                 "container action",
             ],
-            **nothing_ran,
+            **nothing_ran("invalid-input"),
         },
         {
             "name": "main's native/action.yml is not a release and says which to use",
@@ -542,7 +649,7 @@ def main():
             "inputs": PURGE,
             "exit": 2,
             "stdout": ["::error title=Not a cloudflare-purge release::", f"uses: {REPOSITORY}/native@vX"],
-            **nothing_ran,
+            **nothing_ran("invalid-input"),
         },
         {
             "name": "a release without this platform's asset fails the download clearly",
@@ -551,7 +658,7 @@ def main():
             "exit": 1,
             "stdout": ["::error title=cloudflare-purge download failed::", ASSET],
             "downloads": 1,
-            **nothing_ran,
+            **nothing_ran("network-error"),
         },
         {
             "name": "plain http to anything but loopback is refused before any download",
@@ -559,7 +666,7 @@ def main():
             "download_base": "http://downloads.example.com/cloudflare-purge",
             "exit": 2,
             "stdout": ["::error title=Download address refused::"],
-            **nothing_ran,
+            **nothing_ran("invalid-input"),
         },
         {
             "name": "a loopback-looking address whose host is elsewhere is refused",
@@ -567,7 +674,82 @@ def main():
             "download_base": "http://localhost:80@downloads.example.com/cloudflare-purge",
             "exit": 2,
             "stdout": ["::error title=Download address refused::"],
-            **nothing_ran,
+            **nothing_ran("invalid-input"),
+        },
+        {
+            "name": "a download that stops moving is given up (stall limit) and fails with network-error",
+            "inputs": PURGE,
+            "download_base": files.url + "/stall",
+            "env": quick,
+            "within": 25,
+            "exit": 1,
+            "stdout": ["::error title=cloudflare-purge download failed::", "stalled", "After 1 attempt(s)"],
+            "downloads": 1,
+            **nothing_ran("network-error"),
+        },
+        {
+            "name": "a download that never ends is cut at the overall limit and retried a bounded number of times",
+            "inputs": PURGE,
+            "download_base": files.url + "/stall",
+            "env": {
+                "CLOUDFLARE_PURGE_DOWNLOAD_STALL_SECONDS": "600",
+                "CLOUDFLARE_PURGE_DOWNLOAD_MAX_SECONDS": "2",
+                "CLOUDFLARE_PURGE_DOWNLOAD_ATTEMPTS": "2",
+            },
+            "within": 25,
+            "exit": 1,
+            "stdout": ["::error title=cloudflare-purge download failed::", "ran over 2 s", "After 2 attempt(s)"],
+            "downloads": 2,
+            **nothing_ran("network-error"),
+        },
+        {
+            "name": "a download setting that is not a whole number is refused before any download",
+            "inputs": PURGE,
+            "env": {"CLOUDFLARE_PURGE_DOWNLOAD_ATTEMPTS": "0"},
+            "exit": 2,
+            "stdout": ["::error title=Invalid download setting::", "CLOUDFLARE_PURGE_DOWNLOAD_ATTEMPTS"],
+            **nothing_ran("invalid-input"),
+        },
+        {
+            "name": "SIGINT during the download: nothing is run or purged, and the outputs say cancelled",
+            "inputs": PURGE,
+            "download_base": files.url + "/slow",
+            "signal": "INT",
+            "within": 2,
+            "exit": 1,
+            "stdout": ["::error title=Cancelled::", "(SIGINT)", "nothing was purged"],
+            "downloads": 1,
+            **nothing_ran("cancelled"),
+        },
+        {
+            "name": "SIGTERM during the download: nothing is run or purged, and the outputs say cancelled",
+            "inputs": PURGE,
+            "download_base": files.url + "/slow",
+            "signal": "TERM",
+            "within": 2,
+            "exit": 1,
+            "stdout": ["::error title=Cancelled::", "(SIGTERM)", "nothing was purged"],
+            "downloads": 1,
+            **nothing_ran("cancelled"),
+        },
+        {
+            "name": "SIGINT during a stalled download ends the step at once",
+            "inputs": PURGE,
+            "download_base": files.url + "/stall",
+            "signal": "INT",
+            "within": 2,
+            "exit": 1,
+            "stdout": ["::error title=Cancelled::", "(SIGINT)"],
+            "downloads": 1,
+            **nothing_ran("cancelled"),
+        },
+        {
+            "name": "a RUNNER_TEMP where no directory can be made fails with an annotation and a cause",
+            "inputs": PURGE,
+            "runner_temp": "missing",
+            "exit": 1,
+            "stdout": ["::error title=No room for the cloudflare-purge download::", "RUNNER_TEMP"],
+            **nothing_ran("outputs-not-written"),
         },
     ]
 
@@ -614,6 +796,7 @@ def main():
                 passed += 1
                 print(f"ok   {case['name']}")
     finally:
+        files.stop.set()
         api.shutdown()
         files.httpd.shutdown()
         shutil.rmtree(root, ignore_errors=True)

@@ -22,7 +22,9 @@ const DOC_PREFIX: &str =
 const DOC_HOSTS: &str =
     "https://developers.cloudflare.com/cache/how-to/purge-cache/purge-by-hostname/";
 const DOC_CANCEL: &str = "https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-workflow-runs/canceling-a-workflow";
-const DOC_CLI: &str = "https://github.com/marketplace/actions/cloudflare-purge#the-command-line";
+/// README sections: linked on the action's repository page once its address is known
+/// ([`Cause::link`]), named as a file and anchor otherwise.
+const DOC_CLI: &str = "README.md#the-command-line";
 const DOC_OUTPUTS: &str = "https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#setting-an-output-parameter";
 const DOC_LIMITS: &str = "https://developers.cloudflare.com/fundamentals/api/reference/limits/";
 const DOC_STATUS: &str = "https://www.cloudflarestatus.com/";
@@ -30,7 +32,7 @@ const DOC_SECRETS: &str = "https://docs.github.com/en/actions/security-for-githu
 const DOC_DEPENDABOT: &str = "https://docs.github.com/en/code-security/dependabot/troubleshooting-dependabot/troubleshooting-dependabot-on-github-actions#accessing-secrets";
 const DOC_ZONE_READ: &str =
     "https://developers.cloudflare.com/fundamentals/api/reference/permissions/";
-const DOC_INPUTS: &str = "https://github.com/marketplace/actions/cloudflare-purge#inputs";
+const DOC_INPUTS: &str = "README.md#inputs-and-outputs";
 
 /// Which input a credential came from, as the user wrote it in `with:`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -424,9 +426,18 @@ impl Cause {
         self.row().title
     }
 
-    /// The page that explains the topic in depth.
+    /// The page that explains the topic in depth (a README section as `README.md#anchor`).
     pub fn doc(&self) -> &'static str {
         self.row().doc
+    }
+
+    /// [`Cause::doc`] as a link: a README section on `home`, the action's repository page
+    /// (`https://github.com/owner/name`), when it is known.
+    pub fn link(&self, home: Option<&str>) -> String {
+        match (self.doc().strip_prefix("README.md"), home) {
+            (Some(anchor), Some(home)) => format!("{home}{anchor}"),
+            _ => self.doc().to_string(),
+        }
     }
 
     pub fn severity(&self) -> Severity {

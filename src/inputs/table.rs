@@ -196,7 +196,7 @@ pub const OUTPUTS: &[OutputSpec] = &[
     },
     OutputSpec {
         name: "failed",
-        description: "Newline-separated items that were not purged, each in the form files reads back as the same item (a URL or path as it is; a file with cache-key headers or a comma, a tag, host, prefix or purge_everything as a JSON object such as {\"tag\": \"t1\"}); whole items, at most 256 KiB.",
+        description: "Newline-separated items that were not purged, each in the form files reads back as the same item (a URL as it is, a path joined to its base as a full URL; a file with cache-key headers or a comma, a tag, host, prefix or purge_everything as a JSON object such as {\"tag\": \"t1\"}); whole items, at most 256 KiB.",
     },
     OutputSpec {
         name: "failed_count",

@@ -32,6 +32,8 @@ pub struct Runner {
     pub debug: bool,
     out: Mutex<Box<dyn Write + Send>>,
     hidden: Mutex<Redactor>,
+    /// The action's repository page, for links to its README: known only inside Actions.
+    home: Option<String>,
 }
 
 impl Runner {
@@ -41,7 +43,13 @@ impl Runner {
             debug: env.is("RUNNER_DEBUG", "1"),
             out: Mutex::new(out),
             hidden: Mutex::new(Redactor::default()),
+            home: home(env),
         }
+    }
+
+    /// The action's repository page (`https://github.com/owner/name`), when the runner names it.
+    pub fn home(&self) -> Option<&str> {
+        self.home.as_deref()
     }
 
     pub fn stdout(env: &Env) -> Self {
@@ -101,7 +109,7 @@ impl Runner {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let message = cut(&cause.message(), MAX_MESSAGE);
+        let message = cut(&cause.message_at(self.home()), MAX_MESSAGE);
         if self.actions {
             self.emit(&format!(
                 "::{level} title={}::{}",
@@ -143,6 +151,22 @@ impl Runner {
             self.emit("::endgroup::");
         }
     }
+}
+
+/// `GITHUB_SERVER_URL/GITHUB_ACTION_REPOSITORY`, both as the runner sets them for an action's step;
+/// none when either is missing or not of its shape (a local run, or a workflow's own step).
+fn home(env: &Env) -> Option<String> {
+    let server = env.get("GITHUB_SERVER_URL").unwrap_or("https://github.com");
+    let repository = env.get("GITHUB_ACTION_REPOSITORY")?;
+    let name = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    let (owner, repo) = repository.split_once('/')?;
+    let server_ok = server.starts_with("https://") && !server.contains(char::is_whitespace);
+    (name(owner) && name(repo) && server_ok)
+        .then(|| format!("{}/{owner}/{repo}", server.trim_end_matches('/')))
 }
 
 #[cfg(test)]

@@ -79,7 +79,7 @@ fn write_runner_files(
         })?;
     }
     if let Some(path) = env.get("GITHUB_STEP_SUMMARY") {
-        let summary = runner.redact(&render_summary(report, failed_file));
+        let summary = runner.redact(&render_summary(report, failed_file, runner.home()));
         append(path.as_ref(), &summary).map_err(|error| PublishError {
             file: "the file named by GITHUB_STEP_SUMMARY".into(),
             error,

@@ -5,7 +5,7 @@ use super::report::{Mark, PurgeReport, Report};
 use crate::text::{cut, thousands};
 
 /// Markdown for `$GITHUB_STEP_SUMMARY`. Holds no secret: only facts the report holds.
-pub fn render_summary(report: &Report, failed_file: Option<&str>) -> String {
+pub fn render_summary(report: &Report, failed_file: Option<&str>, home: Option<&str>) -> String {
     let headline = match report.cause() {
         Some(cause) => format!("✗ failed: {}", cause.title()),
         None if report.warnings.is_empty() => format!("✓ {}", report.result()),
@@ -13,7 +13,7 @@ pub fn render_summary(report: &Report, failed_file: Option<&str>) -> String {
     };
     let mut md = format!("### Cloudflare purge — {headline}\n\n");
     checks(&mut md, report);
-    causes(&mut md, report);
+    causes(&mut md, report, home);
     if let Some(purge) = &report.purge {
         purged(&mut md, purge);
     }
@@ -42,7 +42,7 @@ fn checks(md: &mut String, report: &Report) {
     md.push('\n');
 }
 
-fn causes(md: &mut String, report: &Report) {
+fn causes(md: &mut String, report: &Report, home: Option<&str>) {
     let errors = report.errors.iter().map(|c| (Mark::Fail, c));
     let warnings = report.warnings.iter().map(|c| (Mark::Warn, c));
     for (mark, cause) in errors.chain(warnings) {
@@ -53,7 +53,7 @@ fn causes(md: &mut String, report: &Report) {
             cause.code(),
             cell(&cause.seen()),
             cell(&cause.fix()),
-            cause.doc()
+            cause.link(home)
         ));
     }
 }

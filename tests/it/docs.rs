@@ -248,3 +248,37 @@ fn every_test_the_readme_names_as_holding_a_guarantee_exists() {
     }
     assert!(named >= 15, "{named} tests named");
 }
+
+#[test]
+fn every_readme_section_an_annotation_links_to_is_a_heading_of_the_readme() {
+    // GitHub's anchor for a heading: lower case, spaces as `-`, other punctuation dropped.
+    let anchors: Vec<String> = read("README.md")
+        .lines()
+        .filter_map(|l| l.strip_prefix('#'))
+        .map(|l| l.trim_start_matches('#').trim())
+        .map(|h| {
+            h.to_lowercase()
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+                .map(|c| if c == ' ' { '-' } else { c })
+                .collect()
+        })
+        .collect();
+    let mut linked = 0;
+    for cause in cloudflare_purge::diagnosis::examples() {
+        assert!(
+            !cause.doc().contains("marketplace"),
+            "{} links to a Marketplace page that does not exist",
+            cause.code()
+        );
+        if let Some(anchor) = cause.doc().strip_prefix("README.md#") {
+            linked += 1;
+            assert!(
+                anchors.iter().any(|a| a == anchor),
+                "{} links to README.md#{anchor}, which is no heading of the README",
+                cause.code()
+            );
+        }
+    }
+    assert!(linked > 0, "no cause links to a README section");
+}

@@ -104,6 +104,44 @@ async fn a_credential_in_a_list_is_refused_before_anything_is_sent() {
 }
 
 #[tokio::test]
+async fn an_annotation_links_the_readme_on_the_actions_own_repository() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let action = || {
+        Action::new(&fake)
+            .token(CFUT_TOKEN)
+            .input("files", "/app.css")
+            .input("dry_run", "maybe")
+    };
+    let run = action()
+        .env("GITHUB_SERVER_URL", "https://github.com")
+        .env("GITHUB_ACTION_REPOSITORY", "Example-Owner/cloudflare-purge")
+        .run()
+        .await;
+    run.assert_failed(2, "invalid-input");
+    let link = "https://github.com/Example-Owner/cloudflare-purge#inputs-and-outputs";
+    assert!(
+        run.error().1.ends_with(&format!("({link})")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.summary.contains(&format!("[More]({link})")),
+        "{}",
+        run.summary
+    );
+    assert!(!run.stdout.contains("marketplace"), "{}", run.stdout);
+    run.assert_secret_hidden(CFUT_TOKEN);
+    // Without the repository's name (a local run), the README section is named as such.
+    let run = action().unset("GITHUB_ACTION_REPOSITORY").run().await;
+    assert!(
+        run.error().1.ends_with("(README.md#inputs-and-outputs)"),
+        "{}",
+        run.stdout
+    );
+    run.assert_secret_hidden(CFUT_TOKEN);
+}
+
+#[tokio::test]
 async fn pieces_and_other_cases_of_the_token_in_cloudflare_text_are_hidden() {
     let start = &LEGACY_TOKEN[..10];
     let end = &LEGACY_TOKEN[LEGACY_TOKEN.len() - 9..];

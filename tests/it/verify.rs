@@ -255,3 +255,39 @@ async fn a_global_key_is_healthy_and_never_expires() {
         ]
     );
 }
+
+#[tokio::test]
+async fn in_verify_mode_the_lists_are_still_checked_offline() {
+    // README: "Lists, when given, are still checked offline, as in a purge".
+    let (fake, run) = verify(Token::user(), &[("files", "not-a-url")]).await;
+    run.assert_failed(2, "invalid-url");
+    assert!(fake.paths().is_empty(), "sent {:?}", fake.paths());
+    run.assert_secret_hidden(CFUT_TOKEN);
+}
+
+#[tokio::test]
+async fn a_dry_run_warns_of_a_close_expiry_and_goes_on() {
+    // README: a dry run's expiry within expiry_warning_days is a warning, not a failure.
+    let fake = Fake::with_token(
+        CFUT_TOKEN,
+        Token {
+            expires_on: Some(in_days(5)),
+            ..Token::user()
+        },
+    )
+    .await;
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("files", "/app.css")
+        .input("dry_run", "true")
+        .run()
+        .await;
+    run.assert_ok("planned");
+    assert!(run.output("warnings").contains("token-expiring-soon"));
+    assert!(run
+        .warnings()
+        .iter()
+        .any(|(t, _)| t == "API token expires soon"));
+    assert!(fake.purges().is_empty());
+    run.assert_secret_hidden(CFUT_TOKEN);
+}

@@ -38,7 +38,12 @@ impl Cause {
 
     /// The annotation text: what was seen, what to do, and where to read more.
     pub fn message(&self) -> String {
-        format!("{}. {} ({})", self.seen(), self.fix(), self.doc())
+        self.message_at(None)
+    }
+
+    /// [`Cause::message`] with README sections linked on `home` (see [`Cause::link`]).
+    pub fn message_at(&self, home: Option<&str>) -> String {
+        format!("{}. {} ({})", self.seen(), self.fix(), self.link(home))
     }
 
     #[rustfmt::skip]
