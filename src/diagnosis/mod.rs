@@ -1,6 +1,13 @@
 //! Diagnosis: the catalogue of causes, their words, and the judging of Cloudflare's answers into them.
 //! It sits above the client: it reads the client's failures, the client never reads causes.
 
+/// The repository's home page, as a literal so the doc links can `concat!` its README's anchors.
+macro_rules! repository {
+    () => {
+        "https://github.com/OWNER/cloudflare-purge"
+    };
+}
+
 /// The pre-filled token form, as a literal so the texts can `concat!` it.
 macro_rules! token_link {
     () => {
@@ -20,17 +27,17 @@ macro_rules! token_form {
 }
 
 mod catalogue;
-mod examples;
 pub mod expiry;
 pub mod judge;
 mod prose;
 
 pub use catalogue::{
-    quote, AccountProof, Cause, CredentialInput, Group, InnerWhitespace, MissingReason, Rejected,
-    Repaired, Row, Severity, ShapeProblem, Unexpected,
+    examples, quote, AccountProof, Cause, ConfirmProblem, Entry, Group, InnerWhitespace,
+    MissingReason, Rejected, Repaired, Severity, ShapeProblem, SiteAnswer, Unexpected,
 };
-pub use examples::examples;
 
+/// The repository, whose README the causes about inputs and flags link to.
+pub const REPOSITORY: &str = repository!();
 /// Where the token-creation form starts pre-filled with the two permissions this action needs.
 pub const TOKEN_LINK: &str = token_link!();
 /// The same, with the advice to narrow its zones.

@@ -1,14 +1,8 @@
-//! Each cause's fix in general, for every situation it covers: the catalogue's last column. Where a
-//! fix depends on the facts, `offline.rs` / `online.rs` say the one that applies.
+//! Fixes in general, for every situation a cause covers: the README's column. Where a fix depends
+//! on the facts, `offline.rs` / `online.rs` make both it and its general form from the same words.
 
 pub const ZONE: &str = "Set `zone:` to the zone ID (dashboard → your domain → Overview → API → Zone ID) or to the domain name";
 pub const INVALID_ZONE: &str = "Use the 32-character Zone ID from dashboard → your domain → Overview → API, or the bare domain such as example.com";
-pub const MISSING_CREDENTIALS: &str = "A pull request from a fork: run the purge only on push or on pull requests from branches of this repository. Dependabot: add the secret under Settings → Secrets and variables → Dependabot, or skip the step for Dependabot. A local run: export CLOUDFLARE_API_TOKEN. Otherwise: compare the name in `${{ secrets.NAME }}` with Settings → Secrets and variables → Actions (names are case-sensitive; environment secrets need `environment:` on the job)";
-pub const PLACEHOLDER: &str = concat!(
-    "Create a token at ",
-    token_form!(),
-    ", store it as a repository secret, and pass it as `api_token: ${{ secrets.CLOUDFLARE_API_TOKEN }}`"
-);
 pub const INCOMPLETE_KEY: &str =
     "Give both `email` and `global_api_key`, or better, use `api_token` with a scoped API token";
 pub const EMAIL: &str =
@@ -41,7 +35,6 @@ pub const CREDENTIAL_IN_LIST: &str = "Remove it from the input named: an item to
 pub const ZONE_NAMES: &str = "Add Zone → Zone Read to the token, so that each item goes to its zone by name; or purge these items in a step of their own with only their zone";
 pub const PROXY_NOT_URL: &str = "Correct the variable where the runner's environment sets it (the job's or step's `env:`, or a self-hosted runner's .env file) to a URL such as http://proxy.example:3128, or unset it to connect directly";
 pub const BAD_FLAG: &str = "Run `cloudflare-purge --help` for the flags: every input of the action is one (`--zone`, `--api-token`, `--files` …), and a value follows it (`--zone example.com`) or an `=` (`--zone=example.com`)";
-pub const INVALID_INPUT: &str = "Correct the named input in the step's `with:`";
 pub const BEARER: &str = "Store only the token in the secret, without \"Bearer \"";
 pub const QUOTED: &str = "Store the secret without surrounding quotes";
 pub const BOTH: &str = "Remove `global_api_key` and `email` from the step, and consider deleting the Global API Key secret";
@@ -74,7 +67,6 @@ pub const ACCOUNT_ID: &str = "Set `account_id` to the token's account (dashboard
 pub const ROLL: &str = "Roll or re-create the token (dashboard → My Profile → API Tokens, or Manage Account → Account API Tokens for an account-owned one → the token's … menu → Roll, or Edit → TTL), put the new value in the repository secret, and run a scheduled `mode: verify` job to hear about the next expiry in advance";
 pub const NOT_YET: &str = "Wait until the start date, or edit the token's TTL (dashboard → My Profile → API Tokens → Edit) to start now";
 pub const EXPIRING: &str = "Before it expires, edit the token's TTL or roll it (dashboard → My Profile → API Tokens, or Manage Account → Account API Tokens for an account-owned one) and put the new value in the repository secret";
-pub const IP_RESTRICTED: &str = "GitHub-hosted runners have changing addresses: remove the Client IP Address Filtering from the token (dashboard → My Profile → API Tokens → Edit), or allow the runner's address and run on a self-hosted runner with a fixed address";
 pub const KEY_REJECTED: &str = "Check `email` is the login address of the account and `global_api_key` the current key (dashboard → My Profile → API Tokens → Global API Key → View); better, switch to a scoped API token";
 pub const ZONE_NOT_FOUND: &str = concat!(
     "Check the zone spelling or ID (dashboard → your domain → Overview → API → Zone ID), and that the token's Zone Resources include this zone; a token for another zone or account cannot see it, and finding a zone by name needs the Zone → Zone → Read permission (or give the zone ID). Create a token with both permissions at ",
@@ -120,3 +112,10 @@ pub const NETWORK: &str = concat!(
 pub const NETWORK_ISSUER: &str = "A proxy between the runner and Cloudflare is most likely re-signing TLS (a TLS-inspecting proxy on a self-hosted network): give its CA certificate to `ca_certificates` (a PEM file in the workspace); the built-in roots stay trusted. Otherwise check `api_url`";
 pub const NETWORK_PROXY: &str = "Check the proxy settings of the runner (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY) and whether the proxy lets the runner reach api.cloudflare.com on port 443 (a 407 asks for the proxy's user and password, in the proxy URL)";
 pub const UNEXPECTED: &str = "Check `api_url` points at https://api.cloudflare.com/client/v4 (or a faithful proxy), then re-run";
+pub const ORIGIN_NOT_UPDATED: &str = "Nothing was purged (purging now would cache the old build again). Check that the deploy before this step finished and that the new build serves `wait_for_text` at `wait_for` (in its body or a header, on an uncached URL); if the build takes longer, raise `wait_timeout_seconds`. Then re-run the job, or give the `failed` output to `files`";
+pub const PURGE_NO_EFFECT: &str = "The usual reasons: a Cache Rule with a custom cache key (headers, cookies, query string handling), so purge with `files` objects that carry the `headers`, or with tags, prefixes or hosts; `http` against `https` or a `www` variant of the URL; a Transform Rule that rewrites the URL (single-file purge needs the URL as visitors request it); caching by device type";
+pub const NOT_CACHED: &str = "There is nothing of it in Cloudflare's cache to purge: a stale page comes from the origin or from another cache in front of it (named when its headers show one), so purge or bypass that cache; or add a Cache Rule if Cloudflare should cache it";
+pub const NOT_PROXIED: &str = "Purging at Cloudflare does not reach this host: turn on the proxy (orange cloud) of its DNS record in the Cloudflare dashboard, or purge the cache that serves it (named when its headers show one)";
+pub const PURGED_REDIRECT: &str = "Purge the redirect's target as well (list it in `files` or `confirm_urls`), or list the URL visitors end up on";
+pub const CONFIRM_FAILED: &str = "The purge result stands. To get a verdict, let the runner reach the URL: bot protection often challenges CI runners (a WAF skip rule for the check's User-Agent `cloudflare-purge`, or a `confirm_urls` URL without protection), then re-run";
+pub const WAIT_URL_CACHED: &str = "Point `wait_for` at a URL Cloudflare does not cache, or at the origin's own host name; the waiting goes on until `wait_timeout_seconds`";
