@@ -255,9 +255,9 @@ catalogue! {
     TokenPlaceholder { input: Input, length: usize }
         => entry("token-placeholder", "Credential is a placeholder", WrongInput, DOC_TOKENS, offline::placeholder_fix(Input::ApiToken), offline::placeholder(*input, *length)),
         examples [{ input: Input::ApiToken, length: 14 }];
-    IncompleteGlobalKey { missing: &'static str }
-        => entry("incomplete-global-key", "Global API Key needs both key and email", WrongInput, DOC_KEYS, fix::INCOMPLETE_KEY, offline::incomplete_key(missing)),
-        examples [{ missing: "email" }];
+    IncompleteGlobalKey { missing: Input }
+        => entry("incomplete-global-key", "Global API Key needs both key and email", WrongInput, DOC_KEYS, fix::INCOMPLETE_KEY, offline::incomplete_key(*missing)),
+        examples [{ missing: Input::Email }];
     InvalidEmail { problem: &'static str }
         => entry("invalid-email", "Email is not an address", WrongInput, DOC_KEYS, fix::EMAIL, seen(format!("The email input is not an email address ({problem})"))),
         examples [{ problem: "it has no @" }];
@@ -282,9 +282,9 @@ catalogue! {
         examples [{ input: Input::ApiToken }];
     NothingToPurge
         => entry("nothing-to-purge", "Nothing to purge", WrongInput, DOC_PURGE, fix::NOTHING, seen("No files, tags, hosts or prefixes were given and purge_everything is not true"));
-    ConflictingPurgeInputs { lists: Vec<&'static str> }
+    ConflictingPurgeInputs { lists: Vec<Input> }
         => entry("conflicting-purge-inputs", "purge_everything together with lists", WrongInput, DOC_PURGE, fix::CONFLICTING, offline::conflicting(lists)),
-        examples [{ lists: vec!["files"] }];
+        examples [{ lists: vec![Input::Files] }];
     InvalidUrl { items: Vec<String> }
         => entry("invalid-url", "Not a URL or path", WrongInput, DOC_PURGE, fix::INVALID_URL, offline::invalid_url(items)),
         examples [{ items: vec!["blog/index.html".into()] }];

@@ -80,9 +80,10 @@ pub(in crate::diagnosis) fn placeholder_fix(input: Input) -> String {
     )
 }
 
-pub(in crate::diagnosis) fn incomplete_key(missing: &str) -> Explained {
+pub(in crate::diagnosis) fn incomplete_key(missing: Input) -> Explained {
     seen(format!(
-        "A Global API Key is used with an email, but {missing} is empty"
+        "A Global API Key is used with an email, but {} is empty",
+        missing.name()
     ))
 }
 
@@ -147,10 +148,11 @@ pub(in crate::diagnosis) fn origin_ca(input: Input) -> Explained {
     ))
 }
 
-pub(in crate::diagnosis) fn conflicting(lists: &[&str]) -> Explained {
+pub(in crate::diagnosis) fn conflicting(lists: &[Input]) -> Explained {
+    let names: Vec<&str> = lists.iter().map(|list| list.name()).collect();
     seen(format!(
         "purge_everything is true and {} {} also given",
-        lists.join(", "),
+        names.join(", "),
         is_are(lists.len())
     ))
 }

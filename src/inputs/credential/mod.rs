@@ -60,9 +60,9 @@ pub fn read(raw: &RawInputs, ctx: &RunContext) -> (Result<Credential, Vec<Cause>
 fn global_key(key: &str, email: &str) -> Result<Credential, Vec<Cause>> {
     if key.is_empty() || email.is_empty() {
         let missing = if key.is_empty() {
-            "global_api_key"
+            Input::GlobalApiKey
         } else {
-            "email"
+            Input::Email
         };
         return Err(vec![Cause::IncompleteGlobalKey { missing }]);
     }
