@@ -226,6 +226,7 @@ macro_rules! catalogue {
     };
 }
 
+/// A block's examples as causes: the variant alone when it has no facts, else one per `{ facts }`.
 macro_rules! examples_of {
     ($name:ident) => {
         [Cause::$name]

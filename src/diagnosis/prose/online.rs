@@ -287,7 +287,7 @@ pub(in crate::diagnosis) fn origin_not_updated(
         None => "no poll got an answer".to_string(),
     };
     seen(format!(
-        "{url} did not show wait_for_text within {} ({last}): the new build is not live, so nothing was purged",
+        "{url} did not show wait_for_text within {} ({last}): the new build is not live",
         plural(waited_seconds as usize, "second")
     ))
 }
@@ -304,7 +304,7 @@ pub(in crate::diagnosis) fn purge_no_effect(
         ("the purge", "did not evict")
     };
     seen(format!(
-        "Cloudflare accepted {accepted}, yet {url} is still served from its cache with Age {age_seconds}, cached before {accepted} {} ago: it {evict} what visitors get",
+        "Cloudflare accepted {accepted}, yet {url} is still served from its cache with Age {age_seconds}, older than the {} since {accepted}: it {evict} what visitors get",
         plural(seconds_since_purge as usize, "second")
     ))
 }
@@ -364,7 +364,7 @@ pub(in crate::diagnosis) fn confirm_failed(url: &str, problem: &ConfirmProblem) 
         }
     };
     seen(format!(
-        "{url} could not be checked after the purge ({why}); the purge result stands"
+        "{url} could not be checked after the purge ({why})"
     ))
 }
 
