@@ -416,3 +416,46 @@ async fn a_subdomain_given_as_the_zone_is_pointed_to_its_zone() {
         assert!(fake.paths().contains(&"GET /zones".to_string()));
     }
 }
+
+#[test]
+fn the_causes_of_confirm_and_wait_fail_or_warn_as_the_contract_says() {
+    use cloudflare_purge::diagnosis::{examples, Severity};
+    let mut checked = 0;
+    for cause in examples() {
+        let expected = match cause.code() {
+            "origin-not-updated" | "purge-no-effect" => (Severity::Error, 1),
+            "not-cached" | "not-proxied" | "purged-redirect" | "confirm-failed"
+            | "wait-url-cached" => (Severity::Warning, 0),
+            _ => continue,
+        };
+        assert_eq!((cause.severity(), cause.exit_code()), expected, "{cause:?}");
+        checked += 1;
+    }
+    assert_eq!(checked, 7);
+    // The texts give the facts contract §10-§11 asks for.
+    let texts: Vec<(&str, String)> = examples().iter().map(|c| (c.code(), c.message())).collect();
+    let text = |code: &str| texts.iter().find(|(c, _)| *c == code).unwrap().1.clone();
+    let waited = text("origin-not-updated");
+    for fact in [
+        "HTTP 200",
+        "CF-Cache-Status DYNAMIC",
+        "without the text",
+        "300 seconds",
+        "Nothing was purged",
+    ] {
+        assert!(waited.contains(fact), "{fact}: {waited}");
+    }
+    let no_effect = text("purge-no-effect");
+    for fact in [
+        "https://example.com/app.css",
+        "Age 3600",
+        "4 seconds since the purge",
+        "cache key",
+        "Transform Rule",
+    ] {
+        assert!(no_effect.contains(fact), "{fact}: {no_effect}");
+    }
+    assert!(text("not-proxied").contains("Fastly"));
+    assert!(text("confirm-failed").contains("challenge"));
+    assert!(text("purged-redirect").contains("https://example.com/app.css"));
+}
