@@ -203,7 +203,7 @@ fn connect(
     let client =
         Client::new(api_url, auth, options.timeout, proxies, roots).map_err(|e| match e {
             SetupError::CaCertificates => Cause::InvalidInput {
-                input: Input::CaCertificates.name(),
+                input: Input::CaCertificates,
                 value: format!("{} certificates", roots.map_or(0, CaBundle::len)),
                 expected: "certificates a TLS root store takes (X.509 CA certificates in PEM)"
                     .into(),

@@ -1,6 +1,6 @@
 //! Generated documentation: both action files' inputs/outputs and the README tables, rendered from the input table.
 
-use crate::diagnosis::{Row, Severity};
+use crate::diagnosis::{Entry, Severity};
 use crate::inputs::table::{INPUTS, OUTPUTS};
 
 pub const BEGIN: &str = "# BEGIN generated from src/inputs/table.rs";
@@ -113,9 +113,9 @@ fn yaml_str(s: &str) -> String {
 /// The README's table of causes, from the catalogue: one row per cause and title, its exit status
 /// (or statuses: a cause that warns in one mode and fails in another), and its general fix.
 pub fn readme_causes() -> String {
-    let mut rows: Vec<(Row, Vec<String>)> = Vec::new();
+    let mut rows: Vec<(Entry, Vec<String>)> = Vec::new();
     for cause in crate::diagnosis::examples() {
-        let row = cause.row();
+        let row = cause.entry();
         let exit = match cause.severity() {
             Severity::Warning => "warning".to_string(),
             Severity::Error => cause.exit_code().to_string(),
@@ -136,7 +136,7 @@ pub fn readme_causes() -> String {
             row.code,
             exits.join(" / "),
             row.title,
-            row.fix.replace('|', "\\|")
+            row.general.replace('|', "\\|")
         ));
     }
     md

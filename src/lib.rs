@@ -1,6 +1,6 @@
 //! cloudflare-purge: check Cloudflare credentials, then purge the cache, naming the cause when anything is wrong.
 //!
-//! Layers, lowest first (each imports only those below it): `text`, `env`, `secret`, `cancel`; `cloudflare` (the
+//! Layers, lowest first (each imports only those below it): `text`, `env`, `secret`, `cancel`, `names`; `cloudflare` (the
 //! client); `diagnosis` (causes); `inputs`, `purge`, `runner`; `stages`, `docs`, `cli`; `app` (the order of work).
 
 #![forbid(unsafe_code)]
@@ -13,6 +13,7 @@ pub mod diagnosis;
 pub mod docs;
 pub mod env;
 pub mod inputs;
+pub mod names;
 pub mod purge;
 pub mod runner;
 pub mod secret;

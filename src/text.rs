@@ -37,6 +37,15 @@ pub fn is_are(n: usize) -> &'static str {
     }
 }
 
+/// The word that agrees with a count: `for_count(1, "was", "were")` is "was".
+pub fn for_count<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
 /// Control characters become spaces, so a value cannot start a new line (and with it a workflow
 /// command or an output of its own).
 pub fn one_line(value: &str) -> String {

@@ -1,7 +1,10 @@
-//! The one catalogue of causes: each cause's code, title, group (severity and exit status), doc link and
-//! general fix in one row; the facts it carries in its variant. The prose is in `prose/`.
+//! The one catalogue of causes: each cause is one block of the `catalogue!` table below, holding its
+//! facts (the variant), its code, title, group (severity and exit status), doc link, general fix,
+//! what was seen and the fix here, and its examples. Words that need more than a line are in `prose/`.
 
-use crate::cloudflare::{CfMessage, Foreign, NetKind};
+use super::prose::{general as fix, offline, online, seen, Explained};
+use crate::cloudflare::{BodyKind, CfMessage, Foreign, NetKind};
+use crate::names::Input;
 
 const DOC_TOKENS: &str =
     "https://developers.cloudflare.com/fundamentals/api/get-started/create-token/";
@@ -33,22 +36,8 @@ const DOC_DEPENDABOT: &str = "https://docs.github.com/en/code-security/dependabo
 const DOC_ZONE_READ: &str =
     "https://developers.cloudflare.com/fundamentals/api/reference/permissions/";
 const DOC_INPUTS: &str = "README.md#inputs-and-outputs";
-
-/// Which input a credential came from, as the user wrote it in `with:`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CredentialInput {
-    ApiToken,
-    GlobalApiKey,
-}
-
-impl CredentialInput {
-    pub fn name(self) -> &'static str {
-        match self {
-            CredentialInput::ApiToken => "api_token",
-            CredentialInput::GlobalApiKey => "global_api_key",
-        }
-    }
-}
+const DOC_CACHE_STATUS: &str = "https://developers.cloudflare.com/cache/concepts/cache-responses/";
+const DOC_PROXIED: &str = "https://developers.cloudflare.com/dns/proxy-status/";
 
 /// Why no credential reached the action, judged from the run itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,209 +105,43 @@ pub enum Unexpected {
     TokenStatus(String),
 }
 
-/// Every outcome worth telling a user, with the facts needed to explain it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cause {
-    MissingZone,
-    InvalidZone {
-        values: Vec<String>,
-    },
-    MissingCredentials {
-        reason: MissingReason,
-    },
-    TokenPlaceholder {
-        input: CredentialInput,
-        length: usize,
-    },
-    IncompleteGlobalKey {
-        missing: &'static str,
-    },
-    InvalidEmail {
-        problem: &'static str,
-    },
-    TokenMalformed {
-        input: CredentialInput,
-        length: usize,
-        problem: ShapeProblem,
-    },
-    TokenHasWhitespace {
-        input: CredentialInput,
-        length: usize,
-        inner: InnerWhitespace,
-    },
-    GlobalKeyAsToken {
-        length: usize,
-        /// `cfk_…` rather than the legacy lowercase hex.
-        prefixed: bool,
-    },
-    TokenAsGlobalKey {
-        kind: &'static str,
-    },
-    OriginCaKey {
-        input: CredentialInput,
-    },
-    NothingToPurge,
-    ConflictingPurgeInputs {
-        lists: Vec<&'static str>,
-    },
-    InvalidUrl {
-        items: Vec<String>,
-    },
-    UrlOutsideZone {
-        zones: Vec<String>,
-        items: Vec<String>,
-    },
-    FilesWildcard {
-        items: Vec<String>,
-    },
-    InvalidPrefix {
-        items: Vec<Rejected>,
-    },
-    InvalidHost {
-        items: Vec<Rejected>,
-    },
-    /// `input` holds something shaped like a credential and `api_token` something shaped like an ID.
-    InputsSwapped {
-        input: &'static str,
-        holds: &'static str,
-        id: &'static str,
-    },
-    /// A list holds the credential (or a piece of it), or a `cfut_`/`cfat_`/`cfk_` credential.
-    CredentialInList {
-        input: &'static str,
-        holds: &'static str,
-    },
-    /// Several zones, some of which the credential cannot read the name of: the items that route by
-    /// host and went to no named zone may be theirs.
-    ZoneNamesUnreadable {
-        zones: Vec<String>,
-        items: Vec<String>,
-    },
-    /// A proxy variable the API's requests would take holds no proxy URL (never gone around).
-    ProxyNotUrl {
-        variable: &'static str,
-        /// Quoted without user name and password.
-        value: String,
-    },
-    /// A command-line flag that could not be read (`--zoen`, `--zone` without a value).
-    BadFlag {
-        flag: String,
-        problem: &'static str,
-        closest: Option<String>,
-    },
-    InvalidInput {
-        input: &'static str,
-        value: String,
-        expected: String,
-    },
-    TokenBearerPrefix {
-        input: CredentialInput,
-    },
-    TokenQuoted {
-        input: CredentialInput,
-    },
-    BothCredentials,
-    ZoneWasUrl {
-        host: String,
-    },
-    ItemRepaired {
-        items: Vec<Repaired>,
-    },
-    TokenInvalid {
-        errors: Vec<CfMessage>,
-        account_checked: Option<String>,
-        /// What a zone lookup answered, when it was tried (9109 "Invalid access token").
-        zone_said: Vec<CfMessage>,
-    },
-    AccountTokenNeedsAccountId {
-        proof: AccountProof,
-    },
-    TokenExpired {
-        expires_on: Option<String>,
-    },
-    TokenDisabled,
-    TokenNotYetValid {
-        not_before: String,
-    },
-    /// Fatal in verify mode, a warning in purge mode.
-    TokenExpiringSoon {
-        expires_on: String,
-        days: i64,
-        fatal: bool,
-    },
-    TokenIpRestricted {
-        location: String,
-    },
-    GlobalKeyRejected {
-        errors: Vec<CfMessage>,
-    },
-    ZoneNotFound {
-        zone: String,
-        visible: Vec<String>,
-        errors: Vec<CfMessage>,
-        /// A parent domain of the name given that is a zone the credential can see.
-        parent: Option<String>,
-    },
-    AccountIdAsZone {
-        id: String,
-    },
-    ZoneNotActive {
-        name: String,
-        status: String,
-        /// Other zones of the name found, none of them active either.
-        others: Vec<String>,
-    },
-    PurgePermissionMissing {
-        zone: String,
-        status: u16,
-        errors: Vec<CfMessage>,
-    },
-    PurgeRejected {
-        zone: String,
-        status: u16,
-        errors: Vec<CfMessage>,
-    },
-    RateLimited {
-        attempts: u32,
-        errors: Vec<CfMessage>,
-    },
-    CloudflareUnavailable {
-        status: u16,
-        attempts: u32,
-        html: bool,
-    },
-    NetworkError {
-        kind: NetKind,
-        attempts: u32,
-        host: String,
-        /// The proxy the request went through (its address only).
-        proxy: Option<String>,
-    },
-    UnexpectedResponse {
-        what: Unexpected,
-        status: u16,
-    },
-    /// The runner's `GITHUB_OUTPUT` or `GITHUB_STEP_SUMMARY` (or the workspace file) could not be written.
-    OutputsNotWritten {
-        /// As the message names it: "the file named by GITHUB_OUTPUT".
-        file: String,
-        error: String,
-    },
-    /// The runner cancelled the step; `not_confirmed` items were not confirmed purged.
-    Cancelled {
-        not_confirmed: usize,
-    },
+/// What a site answered to one request made without credentials (`wait_for`, `confirm`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteAnswer {
+    pub status: u16,
+    /// `CF-Cache-Status`, when there was one.
+    pub cache_status: Option<String>,
+    /// `Age` in seconds, when there was one.
+    pub age: Option<u64>,
+}
+
+/// Why a URL could not be checked after the purge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfirmProblem {
+    Network(NetKind),
+    /// A 5xx, or a 4xx other than a challenge or a block.
+    Status(u16),
+    /// `cf-mitigated: challenge`: Cloudflare's bot protection challenged the runner.
+    Challenge(u16),
+    /// A 403 or 429 without a challenge: a WAF rule or rate limit of the site.
+    Blocked(u16),
+    /// `CF-Cache-Status: HIT` without `Age`: no way to tell when it was cached.
+    HitWithoutAge,
 }
 
 /// What a cause does to the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Group {
     /// The inputs are wrong: an error, exit 2.
-    Input,
+    WrongInput,
     /// An input was repaired and the run goes on: a warning.
     Repaired,
-    /// Cloudflare refused or failed: an error, exit 1.
-    Online,
+    /// Cloudflare refused, failed, or said the credential cannot be used: an error, exit 1.
+    Cloudflare,
+    /// The site did not show what the run waited for, or still served what it purged: an error, exit 1.
+    Site,
+    /// The runner cancelled the step, or its files could not be written: an error, exit 1.
+    Runner,
     /// Worth knowing, not stopping for: a warning.
     Notice,
 }
@@ -329,106 +152,462 @@ pub enum Severity {
     Warning,
 }
 
-/// What defines a cause, in one place.
-#[derive(Debug, Clone, Copy)]
-pub struct Row {
+/// Everything a user reads about one cause.
+#[derive(Debug, Clone)]
+pub struct Entry {
     /// Stable: users and tests match on it (contract §5).
     pub code: &'static str,
     pub title: &'static str,
     pub group: Group,
+    /// The page that explains the topic in depth.
     pub doc: &'static str,
-    /// What to do, for every situation the cause covers (the README's column).
-    pub fix: &'static str,
+    /// What to do, for every situation the cause covers (the README's column). Where the fix
+    /// depends on the facts, it is made by the same words as `fix`, not written out twice.
+    pub general: String,
+    /// What happened, as one sentence without its final period.
+    pub seen: String,
+    /// What to do about it here, as whole sentences.
+    pub fix: String,
 }
 
-const fn row(
+fn entry(
     code: &'static str,
     title: &'static str,
     group: Group,
     doc: &'static str,
-    fix: &'static str,
-) -> Row {
-    Row {
+    general: impl Into<String>,
+    words: Explained,
+) -> Entry {
+    let general = general.into();
+    Entry {
         code,
         title,
         group,
         doc,
-        fix,
+        fix: words.fix.unwrap_or_else(|| general.clone()),
+        general,
+        seen: words.seen,
     }
 }
 
-impl Cause {
-    /// The catalogue: one row per cause.
-    #[rustfmt::skip]
-    pub fn row(&self) -> Row {
-        use super::prose::general as fix;
-        use Cause::*;
-        use Group::*;
-        match self {
-            MissingZone => row("missing-zone", "No zone given", Input, DOC_IDS, fix::ZONE),
-            InvalidZone { .. } => row("invalid-zone", "Zone is not a zone ID or domain", Input, DOC_IDS, fix::INVALID_ZONE),
-            MissingCredentials { reason: MissingReason::Dependabot } => row("missing-credentials", "No Cloudflare credentials", Input, DOC_DEPENDABOT, fix::MISSING_CREDENTIALS),
-            MissingCredentials { .. } => row("missing-credentials", "No Cloudflare credentials", Input, DOC_SECRETS, fix::MISSING_CREDENTIALS),
-            TokenPlaceholder { .. } => row("token-placeholder", "Credential is a placeholder", Input, DOC_TOKENS, fix::PLACEHOLDER),
-            IncompleteGlobalKey { .. } => row("incomplete-global-key", "Global API Key needs both key and email", Input, DOC_KEYS, fix::INCOMPLETE_KEY),
-            InvalidEmail { .. } => row("invalid-email", "Email is not an address", Input, DOC_KEYS, fix::EMAIL),
-            TokenMalformed { .. } => row("token-malformed", "Credential has the wrong shape", Input, DOC_FORMATS, fix::COPY_AGAIN),
-            TokenHasWhitespace { .. } => row("token-has-whitespace", "Whitespace inside the credential", Input, DOC_FORMATS, fix::COPY_AGAIN),
-            GlobalKeyAsToken { .. } => row("global-key-as-token", "Global API Key given as an API token", Input, DOC_FORMATS, fix::KEY_AS_TOKEN),
-            TokenAsGlobalKey { .. } => row("token-as-global-key", "API token given as a Global API Key", Input, DOC_FORMATS, fix::TOKEN_AS_KEY),
-            OriginCaKey { .. } => row("origin-ca-key", "Origin CA key cannot purge", Input, DOC_FORMATS, fix::ORIGIN_CA),
-            NothingToPurge => row("nothing-to-purge", "Nothing to purge", Input, DOC_PURGE, fix::NOTHING),
-            ConflictingPurgeInputs { .. } => row("conflicting-purge-inputs", "purge_everything together with lists", Input, DOC_PURGE, fix::CONFLICTING),
-            InvalidUrl { .. } => row("invalid-url", "Not a URL or path", Input, DOC_PURGE, fix::INVALID_URL),
-            UrlOutsideZone { .. } => row("url-outside-zone", "Item outside the zone", Input, DOC_PURGE, fix::OUTSIDE_ZONE),
-            FilesWildcard { .. } => row("files-wildcard", "Wildcard in a file URL", Input, DOC_SINGLE_FILE, fix::WILDCARD),
-            InvalidPrefix { .. } => row("invalid-prefix", "Prefix Cloudflare cannot purge", Input, DOC_PREFIX, fix::INVALID_PREFIX),
-            InvalidHost { .. } => row("invalid-host", "Not a host name", Input, DOC_HOSTS, fix::INVALID_HOST),
-            InputsSwapped { .. } => row("invalid-input", "Inputs swapped?", Input, DOC_IDS, fix::SWAPPED),
-            CredentialInList { .. } => row("invalid-input", "Credential among the items to purge", Input, DOC_TOKENS, fix::CREDENTIAL_IN_LIST),
-            ZoneNamesUnreadable { .. } => row("invalid-input", "Zone names unreadable for routing", Input, DOC_ZONE_READ, fix::ZONE_NAMES),
-            ProxyNotUrl { .. } => row("invalid-input", "Proxy variable holds no proxy URL", Input, DOC_INPUTS, fix::PROXY_NOT_URL),
-            BadFlag { .. } => row("invalid-input", "Command-line flag not understood", Input, DOC_CLI, fix::BAD_FLAG),
-            InvalidInput { .. } => row("invalid-input", "Invalid input value", Input, DOC_INPUTS, fix::INVALID_INPUT),
-            TokenBearerPrefix { .. } => row("token-bearer-prefix", "\"Bearer \" removed from the token", Repaired, DOC_FORMATS, fix::BEARER),
-            TokenQuoted { .. } => row("token-quoted", "Quotes removed from the credential", Repaired, DOC_FORMATS, fix::QUOTED),
-            BothCredentials => row("both-credentials", "Both a token and a Global API Key given", Repaired, DOC_KEYS, fix::BOTH),
-            ZoneWasUrl { .. } => row("zone-was-url", "Zone given as a URL", Repaired, DOC_IDS, fix::ZONE_WAS_URL),
-            ItemRepaired { .. } => row("item-repaired", "Host or prefix repaired", Repaired, DOC_PREFIX, fix::REPAIRED),
-            TokenInvalid { .. } => row("token-invalid", "Cloudflare does not know this token", Online, DOC_TOKENS, fix::TOKEN_INVALID),
-            AccountTokenNeedsAccountId { .. } => row("account-token-needs-account-id", "Account token needs account_id", Online, DOC_ACCOUNT_TOKENS, fix::ACCOUNT_ID),
-            TokenExpired { .. } => row("token-expired", "API token expired", Online, DOC_RESTRICT, fix::ROLL),
-            TokenDisabled => row("token-disabled", "API token disabled", Online, DOC_RESTRICT, fix::ROLL),
-            TokenNotYetValid { .. } => row("token-not-yet-valid", "API token not valid yet", Online, DOC_RESTRICT, fix::NOT_YET),
-            TokenExpiringSoon { fatal: true, .. } => row("token-expiring-soon", "API token expires soon", Online, DOC_RESTRICT, fix::EXPIRING),
-            TokenExpiringSoon { fatal: false, .. } => row("token-expiring-soon", "API token expires soon", Notice, DOC_RESTRICT, fix::EXPIRING),
-            TokenIpRestricted { .. } => row("token-ip-restricted", "API token refused from this IP address", Online, DOC_RESTRICT, fix::IP_RESTRICTED),
-            GlobalKeyRejected { .. } => row("global-key-rejected", "Global API Key rejected", Online, DOC_KEYS, fix::KEY_REJECTED),
-            ZoneNotFound { .. } => row("zone-not-found", "Zone not found", Online, DOC_IDS, fix::ZONE_NOT_FOUND),
-            AccountIdAsZone { .. } => row("account-id-as-zone", "Account ID given as the zone", Online, DOC_IDS, fix::ACCOUNT_AS_ZONE),
-            ZoneNotActive { .. } => row("zone-not-active", "Zone is not active", Notice, DOC_IDS, fix::NOT_ACTIVE),
-            PurgePermissionMissing { .. } => row("purge-permission-missing", "Token lacks Cache Purge permission", Online, DOC_TOKENS, fix::PERMISSION),
-            PurgeRejected { .. } => row("purge-rejected", "Cloudflare rejected the purge", Online, DOC_PURGE, fix::REJECTED),
-            RateLimited { .. } => row("rate-limited", "Rate limited by Cloudflare", Online, DOC_LIMITS, fix::RATE_LIMITED),
-            CloudflareUnavailable { .. } => row("cloudflare-unavailable", "Cloudflare API unavailable", Online, DOC_STATUS, fix::UNAVAILABLE),
-            NetworkError { .. } => row("network-error", "Cannot reach the Cloudflare API", Online, DOC_STATUS, fix::NETWORK),
-            UnexpectedResponse { .. } => row("unexpected-response", "Unexpected answer from the API", Online, DOC_STATUS, fix::UNEXPECTED),
-            OutputsNotWritten { .. } => row("outputs-not-written", "Outputs not written", Online, DOC_OUTPUTS, fix::OUTPUTS),
-            Cancelled { .. } => row("cancelled", "Cancelled", Online, DOC_CANCEL, fix::CANCELLED),
+/// Defines `Cause`, `Cause::entry` and `examples()` from one block per cause, so that a cause is
+/// one edit the compiler checks: its facts, then `=> entry(code, title, group, doc, general fix,
+/// words)`, then `examples [...]`, each example the facts of that very variant. A variant with facts
+/// must give examples (a bare `Cause::X` does not compile for it); one without gives none.
+macro_rules! catalogue {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident $({ $($(#[$fdoc:meta])* $field:ident : $ty:ty),* $(,)? })?
+            => $entry:expr
+            $(, examples [$($example:tt),+ $(,)?])?;
+    )*) => {
+        /// Every outcome worth telling a user, with the facts needed to explain it.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Cause {
+            $($(#[$doc])* $name $({ $($(#[$fdoc])* $field: $ty),* })?,)*
         }
-    }
 
+        impl Cause {
+            /// The cause's row of the catalogue, with its words for these facts.
+            // A block's words need not use every fact.
+            #[allow(unused_variables)]
+            pub fn entry(&self) -> Entry {
+                match self {
+                    $(Cause::$name $({ $($field),* })? => $entry,)*
+                }
+            }
+        }
+
+        /// One instance (or more) of every cause, in contract order: for the README's table and the
+        /// completeness tests.
+        pub fn examples() -> Vec<Cause> {
+            let mut all = Vec::new();
+            $(all.extend(examples_of!($name $($($example)+)?));)*
+            all
+        }
+    };
+}
+
+/// A block's examples as causes: the variant alone when it has no facts, else one per `{ facts }`.
+macro_rules! examples_of {
+    ($name:ident) => {
+        [Cause::$name]
+    };
+    ($name:ident $($example:tt)+) => {
+        [$(Cause::$name $example),+]
+    };
+}
+
+/// An answer from the API, as the examples quote it.
+fn cf(code: i64, message: &str) -> Vec<CfMessage> {
+    vec![CfMessage::new(code, message)]
+}
+
+use Group::{Cloudflare, Notice, Repaired as Repair, Runner, Site, WrongInput};
+
+#[rustfmt::skip]
+catalogue! {
+    MissingZone
+        => entry("missing-zone", "No zone given", WrongInput, DOC_IDS,
+            "Set `zone:` to the zone ID (dashboard → your domain → Overview → API → Zone ID) or to the domain name",
+            seen("The zone input is empty"));
+    InvalidZone { values: Vec<String> }
+        => entry("invalid-zone", "Zone is not a zone ID or domain", WrongInput, DOC_IDS,
+            "Use the 32-character Zone ID from dashboard → your domain → Overview → API, or the bare domain such as example.com",
+            offline::invalid_zone(values)),
+        examples [{ values: vec!["my site".into()] }];
+    MissingCredentials { reason: MissingReason }
+        => entry("missing-credentials", "No Cloudflare credentials", WrongInput, if *reason == MissingReason::Dependabot { DOC_DEPENDABOT } else { DOC_SECRETS },
+            offline::missing_credentials_fixes(),
+            offline::missing_credentials(*reason)),
+        examples [{ reason: MissingReason::SecretNameMismatch }];
+    TokenPlaceholder { input: Input, length: usize }
+        => entry("token-placeholder", "Credential is a placeholder", WrongInput, DOC_TOKENS,
+            offline::placeholder_fix(Input::ApiToken),
+            offline::placeholder(*input, *length)),
+        examples [{ input: Input::ApiToken, length: 14 }];
+    IncompleteGlobalKey { missing: Input }
+        => entry("incomplete-global-key", "Global API Key needs both key and email", WrongInput, DOC_KEYS,
+            "Give both `email` and `global_api_key`, or better, use `api_token` with a scoped API token",
+            offline::incomplete_key(*missing)),
+        examples [{ missing: Input::Email }];
+    InvalidEmail { problem: &'static str }
+        => entry("invalid-email", "Email is not an address", WrongInput, DOC_KEYS,
+            "Set `email` to the address you log in to Cloudflare with (dashboard → My Profile)",
+            seen(format!("The email input is not an email address ({problem})"))),
+        examples [{ problem: "it has no @" }];
+    TokenMalformed { input: Input, length: usize, problem: ShapeProblem }
+        => entry("token-malformed", "Credential has the wrong shape", WrongInput, DOC_FORMATS,
+            fix::COPY_AGAIN,
+            offline::malformed(*input, *length, problem)),
+        examples [{ input: Input::ApiToken, length: 39, problem: ShapeProblem::Length { expected: "an API token has 40 characters (53 when it starts with cfut_ or cfat_)" } }];
+    TokenHasWhitespace { input: Input, length: usize, inner: InnerWhitespace }
+        => entry("token-has-whitespace", "Whitespace inside the credential", WrongInput, DOC_FORMATS,
+            fix::COPY_AGAIN,
+            offline::whitespace(*input, *length, inner)),
+        examples [{ input: Input::ApiToken, length: 41, inner: InnerWhitespace { what: "a line break", at: 21 } }];
+    GlobalKeyAsToken {
+        length: usize,
+        /// `cfk_…` rather than the legacy lowercase hex.
+        prefixed: bool,
+    }
+        => entry("global-key-as-token", "Global API Key given as an API token", WrongInput, DOC_FORMATS,
+            concat!("Either create a scoped API token at ", token_form!(), " and put it in `api_token` (recommended), or pass this key as `global_api_key` together with `email`"),
+            offline::key_as_token(*length, *prefixed)),
+        examples [{ length: 37, prefixed: false }];
+    TokenAsGlobalKey { kind: &'static str }
+        => entry("token-as-global-key", "API token given as a Global API Key", WrongInput, DOC_FORMATS,
+            "Pass this value as `api_token` instead (API tokens are sent as a Bearer token, Global API Keys with an email)",
+            offline::token_as_key(kind)),
+        examples [{ kind: "API token (40 characters)" }];
+    OriginCaKey { input: Input }
+        => entry("origin-ca-key", "Origin CA key cannot purge", WrongInput, DOC_FORMATS,
+            concat!("Create an API token with the Cache Purge permission at ", token_form!(), " and pass it as `api_token`"),
+            offline::origin_ca(*input)),
+        examples [{ input: Input::ApiToken }];
+    NothingToPurge
+        => entry("nothing-to-purge", "Nothing to purge", WrongInput, DOC_PURGE,
+            "List what to purge in `files`, `tags`, `hosts` or `prefixes`, or set `purge_everything: true` explicitly; use `mode: verify` to only check the credentials",
+            seen("No files, tags, hosts or prefixes were given and purge_everything is not true"));
+    ConflictingPurgeInputs { lists: Vec<Input> }
+        => entry("conflicting-purge-inputs", "purge_everything together with lists", WrongInput, DOC_PURGE,
+            "Remove the lists to purge the whole zone, or remove `purge_everything: true` to purge only what is listed",
+            offline::conflicting(lists)),
+        examples [{ lists: vec![Input::Files] }];
+    InvalidUrl { items: Vec<String> }
+        => entry("invalid-url", "Not a URL or path", WrongInput, DOC_PURGE,
+            "Give full URLs such as https://example.com/app.css or paths such as /app.css (joined to base_url); separate items with newlines, commas or spaces",
+            offline::invalid_url(items)),
+        examples [{ items: vec!["blog/index.html".into()] }];
+    UrlOutsideZone { zones: Vec<String>, items: Vec<String> }
+        => entry("url-outside-zone", "Item outside the zone", WrongInput, DOC_PURGE,
+            "List the item's zone in `zone:` too (it takes several), or fix the host names in `files`, `hosts` or `prefixes` (or `base_url`)",
+            offline::outside_zone(zones, items)),
+        examples [{ zones: vec!["example.com".into()], items: vec!["https://example.org/".into()] }];
+    FilesWildcard { items: Vec<String> }
+        => entry("files-wildcard", "Wildcard in a file URL", WrongInput, DOC_SINGLE_FILE,
+            "To purge everything below a path, list the path in `prefixes` (example.com/assets/); or purge by tag, or with `purge_everything: true`",
+            offline::wildcard(items)),
+        examples [{ items: vec!["https://example.com/assets/*".into()] }];
+    InvalidPrefix { items: Vec<Rejected> }
+        => entry("invalid-prefix", "Prefix Cloudflare cannot purge", WrongInput, DOC_PREFIX,
+            "Write each prefix as host then path (example.com/blog/), without query string, fragment or wildcard, and with at most 31 / separators",
+            offline::rejected("prefix", items)),
+        examples [{ items: vec![Rejected { item: "example.com/a?x=1".into(), why: "a prefix has no query string: Cloudflare matches the path only" }] }];
+    InvalidHost { items: Vec<Rejected> }
+        => entry("invalid-host", "Not a host name", WrongInput, DOC_HOSTS,
+            "List bare host names (www.example.com) in `hosts`; a host purges every path and port of it, so put a path in `prefixes` instead",
+            offline::rejected("host", items)),
+        examples [{ items: vec![Rejected { item: "example.com/blog".into(), why: "a host has no path: use prefixes for a path" }] }];
+    /// `input` holds something shaped like a credential and `api_token` something shaped like an ID.
+    InputsSwapped { input: Input, holds: &'static str, id: &'static str }
+        => entry("invalid-input", "Inputs swapped?", WrongInput, DOC_IDS,
+            "Swap the two values in the step's `with:`: the token belongs in `api_token` (from a secret), the ID in the other input",
+            seen(format!("`{}` holds something shaped like {holds} and `api_token` something shaped like {id}: swapped?", input.name()))),
+        examples [{ input: Input::Zone, holds: "an API token", id: "a zone ID" }];
+    /// A list holds the credential (or a piece of it), or a `cfut_`/`cfat_`/`cfk_` credential.
+    CredentialInList { input: Input, holds: &'static str }
+        => entry("invalid-input", "Credential among the items to purge", WrongInput, DOC_TOKENS,
+            "Remove it from the input named: an item to purge is sent to Cloudflare and written to the log and the outputs. If the value was committed to a file, roll the credential (My Profile → API Tokens → Roll)",
+            seen(format!("`{}` holds {holds}", input.name()))),
+        examples [{ input: Input::Tags, holds: "the credential given in `api_token`" }];
+    /// Several zones, some of which the credential cannot read the name of: the items that route by
+    /// host and went to no named zone may be theirs.
+    ZoneNamesUnreadable { zones: Vec<String>, items: Vec<String> }
+        => entry("invalid-input", "Zone names unreadable for routing", WrongInput, DOC_ZONE_READ,
+            "Add Zone → Zone Read to the token, so that each item goes to its zone by name; or purge these items in a step of their own with only their zone",
+            offline::names_unreadable(zones, items)),
+        examples [{ zones: vec!["023e105f4ecef8ad9ca31a8372d0c353".into()], items: vec!["https://shop.example/".into()] }];
+    /// A proxy variable the API's requests would take holds no proxy URL (never gone around).
+    ProxyNotUrl {
+        variable: &'static str,
+        /// Quoted without user name and password.
+        value: String,
+    }
+        => entry("invalid-input", "Proxy variable holds no proxy URL", WrongInput, DOC_INPUTS,
+            "Correct the variable where the runner's environment sets it (the job's or step's `env:`, or a self-hosted runner's .env file) to a URL such as http://proxy.example:3128, or unset it to connect directly",
+            seen(format!("The environment variable {variable} is \"{value}\", which is no proxy URL (http:// or https://, a host, a port up to 65535), and the requests to the API would go through it"))),
+        examples [{ variable: "HTTPS_PROXY", value: "http://***@proxy:99999".into() }];
+    /// A command-line flag that could not be read (`--zoen`, `--zone` without a value).
+    BadFlag { flag: String, problem: &'static str, closest: Option<String> }
+        => entry("invalid-input", "Command-line flag not understood", WrongInput, DOC_CLI,
+            "Run `cloudflare-purge --help` for the flags: every input of the action is one (`--zone`, `--api-token`, `--files` …), and a value follows it (`--zone example.com`) or an `=` (`--zone=example.com`)",
+            offline::bad_flag(flag, problem, closest.as_deref())),
+        examples [{ flag: "--zoen".into(), problem: "is not a flag of cloudflare-purge", closest: Some("--zone".into()) }];
+    InvalidInput { input: Input, value: String, expected: String }
+        => entry("invalid-input", "Invalid input value", WrongInput, DOC_INPUTS,
+            offline::invalid_input_fix("the named input"),
+            offline::invalid_input(*input, value, expected)),
+        examples [{ input: Input::DryRun, value: "maybe".into(), expected: "true or false (also 1/0, yes/no)".into() }];
+    TokenBearerPrefix { input: Input }
+        => entry("token-bearer-prefix", "\"Bearer \" removed from the token", Repair, DOC_FORMATS,
+            "Store only the token in the secret, without \"Bearer \"",
+            seen(format!("{} starts with \"Bearer \"; the prefix was removed and the rest used", input.name()))),
+        examples [{ input: Input::ApiToken }];
+    TokenQuoted { input: Input }
+        => entry("token-quoted", "Quotes removed from the credential", Repair, DOC_FORMATS,
+            "Store the secret without surrounding quotes",
+            seen(format!("{} is wrapped in quotes; they were removed and the rest used", input.name()))),
+        examples [{ input: Input::ApiToken }];
+    BothCredentials
+        => entry("both-credentials", "Both a token and a Global API Key given", Repair, DOC_KEYS,
+            "Remove `global_api_key` and `email` from the step, and consider deleting the Global API Key secret",
+            seen("Both api_token and global_api_key are set; the API token is used"));
+    ZoneWasUrl { host: String }
+        => entry("zone-was-url", "Zone given as a URL", Repair, DOC_IDS,
+            "Set `zone:` to the bare domain or to the zone ID",
+            seen(format!("The zone was given as a URL; its host {host} is used"))),
+        examples [{ host: "example.com".into() }];
+    ItemRepaired { items: Vec<Repaired> }
+        => entry("item-repaired", "Host or prefix repaired", Repair, DOC_PREFIX,
+            "Write hosts without a scheme or trailing / (www.example.com) and prefixes without a scheme (example.com/blog/)",
+            offline::repaired(items)),
+        examples [{ items: vec![Repaired { from: "https://www.example.com/".into(), to: "www.example.com".into() }] }];
+    TokenInvalid {
+        errors: Vec<CfMessage>,
+        account_checked: Option<String>,
+        /// What a zone lookup answered, when it was tried (9109 "Invalid access token").
+        zone_said: Vec<CfMessage>,
+    }
+        => entry("token-invalid", "Cloudflare does not know this token", Cloudflare, DOC_TOKENS,
+            fix::TOKEN_INVALID,
+            online::token_invalid(errors, account_checked.as_deref(), zone_said)),
+        examples [{ errors: cf(1000, "Invalid API Token"), account_checked: None, zone_said: vec![] }];
+    AccountTokenNeedsAccountId { proof: AccountProof }
+        => entry("account-token-needs-account-id", "Account token needs account_id", Cloudflare, DOC_ACCOUNT_TOKENS,
+            "Set `account_id` to the token's account (dashboard → Account Home → Account ID, in the API section), or give the token Zone → Zone → Read on this zone (dashboard → Manage Account → Account API Tokens → Edit)",
+            online::needs_account_id(proof)),
+        examples [{ proof: AccountProof::Answers { user: cf(1000, "Invalid API Token"), zone: cf(9109, "Unauthorized to access requested resource") } }];
+    TokenExpired { expires_on: Option<String> }
+        => entry("token-expired", "API token expired", Cloudflare, DOC_RESTRICT,
+            fix::ROLL,
+            online::expired(expires_on.as_deref())),
+        examples [{ expires_on: Some("2026-08-31T23:59:59Z".into()) }];
+    TokenDisabled
+        => entry("token-disabled", "API token disabled", Cloudflare, DOC_RESTRICT,
+            fix::ROLL,
+            seen("Cloudflare says this API token is disabled"));
+    TokenNotYetValid { not_before: String }
+        => entry("token-not-yet-valid", "API token not valid yet", Cloudflare, DOC_RESTRICT,
+            "Wait until the start date, or edit the token's TTL (dashboard → My Profile → API Tokens → Edit) to start now",
+            seen(format!("This API token is valid only from {not_before} (its \"not before\" date)"))),
+        examples [{ not_before: "2027-01-01T00:00:00Z".into() }];
+    /// Fatal in verify mode, a warning in purge mode.
+    TokenExpiringSoon { expires_on: String, days: i64, fatal: bool }
+        => entry("token-expiring-soon", "API token expires soon", if *fatal { Cloudflare } else { Notice }, DOC_RESTRICT,
+            "Before it expires, edit the token's TTL or roll it (dashboard → My Profile → API Tokens, or Manage Account → Account API Tokens for an account-owned one) and put the new value in the repository secret",
+            online::expiring(expires_on, *days)),
+        examples [
+            { expires_on: "2026-12-01T00:00:00Z".into(), days: 7, fatal: false },
+            { expires_on: "2026-12-01T00:00:00Z".into(), days: 7, fatal: true },
+        ];
+    TokenIpRestricted { location: String }
+        => entry("token-ip-restricted", "API token refused from this IP address", Cloudflare, DOC_RESTRICT,
+            online::ip_restricted_fix("the runner's address"),
+            online::ip_restricted(location)),
+        examples [{ location: "203.0.113.7".into() }];
+    GlobalKeyRejected { errors: Vec<CfMessage> }
+        => entry("global-key-rejected", "Global API Key rejected", Cloudflare, DOC_KEYS,
+            "Check `email` is the login address of the account and `global_api_key` the current key (dashboard → My Profile → API Tokens → Global API Key → View); better, switch to a scoped API token",
+            online::key_rejected(errors)),
+        examples [{ errors: cf(9103, "Unknown X-Auth-Key or X-Auth-Email") }];
+    ZoneNotFound {
+        zone: String,
+        visible: Vec<String>,
+        errors: Vec<CfMessage>,
+        /// A parent domain of the name given that is a zone the credential can see.
+        parent: Option<String>,
+    }
+        => entry("zone-not-found", "Zone not found", Cloudflare, DOC_IDS,
+            concat!("Check the zone spelling or ID (dashboard → your domain → Overview → API → Zone ID), and that the token's Zone Resources include this zone; a token for another zone or account cannot see it, and finding a zone by name needs the Zone → Zone → Read permission (or give the zone ID). Create a token with both permissions at ", token_form!()),
+            online::zone_not_found(zone, visible, errors, parent.as_deref())),
+        examples [{ zone: "example.org".into(), visible: vec!["example.com".into()], errors: vec![], parent: None }];
+    AccountIdAsZone { id: String }
+        => entry("account-id-as-zone", "Account ID given as the zone", Cloudflare, DOC_IDS,
+            "Use the Zone ID from dashboard → your domain → Overview → API → Zone ID (the Account ID sits just below it)",
+            seen(format!("{id} given as zone is an account ID (it answers as an account), not a zone ID"))),
+        examples [{ id: "9a7806061c88ada191ed06f989cc3dac".into() }];
+    ZoneNotActive {
+        name: String,
+        status: String,
+        /// Other zones of the name found, none of them active either.
+        others: Vec<String>,
+    }
+        => entry("zone-not-active", "Zone is not active", Notice, DOC_IDS,
+            "Finish the zone's setup (point the domain's nameservers at Cloudflare) or purge the zone that serves the site",
+            online::not_active(name, status, others)),
+        examples [{ name: "example.com".into(), status: "pending".into(), others: vec![] }];
+    PurgePermissionMissing { zone: String, status: u16, errors: Vec<CfMessage> }
+        => entry("purge-permission-missing", "Token lacks Cache Purge permission", Cloudflare, DOC_TOKENS,
+            concat!("Give the token the permission Zone → Cache Purge → Purge, with this zone in its Zone Resources (dashboard → My Profile → API Tokens, or Manage Account → Account API Tokens → Edit), or create one pre-filled at ", token_form!()),
+            online::permission_missing(zone, *status, errors)),
+        examples [{ zone: "example.com".into(), status: 403, errors: cf(10000, "Authentication error") }];
+    PurgeRejected { zone: String, status: u16, errors: Vec<CfMessage> }
+        => entry("purge-rejected", "Cloudflare rejected the purge", Cloudflare, DOC_PURGE,
+            "Check the listed items against Cloudflare's message; the other batches were still sent",
+            online::rejected(zone, *status, errors)),
+        examples [{ zone: "example.com".into(), status: 400, errors: cf(1012, "Request must contain one of \"purge_everything\", \"files\", \"tags\", \"hosts\" or \"prefixes\"") }];
+    RateLimited { attempts: u32, errors: Vec<CfMessage> }
+        => entry("rate-limited", "Rate limited by Cloudflare", Cloudflare, DOC_LIMITS,
+            "Cloudflare allows 1,200 API requests per 5 minutes per user and fewer purges on small plans; space out deploys or purge by tag/prefix instead of many URLs",
+            online::rate_limited(*attempts, errors)),
+        examples [{ attempts: 4, errors: cf(971, "Please wait and consider throttling your request speed") }];
+    CloudflareUnavailable { status: u16, attempts: u32, html: bool }
+        => entry("cloudflare-unavailable", "Cloudflare API unavailable", Cloudflare, DOC_STATUS,
+            "Re-run the job later, once Cloudflare's status page (linked) shows the API working again",
+            online::unavailable(*status, *attempts, *html)),
+        examples [{ status: 502, attempts: 4, html: true }];
+    NetworkError {
+        kind: NetKind,
+        attempts: u32,
+        host: String,
+        /// The proxy the request went through (its address only).
+        proxy: Option<String>,
+    }
+        => entry("network-error", "Cannot reach the Cloudflare API", Cloudflare, DOC_STATUS,
+            fix::NETWORK,
+            online::network(*kind, *attempts, host, proxy.as_deref())),
+        examples [{ kind: NetKind::Timeout, attempts: 4, host: "api.cloudflare.com".into(), proxy: None }];
+    UnexpectedResponse { what: Unexpected, status: u16 }
+        => entry("unexpected-response", "Unexpected answer from the API", Cloudflare, DOC_STATUS,
+            "Check `api_url` points at https://api.cloudflare.com/client/v4 (or a faithful proxy), then re-run",
+            online::unexpected(what, *status)),
+        examples [{ what: Unexpected::Answer(Foreign::Body(BodyKind::Html)), status: 200 }];
+    /// `wait_for` did not show `wait_for_text` in time: nothing was purged (contract §11).
+    OriginNotUpdated {
+        url: String,
+        waited_seconds: u64,
+        /// The last answer; `None` when no poll got one (network errors only).
+        last: Option<SiteAnswer>,
+        /// Whether the last answer held the text (it may have, with a status that does not count).
+        text_found: bool,
+    }
+        => entry("origin-not-updated", "New build not live", Site, DOC_INPUTS,
+            "Nothing was purged (purging now would cache the old build again). Check that the deploy before this step finished and that the new build serves `wait_for_text` at `wait_for` (in its body or a header, on an uncached URL); if the build takes longer, raise `wait_timeout_seconds`. Then re-run the job, or give the `failed` output to `files`",
+            online::origin_not_updated(url, *waited_seconds, last.as_ref(), *text_found)),
+        examples [{ url: "https://example.com/version.txt".into(), waited_seconds: 300, last: Some(SiteAnswer { status: 200, cache_status: Some("DYNAMIC".into()), age: None }), text_found: false }];
+    /// With `confirm`: a purged URL is still served from Cloudflare's cache, cached before the purge (contract §10).
+    PurgeNoEffect {
+        url: String,
+        age_seconds: u64,
+        seconds_since_purge: u64,
+        /// The purge was an invalidation (contract §12).
+        invalidate: bool,
+    }
+        => entry("purge-no-effect", "Purge had no effect", Site, DOC_SINGLE_FILE,
+            "The usual reasons: a Cache Rule with a custom cache key (headers, cookies, query string handling), so purge with `files` objects that carry the `headers`, or with tags, prefixes or hosts; `http` against `https` or a `www` variant of the URL; a Transform Rule that rewrites the URL (single-file purge needs the URL as visitors request it); caching by device type",
+            online::purge_no_effect(url, *age_seconds, *seconds_since_purge, *invalidate)),
+        examples [{ url: "https://example.com/app.css".into(), age_seconds: 3600, seconds_since_purge: 4, invalidate: false }];
+    /// With `confirm`: a checked URL is not cached by Cloudflare.
+    NotCached {
+        url: String,
+        /// `CF-Cache-Status` (`DYNAMIC`, `BYPASS`), `None` when there was none.
+        cache_status: Option<String>,
+        /// Another CDN its headers show in front (Fastly, CloudFront, Vercel, Netlify).
+        other_cdn: Option<&'static str>,
+    }
+        => entry("not-cached", "Checked URL not cached by Cloudflare", Notice, DOC_CACHE_STATUS,
+            "There is nothing of it in Cloudflare's cache to purge: a stale page comes from the origin or from another cache in front of it (named when its headers show one), so purge or bypass that cache; or add a Cache Rule if Cloudflare should cache it",
+            online::not_cached(url, cache_status.as_deref(), *other_cdn)),
+        examples [{ url: "https://example.com/".into(), cache_status: Some("DYNAMIC".into()), other_cdn: None }];
+    /// With `confirm`: a checked URL answered without `cf-ray`.
+    NotProxied { url: String, other_cdn: Option<&'static str> }
+        => entry("not-proxied", "Host not served through Cloudflare", Notice, DOC_PROXIED,
+            "Purging at Cloudflare does not reach this host: turn on the proxy (orange cloud) of its DNS record in the Cloudflare dashboard, or purge the cache that serves it (named when its headers show one)",
+            online::not_proxied(url, *other_cdn)),
+        examples [{ url: "https://docs.example.com/".into(), other_cdn: Some("Fastly") }];
+    /// With `confirm`: a checked URL answered 3xx, so the redirect was what got purged.
+    PurgedRedirect { url: String, status: u16, location: Option<String> }
+        => entry("purged-redirect", "Checked URL is a redirect", Notice, DOC_SINGLE_FILE,
+            "Purge the redirect's target as well (list it in `files` or `confirm_urls`), or list the URL visitors end up on",
+            online::purged_redirect(url, *status, location.as_deref())),
+        examples [{ url: "http://example.com/app.css".into(), status: 301, location: Some("https://example.com/app.css".into()) }];
+    /// With `confirm`: a check could not be made; the purge result stands.
+    ConfirmFailed { url: String, problem: ConfirmProblem }
+        => entry("confirm-failed", "Purge could not be checked", Notice, DOC_CACHE_STATUS,
+            "The purge result stands. To get a verdict, let the runner reach the URL: bot protection often challenges CI runners (a WAF skip rule for the check's User-Agent `cloudflare-purge`, or a `confirm_urls` URL without protection), then re-run",
+            online::confirm_failed(url, problem)),
+        examples [{ url: "https://example.com/".into(), problem: ConfirmProblem::Challenge(403) }];
+    /// While waiting: the wait URL came from Cloudflare's cache without the text (contract §11).
+    WaitUrlCached { url: String }
+        => entry("wait-url-cached", "Wait URL answered from the cache", Notice, DOC_CACHE_STATUS,
+            "Point `wait_for` at a URL Cloudflare does not cache, or at the origin's own host name; the waiting goes on until `wait_timeout_seconds`",
+            online::wait_url_cached(url)),
+        examples [{ url: "https://example.com/version.txt".into() }];
+    /// The runner's `GITHUB_OUTPUT` or `GITHUB_STEP_SUMMARY` (or the workspace file) could not be written.
+    OutputsNotWritten {
+        /// As the message names it: "the file named by GITHUB_OUTPUT".
+        file: String,
+        error: String,
+    }
+        => entry("outputs-not-written", "Outputs not written", Runner, DOC_OUTPUTS,
+            "The runner's files could not be written: on a self-hosted runner check the free disk space and the permissions of its work directory (_work/_temp), then re-run; the purge itself went as the log above says",
+            seen(format!("Writing {file} failed ({})", crate::text::shown(error)))),
+        examples [{ file: "the file named by GITHUB_OUTPUT".into(), error: "No space left on device (os error 28)".into() }];
+    /// The runner cancelled the step; `not_confirmed` items were not confirmed purged.
+    Cancelled { not_confirmed: usize }
+        => entry("cancelled", "Cancelled", Runner, DOC_CANCEL,
+            "Re-run the job; to purge only what is left, give the `failed` output to `files` (or the file named by `failed_file` to `files_from`): each line is read back as the item it names",
+            online::cancelled(*not_confirmed)),
+        examples [{ not_confirmed: 200 }];
+}
+
+impl Cause {
     pub fn code(&self) -> &'static str {
-        self.row().code
+        self.entry().code
     }
 
     pub fn title(&self) -> &'static str {
-        self.row().title
+        self.entry().title
     }
 
     /// The page that explains the topic in depth (a README section as `README.md#anchor`).
     pub fn doc(&self) -> &'static str {
-        self.row().doc
+        self.entry().doc
+    }
+
+    pub fn group(&self) -> Group {
+        self.entry().group
     }
 
     /// [`Cause::doc`] as a link: a README section on `home`, the action's repository page
@@ -441,18 +620,18 @@ impl Cause {
     }
 
     pub fn severity(&self) -> Severity {
-        match self.row().group {
-            Group::Input | Group::Online => Severity::Error,
-            Group::Repaired | Group::Notice => Severity::Warning,
+        match self.group() {
+            WrongInput | Cloudflare | Site | Runner => Severity::Error,
+            Repair | Notice => Severity::Warning,
         }
     }
 
-    /// 2: the inputs are wrong; 1: Cloudflare refused or failed; 0 for warnings.
+    /// 2: the inputs are wrong; 1: Cloudflare, the site or the runner failed the step; 0 for warnings.
     pub fn exit_code(&self) -> u8 {
-        match self.row().group {
-            Group::Input => 2,
-            Group::Online => 1,
-            Group::Repaired | Group::Notice => 0,
+        match self.group() {
+            WrongInput => 2,
+            Cloudflare | Site | Runner => 1,
+            Repair | Notice => 0,
         }
     }
 }

@@ -20,16 +20,14 @@ macro_rules! token_form {
 }
 
 mod catalogue;
-mod examples;
 pub mod expiry;
 pub mod judge;
 mod prose;
 
 pub use catalogue::{
-    quote, AccountProof, Cause, CredentialInput, Group, InnerWhitespace, MissingReason, Rejected,
-    Repaired, Row, Severity, ShapeProblem, Unexpected,
+    examples, quote, AccountProof, Cause, ConfirmProblem, Entry, Group, InnerWhitespace,
+    MissingReason, Rejected, Repaired, Severity, ShapeProblem, SiteAnswer, Unexpected,
 };
-pub use examples::examples;
 
 /// Where the token-creation form starts pre-filled with the two permissions this action needs.
 pub const TOKEN_LINK: &str = token_link!();

@@ -119,10 +119,7 @@ fn credential_in_lists(raw: &RawInputs, purge: &PurgeInputs) -> Option<Cause> {
                 None
             }
         })?;
-        Some(Cause::CredentialInList {
-            input: input.name(),
-            holds,
-        })
+        Some(Cause::CredentialInList { input, holds })
     })
 }
 
@@ -149,7 +146,7 @@ fn swapped(raw: &RawInputs) -> Option<Cause> {
     .find_map(|(input, id)| {
         let shape = credential::shape_of(raw.get(input).trim())?;
         Some(Cause::InputsSwapped {
-            input: input.name(),
+            input,
             holds: shape,
             id,
         })

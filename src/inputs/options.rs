@@ -70,7 +70,7 @@ fn keep<T>(errors: &mut Vec<Cause>, result: Result<T, Cause>) -> Option<T> {
 /// `invalid-input` for `input`, quoting the value as given (one line, cut).
 pub fn invalid(input: Input, value: &str, expected: &str) -> Cause {
     Cause::InvalidInput {
-        input: input.name(),
+        input,
         value: shown(value),
         expected: expected.to_string(),
     }

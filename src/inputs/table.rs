@@ -1,29 +1,7 @@
 //! The one definition of every input and output. Reading (environment and command line), defaults,
 //! fallbacks, the help text, action.yml and the README tables all derive from it.
 
-/// Every input of the action; `spec()` finds its row in [`INPUTS`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Input {
-    Zone,
-    ApiToken,
-    Email,
-    GlobalApiKey,
-    AccountId,
-    Files,
-    FilesFrom,
-    Tags,
-    Hosts,
-    Prefixes,
-    PurgeEverything,
-    BaseUrl,
-    Mode,
-    DryRun,
-    ExpiryWarningDays,
-    CheckPurgePermission,
-    ApiUrl,
-    TimeoutSeconds,
-    CaCertificates,
-}
+pub use crate::names::Input;
 
 /// How an input's value is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +52,6 @@ pub struct OutputSpec {
 
 const fn spec(
     input: Input,
-    name: &'static str,
     default: &'static str,
     kind: Kind,
     section: Section,
@@ -82,7 +59,7 @@ const fn spec(
 ) -> InputSpec {
     InputSpec {
         input,
-        name,
+        name: input.name(),
         default,
         required: false,
         kind,
@@ -103,25 +80,25 @@ use Section as S;
 /// In the order of [`Input`].
 #[rustfmt::skip]
 pub const INPUTS: &[InputSpec] = &[
-    InputSpec { required: true, ..with_fallback(spec(I::Zone, "zone", "", K::List, S::Purge, "Zone ID (32 hex characters) or the zone's domain name (example.com); several zones in the list syntax, IDs and names mixed."), &["CLOUDFLARE_ZONE_ID", "CLOUDFLARE_ZONE"]) },
-    with_fallback(spec(I::ApiToken, "api_token", "", K::Secret, S::Credentials, "API token with Zone → Cache Purge (and Zone → Zone Read): user or account owned, legacy or cfut_/cfat_ prefixed."), &["CLOUDFLARE_API_TOKEN"]),
-    with_fallback(spec(I::Email, "email", "", K::Text, S::Credentials, "Account email, only together with global_api_key."), &["CLOUDFLARE_EMAIL"]),
-    with_fallback(spec(I::GlobalApiKey, "global_api_key", "", K::Secret, S::Credentials, "Legacy Global API Key (discouraged: prefer api_token)."), &["CLOUDFLARE_API_KEY"]),
-    with_fallback(spec(I::AccountId, "account_id", "", K::Text, S::Credentials, "Only needed when an account-owned token cannot read the zone itself."), &["CLOUDFLARE_ACCOUNT_ID"]),
-    spec(I::Files, "files", "", K::List, S::Purge, "URLs or paths (/blog/, joined to base_url) to purge, separated by newlines, commas or spaces; or a JSON array of URL strings and {\"url\", \"headers\"} objects. The lines of a failed output are read back as the items they name."),
-    spec(I::FilesFrom, "files_from", "", K::Paths, S::Purge, "File (absolute, or relative to the workspace) listing more files to purge, one per line; # comments and blank lines skipped. Several files: one path per line."),
-    spec(I::Tags, "tags", "", K::List, S::Purge, "Cache-Tag values to purge (same list syntax)."),
-    spec(I::Hosts, "hosts", "", K::List, S::Purge, "Hostnames to purge."),
-    spec(I::Prefixes, "prefixes", "", K::List, S::Purge, "URL prefixes to purge (example.com/blog/)."),
-    spec(I::PurgeEverything, "purge_everything", "false", K::Bool, S::Purge, "Purge the whole zone. Never implied by empty lists."),
-    spec(I::BaseUrl, "base_url", "", K::Text, S::Purge, "Base for paths in files; empty means https://<zone name>."),
-    spec(I::Mode, "mode", "purge", K::Text, S::Behaviour, "purge, or verify: check credentials, zone, expiry and the purge permission, purge nothing."),
-    spec(I::DryRun, "dry_run", "false", K::Bool, S::Behaviour, "Run every check and print the planned batches, but send no purge: the Cache Purge permission is then not proven (mode: verify without dry_run proves it)."),
-    spec(I::ExpiryWarningDays, "expiry_warning_days", "14", K::Number { min: 0, max: 3650 }, S::Behaviour, "Warn (purge mode) or fail (verify mode) when the token expires within this many days; 0 turns the check off."),
-    spec(I::CheckPurgePermission, "check_purge_permission", "true", K::Bool, S::Behaviour, "Verify mode: prove the Cache Purge permission by purging one URL that is never served (a tag that is never used, when the token cannot read the zone's name)."),
-    spec(I::ApiUrl, "api_url", "https://api.cloudflare.com/client/v4", K::Text, S::Behaviour, "API base URL; http:// only for loopback addresses."),
-    spec(I::TimeoutSeconds, "timeout_seconds", "30", K::Number { min: 1, max: 600 }, S::Behaviour, "Timeout of each request, in seconds."),
-    spec(I::CaCertificates, "ca_certificates", "", K::Text, S::Behaviour, "PEM file (absolute, or relative to the workspace) of extra CA certificates to trust for the API, for self-hosted runners behind a TLS-inspecting proxy; the built-in roots stay trusted."),
+    InputSpec { required: true, ..with_fallback(spec(I::Zone, "", K::List, S::Purge, "Zone ID (32 hex characters) or the zone's domain name (example.com); several zones in the list syntax, IDs and names mixed."), &["CLOUDFLARE_ZONE_ID", "CLOUDFLARE_ZONE"]) },
+    with_fallback(spec(I::ApiToken, "", K::Secret, S::Credentials, "API token with Zone → Cache Purge (and Zone → Zone Read): user or account owned, legacy or cfut_/cfat_ prefixed."), &["CLOUDFLARE_API_TOKEN"]),
+    with_fallback(spec(I::Email, "", K::Text, S::Credentials, "Account email, only together with global_api_key."), &["CLOUDFLARE_EMAIL"]),
+    with_fallback(spec(I::GlobalApiKey, "", K::Secret, S::Credentials, "Legacy Global API Key (discouraged: prefer api_token)."), &["CLOUDFLARE_API_KEY"]),
+    with_fallback(spec(I::AccountId, "", K::Text, S::Credentials, "Only needed when an account-owned token cannot read the zone itself."), &["CLOUDFLARE_ACCOUNT_ID"]),
+    spec(I::Files, "", K::List, S::Purge, "URLs or paths (/blog/, joined to base_url) to purge, separated by newlines, commas or spaces; or a JSON array of URL strings and {\"url\", \"headers\"} objects. The lines of a failed output are read back as the items they name."),
+    spec(I::FilesFrom, "", K::Paths, S::Purge, "File (absolute, or relative to the workspace) listing more files to purge, one per line; # comments and blank lines skipped. Several files: one path per line."),
+    spec(I::Tags, "", K::List, S::Purge, "Cache-Tag values to purge (same list syntax)."),
+    spec(I::Hosts, "", K::List, S::Purge, "Hostnames to purge."),
+    spec(I::Prefixes, "", K::List, S::Purge, "URL prefixes to purge (example.com/blog/)."),
+    spec(I::PurgeEverything, "false", K::Bool, S::Purge, "Purge the whole zone. Never implied by empty lists."),
+    spec(I::BaseUrl, "", K::Text, S::Purge, "Base for paths in files; empty means https://<zone name>."),
+    spec(I::Mode, "purge", K::Text, S::Behaviour, "purge, or verify: check credentials, zone, expiry and the purge permission, purge nothing."),
+    spec(I::DryRun, "false", K::Bool, S::Behaviour, "Run every check and print the planned batches, but send no purge: the Cache Purge permission is then not proven (mode: verify without dry_run proves it)."),
+    spec(I::ExpiryWarningDays, "14", K::Number { min: 0, max: 3650 }, S::Behaviour, "Warn (purge mode) or fail (verify mode) when the token expires within this many days; 0 turns the check off."),
+    spec(I::CheckPurgePermission, "true", K::Bool, S::Behaviour, "Verify mode: prove the Cache Purge permission by purging one URL that is never served (a tag that is never used, when the token cannot read the zone's name)."),
+    spec(I::ApiUrl, "https://api.cloudflare.com/client/v4", K::Text, S::Behaviour, "API base URL; http:// only for loopback addresses."),
+    spec(I::TimeoutSeconds, "30", K::Number { min: 1, max: 600 }, S::Behaviour, "Timeout of each request, in seconds."),
+    spec(I::CaCertificates, "", K::Text, S::Behaviour, "PEM file (absolute, or relative to the workspace) of extra CA certificates to trust for the API, for self-hosted runners behind a TLS-inspecting proxy; the built-in roots stay trusted."),
 ];
 
 impl InputSpec {
@@ -139,10 +116,6 @@ impl InputSpec {
 impl Input {
     pub fn spec(self) -> &'static InputSpec {
         &INPUTS[self as usize]
-    }
-
-    pub fn name(self) -> &'static str {
-        self.spec().name
     }
 
     /// The input of this name (as written in `with:`), if there is one.

@@ -22,7 +22,7 @@ pub fn route(
         .any(|f| matches!(f.target, FileTarget::Path(_)));
     if has_paths && base_url.is_none() && router.unnamed() {
         return Err(Cause::InvalidInput {
-            input: Input::BaseUrl.name(),
+            input: Input::BaseUrl,
             value: String::new(),
             expected: "set when files has paths and the credential cannot read the zone's name (no Zone Read permission)".into(),
         });

@@ -1,12 +1,11 @@
 //! The words for causes decided from the inputs alone.
 
 use super::{seen, seen_and_fix, Explained};
-use crate::diagnosis::{
-    CredentialInput, InnerWhitespace, MissingReason, Rejected, Repaired, ShapeProblem,
-};
-use crate::text::{is_are, list_some, plural};
+use crate::diagnosis::{InnerWhitespace, MissingReason, Rejected, Repaired, ShapeProblem};
+use crate::names::Input;
+use crate::text::{for_count, is_are, list_some, plural};
 
-pub(super) fn invalid_zone(values: &[String]) -> Explained {
+pub(in crate::diagnosis) fn invalid_zone(values: &[String]) -> Explained {
     let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
     seen(match values.len() {
         1 => format!(
@@ -20,48 +19,76 @@ pub(super) fn invalid_zone(values: &[String]) -> Explained {
     })
 }
 
-pub(super) fn missing_credentials(reason: MissingReason) -> Explained {
+pub(in crate::diagnosis) fn missing_credentials(reason: MissingReason) -> Explained {
     const NONE: &str = "Neither api_token nor global_api_key reached the action";
-    let (why, fix) = match reason {
-        MissingReason::ForkPullRequest => (
-            format!("{NONE}: this run is a pull request from a fork, and GitHub gives such runs no repository secrets"),
-            "Run the purge only on push or on pull requests from branches of this repository (`if: github.event.pull_request.head.repo.fork == false`)",
-        ),
-        MissingReason::Dependabot => (
-            format!("{NONE}: this run was started by Dependabot, which gets only Dependabot secrets, not Actions secrets"),
-            "Add the secret under Settings → Secrets and variables → Dependabot as well, or skip this step for Dependabot (`if: github.actor != 'dependabot[bot]'`)",
-        ),
-        MissingReason::SecretNameMismatch => (
-            format!("{NONE}: the ${{{{ secrets.… }}}} expression in `with:` evaluated to an empty string, which happens when no secret of that name exists in the repository, its environment or organisation"),
-            "Compare the name in `${{ secrets.NAME }}` with Settings → Secrets and variables → Actions (names are case-sensitive; environment secrets need `environment:` on the job)",
-        ),
-        MissingReason::LocalRun => (
-            "No credential was given: neither api_token/global_api_key inputs nor the CLOUDFLARE_API_TOKEN or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY variables are set".to_string(),
-            "Export CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY) or set INPUT_API_TOKEN",
-        ),
+    let why = match reason {
+        MissingReason::ForkPullRequest => format!("{NONE}: this run is a pull request from a fork, and GitHub gives such runs no repository secrets"),
+        MissingReason::Dependabot => format!("{NONE}: this run was started by Dependabot, which gets only Dependabot secrets, not Actions secrets"),
+        MissingReason::SecretNameMismatch => format!("{NONE}: the ${{{{ secrets.… }}}} expression in `with:` evaluated to an empty string, which happens when no secret of that name exists in the repository, its environment or organisation"),
+        MissingReason::LocalRun => "No credential was given: neither api_token/global_api_key inputs nor the CLOUDFLARE_API_TOKEN or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY variables are set".to_string(),
     };
-    seen_and_fix(why, fix.to_string())
+    seen_and_fix(why, missing_credentials_fix(reason).to_string())
 }
 
-pub(super) fn placeholder(input: CredentialInput, length: usize) -> Explained {
-    let name = input.name();
+/// The fix for one reason no credential arrived.
+fn missing_credentials_fix(reason: MissingReason) -> &'static str {
+    match reason {
+        MissingReason::ForkPullRequest => "Run the purge only on push or on pull requests from branches of this repository (`if: github.event.pull_request.head.repo.fork == false`)",
+        MissingReason::Dependabot => "Add the secret under Settings → Secrets and variables → Dependabot as well, or skip this step for Dependabot (`if: github.actor != 'dependabot[bot]'`)",
+        MissingReason::SecretNameMismatch => "Compare the name in `${{ secrets.NAME }}` with Settings → Secrets and variables → Actions (names are case-sensitive; environment secrets need `environment:` on the job)",
+        MissingReason::LocalRun => "Export CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY) or set INPUT_API_TOKEN",
+    }
+}
+
+/// Every reason's fix, each after the situation it is for.
+pub(in crate::diagnosis) fn missing_credentials_fixes() -> String {
+    let situations = [
+        ("A pull request from a fork", MissingReason::ForkPullRequest),
+        ("Dependabot", MissingReason::Dependabot),
+        ("A local run", MissingReason::LocalRun),
+        ("Otherwise", MissingReason::SecretNameMismatch),
+    ];
+    let fixes: Vec<String> = situations
+        .iter()
+        .map(|(situation, reason)| {
+            let fix = missing_credentials_fix(*reason);
+            let mut chars = fix.chars();
+            let first = chars.next().map(|c| c.to_lowercase().collect::<String>());
+            format!(
+                "{situation}: {}{}",
+                first.unwrap_or_default(),
+                chars.as_str()
+            )
+        })
+        .collect();
+    fixes.join(". ")
+}
+
+pub(in crate::diagnosis) fn placeholder(input: Input, length: usize) -> Explained {
     seen_and_fix(
-        format!("{name} holds a placeholder ({length} characters), not a credential: example text such as YOUR-API-TOKEN, <token>, xxxx, changeme or an unexpanded ${{{{ secrets.X }}}} expression"),
-        format!(
-            "Create a token at {}, store it as a repository secret, and pass it as `{name}: ${{{{ secrets.CLOUDFLARE_API_TOKEN }}}}`",
-            crate::diagnosis::TOKEN_FORM
-        ),
+        format!("{} holds a placeholder ({length} characters), not a credential: example text such as YOUR-API-TOKEN, <token>, xxxx, changeme or an unexpanded ${{{{ secrets.X }}}} expression", input.name()),
+        placeholder_fix(input),
     )
 }
 
-pub(super) fn incomplete_key(missing: &str) -> Explained {
+/// Where to get a real token, and how to pass it in `input`.
+pub(in crate::diagnosis) fn placeholder_fix(input: Input) -> String {
+    format!(
+        "Create a token at {}, store it as a repository secret, and pass it as `{}: ${{{{ secrets.CLOUDFLARE_API_TOKEN }}}}`",
+        crate::diagnosis::TOKEN_FORM,
+        input.name()
+    )
+}
+
+pub(in crate::diagnosis) fn incomplete_key(missing: Input) -> Explained {
     seen(format!(
-        "A Global API Key is used with an email, but {missing} is empty"
+        "A Global API Key is used with an email, but {} is empty",
+        missing.name()
     ))
 }
 
-pub(super) fn malformed(
-    input: CredentialInput,
+pub(in crate::diagnosis) fn malformed(
+    input: Input,
     length: usize,
     problem: &ShapeProblem,
 ) -> Explained {
@@ -71,7 +98,7 @@ pub(super) fn malformed(
             "{name} is {length} characters long, but {expected}: it was probably cut off or has extra characters"
         ),
         ShapeProblem::Characters { count, first_at } => format!(
-            "{name} ({length} characters) contains {count} character(s) no Cloudflare credential has, the first at position {first_at}"
+            "{name} ({length} characters) contains {} no Cloudflare credential has, the first at position {first_at}", plural(*count, "character")
         ),
         ShapeProblem::Assignment { name: variable } => format!(
             "{name} ({length} characters) is a whole `{variable}=…` line, not just the value"
@@ -79,8 +106,8 @@ pub(super) fn malformed(
     })
 }
 
-pub(super) fn whitespace(
-    input: CredentialInput,
+pub(in crate::diagnosis) fn whitespace(
+    input: Input,
     length: usize,
     inner: &InnerWhitespace,
 ) -> Explained {
@@ -92,7 +119,7 @@ pub(super) fn whitespace(
     ))
 }
 
-pub(super) fn key_as_token(length: usize, prefixed: bool) -> Explained {
+pub(in crate::diagnosis) fn key_as_token(length: usize, prefixed: bool) -> Explained {
     let form = if prefixed {
         "starting with cfk_"
     } else {
@@ -103,7 +130,7 @@ pub(super) fn key_as_token(length: usize, prefixed: bool) -> Explained {
     ))
 }
 
-pub(super) fn token_as_key(kind: &str) -> Explained {
+pub(in crate::diagnosis) fn token_as_key(kind: &str) -> Explained {
     let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']) {
         "an"
     } else {
@@ -114,22 +141,23 @@ pub(super) fn token_as_key(kind: &str) -> Explained {
     ))
 }
 
-pub(super) fn origin_ca(input: CredentialInput) -> Explained {
+pub(in crate::diagnosis) fn origin_ca(input: Input) -> Explained {
     seen(format!(
         "{} holds an Origin CA key (v1.0-…), which only manages origin certificates",
         input.name()
     ))
 }
 
-pub(super) fn conflicting(lists: &[&str]) -> Explained {
+pub(in crate::diagnosis) fn conflicting(lists: &[Input]) -> Explained {
+    let names: Vec<&str> = lists.iter().map(|list| list.name()).collect();
     seen(format!(
         "purge_everything is true and {} {} also given",
-        lists.join(", "),
+        names.join(", "),
         is_are(lists.len())
     ))
 }
 
-pub(super) fn invalid_url(items: &[String]) -> Explained {
+pub(in crate::diagnosis) fn invalid_url(items: &[String]) -> Explained {
     seen(format!(
         "{} in files {} neither an http(s) URL (without user name or password) nor a path starting with /: {}",
         plural(items.len(), "item"),
@@ -138,7 +166,7 @@ pub(super) fn invalid_url(items: &[String]) -> Explained {
     ))
 }
 
-pub(super) fn outside_zone(zones: &[String], items: &[String]) -> Explained {
+pub(in crate::diagnosis) fn outside_zone(zones: &[String], items: &[String]) -> Explained {
     let zones = match zones {
         [zone] => format!("the zone {zone}"),
         _ => format!("any of the zones {}", zones.join(", ")),
@@ -151,7 +179,7 @@ pub(super) fn outside_zone(zones: &[String], items: &[String]) -> Explained {
     ))
 }
 
-pub(super) fn names_unreadable(zones: &[String], items: &[String]) -> Explained {
+pub(in crate::diagnosis) fn names_unreadable(zones: &[String], items: &[String]) -> Explained {
     seen(format!(
         "Several zones are listed, and the credential cannot read the name of {} (no Zone → Zone Read permission), so {} routed by host {} in none of the zones it can name and may be in those: {}",
         list_some(zones),
@@ -161,25 +189,31 @@ pub(super) fn names_unreadable(zones: &[String], items: &[String]) -> Explained 
     ))
 }
 
-pub(super) fn invalid_input(input: &str, value: &str, expected: &str) -> Explained {
+pub(in crate::diagnosis) fn invalid_input(input: Input, value: &str, expected: &str) -> Explained {
+    let input = input.name();
     seen_and_fix(
         format!("The input {input} is \"{value}\", but it must be {expected}"),
-        format!("Correct `{input}` in the step's `with:`"),
+        invalid_input_fix(&format!("`{input}`")),
     )
 }
 
-pub(super) fn wildcard(items: &[String]) -> Explained {
+/// `input`: the input as the text names it ("`dry_run`", or "the named input" in general).
+pub(in crate::diagnosis) fn invalid_input_fix(input: &str) -> String {
+    format!("Correct {input} in the step's `with:`")
+}
+
+pub(in crate::diagnosis) fn wildcard(items: &[String]) -> Explained {
     seen(format!(
-        "{} in files {} a *, which Cloudflare's single-file purge takes literally, so {} nothing: {}",
+        "{} in files {} a *, which Cloudflare's single-file purge takes literally, so {} would purge nothing: {}",
         plural(items.len(), "URL"),
-        if items.len() == 1 { "holds" } else { "hold" },
-        if items.len() == 1 { "it would purge" } else { "they would purge" },
+        for_count(items.len(), "holds", "hold"),
+        for_count(items.len(), "it", "they"),
         list_some(items)
     ))
 }
 
 /// `what`: "prefix" or "host".
-pub(super) fn rejected(what: &str, items: &[Rejected]) -> Explained {
+pub(in crate::diagnosis) fn rejected(what: &str, items: &[Rejected]) -> Explained {
     let shown: Vec<String> = items
         .iter()
         .map(|r| format!("{} ({})", r.item, r.why))
@@ -187,13 +221,13 @@ pub(super) fn rejected(what: &str, items: &[Rejected]) -> Explained {
     seen(format!(
         "{} cannot be sent as {} {}: {}",
         plural(items.len(), what),
-        if items.len() == 1 { "it" } else { "they" },
-        if items.len() == 1 { "is" } else { "are" },
+        for_count(items.len(), "it", "they"),
+        is_are(items.len()),
         list_some(&shown)
     ))
 }
 
-pub(super) fn repaired(items: &[Repaired]) -> Explained {
+pub(in crate::diagnosis) fn repaired(items: &[Repaired]) -> Explained {
     let shown: Vec<String> = items
         .iter()
         .map(|r| format!("{} → {}", r.from, r.to))
@@ -201,12 +235,16 @@ pub(super) fn repaired(items: &[Repaired]) -> Explained {
     seen(format!(
         "{} had a pasted scheme or trailing / removed and {} used as repaired: {}",
         plural(items.len(), "item"),
-        if items.len() == 1 { "was" } else { "were" },
+        for_count(items.len(), "was", "were"),
         list_some(&shown)
     ))
 }
 
-pub(super) fn bad_flag(flag: &str, problem: &str, closest: Option<&str>) -> Explained {
+pub(in crate::diagnosis) fn bad_flag(
+    flag: &str,
+    problem: &str,
+    closest: Option<&str>,
+) -> Explained {
     let seen_text = format!("The command-line flag {flag} {problem}");
     match closest {
         Some(closest) => seen_and_fix(

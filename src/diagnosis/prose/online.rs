@@ -3,8 +3,8 @@
 use super::general as fix;
 use super::{seen, seen_and_fix, Explained};
 use crate::cloudflare::{BodyKind, CfMessage, Foreign, NetKind, MAX_BODY};
-use crate::diagnosis::{quote, AccountProof, Unexpected};
-use crate::text::{list_some, plural};
+use crate::diagnosis::{quote, AccountProof, ConfirmProblem, SiteAnswer, Unexpected};
+use crate::text::{for_count, list_some, plural};
 
 /// ": 1000 \"Invalid API Token\"", or nothing when Cloudflare sent no error.
 fn quoted(errors: &[CfMessage]) -> String {
@@ -15,7 +15,7 @@ fn quoted(errors: &[CfMessage]) -> String {
     }
 }
 
-pub(super) fn token_invalid(
+pub(in crate::diagnosis) fn token_invalid(
     errors: &[CfMessage],
     account_checked: Option<&str>,
     zone_said: &[CfMessage],
@@ -49,7 +49,7 @@ pub(super) fn token_invalid(
     }
 }
 
-pub(super) fn needs_account_id(proof: &AccountProof) -> Explained {
+pub(in crate::diagnosis) fn needs_account_id(proof: &AccountProof) -> Explained {
     const NO_ACCOUNT: &str =
         "its account could not be learned from the zone because the token cannot read it";
     seen(match proof {
@@ -64,35 +64,40 @@ pub(super) fn needs_account_id(proof: &AccountProof) -> Explained {
     })
 }
 
-pub(super) fn expired(expires_on: Option<&str>) -> Explained {
+pub(in crate::diagnosis) fn expired(expires_on: Option<&str>) -> Explained {
     seen(match expires_on {
         Some(date) => format!("Cloudflare says this API token expired on {date}"),
         None => "Cloudflare says this API token has expired".into(),
     })
 }
 
-pub(super) fn expiring(expires_on: &str, days: i64) -> Explained {
+pub(in crate::diagnosis) fn expiring(expires_on: &str, days: i64) -> Explained {
     seen(format!(
         "This API token expires on {expires_on}, in {}",
         plural(days.max(0) as usize, "day")
     ))
 }
 
-pub(super) fn ip_restricted(location: &str) -> Explained {
+pub(in crate::diagnosis) fn ip_restricted(location: &str) -> Explained {
     seen_and_fix(
         format!("Cloudflare refused the token from this runner's address {location} (9109 \"Cannot use the access token from location\"): the token has a Client IP Address Filtering rule"),
-        format!("GitHub-hosted runners have changing addresses: remove the Client IP Address Filtering from the token (dashboard → My Profile → API Tokens → Edit), or allow {location} and run on a self-hosted runner with a fixed address"),
+        ip_restricted_fix(location),
     )
 }
 
-pub(super) fn key_rejected(errors: &[CfMessage]) -> Explained {
+/// `address`: the runner's address, or "the runner's address" in general.
+pub(in crate::diagnosis) fn ip_restricted_fix(address: &str) -> String {
+    format!("GitHub-hosted runners have changing addresses: remove the Client IP Address Filtering from the token (dashboard → My Profile → API Tokens → Edit), or allow {address} and run on a self-hosted runner with a fixed address")
+}
+
+pub(in crate::diagnosis) fn key_rejected(errors: &[CfMessage]) -> Explained {
     seen(format!(
         "Cloudflare refused the email + Global API Key pair: {}",
         quote(errors)
     ))
 }
 
-pub(super) fn zone_not_found(
+pub(in crate::diagnosis) fn zone_not_found(
     zone: &str,
     visible: &[String],
     errors: &[CfMessage],
@@ -116,7 +121,7 @@ pub(super) fn zone_not_found(
     seen(s)
 }
 
-pub(super) fn not_active(name: &str, status: &str, others: &[String]) -> Explained {
+pub(in crate::diagnosis) fn not_active(name: &str, status: &str, others: &[String]) -> Explained {
     let also = match others {
         [] => String::new(),
         _ => format!(
@@ -129,21 +134,25 @@ pub(super) fn not_active(name: &str, status: &str, others: &[String]) -> Explain
     ))
 }
 
-pub(super) fn permission_missing(zone: &str, status: u16, errors: &[CfMessage]) -> Explained {
+pub(in crate::diagnosis) fn permission_missing(
+    zone: &str,
+    status: u16,
+    errors: &[CfMessage],
+) -> Explained {
     seen(format!(
         "Cloudflare refused to purge the zone {zone} with HTTP {status}{}",
         quoted(errors)
     ))
 }
 
-pub(super) fn rejected(zone: &str, status: u16, errors: &[CfMessage]) -> Explained {
+pub(in crate::diagnosis) fn rejected(zone: &str, status: u16, errors: &[CfMessage]) -> Explained {
     seen(format!(
         "Cloudflare rejected the purge request for the zone {zone} with HTTP {status}{}",
         quoted(errors)
     ))
 }
 
-pub(super) fn rate_limited(attempts: u32, errors: &[CfMessage]) -> Explained {
+pub(in crate::diagnosis) fn rate_limited(attempts: u32, errors: &[CfMessage]) -> Explained {
     seen(format!(
         "Cloudflare still answered 429 Too Many Requests after {}{}",
         plural(attempts as usize, "attempt"),
@@ -151,7 +160,7 @@ pub(super) fn rate_limited(attempts: u32, errors: &[CfMessage]) -> Explained {
     ))
 }
 
-pub(super) fn unavailable(status: u16, attempts: u32, html: bool) -> Explained {
+pub(in crate::diagnosis) fn unavailable(status: u16, attempts: u32, html: bool) -> Explained {
     seen(format!(
         "The Cloudflare API answered HTTP {status}{} after {}",
         if html { " with an HTML error page" } else { "" },
@@ -159,7 +168,12 @@ pub(super) fn unavailable(status: u16, attempts: u32, html: bool) -> Explained {
     ))
 }
 
-pub(super) fn network(kind: NetKind, attempts: u32, host: &str, proxy: Option<&str>) -> Explained {
+pub(in crate::diagnosis) fn network(
+    kind: NetKind,
+    attempts: u32,
+    host: &str,
+    proxy: Option<&str>,
+) -> Explained {
     let via = proxy
         .map(|p| format!(" through the proxy {p}"))
         .unwrap_or_default();
@@ -195,7 +209,7 @@ pub(super) fn network(kind: NetKind, attempts: u32, host: &str, proxy: Option<&s
     )
 }
 
-pub(super) fn unexpected(what: &Unexpected, status: u16) -> Explained {
+pub(in crate::diagnosis) fn unexpected(what: &Unexpected, status: u16) -> Explained {
     if let Unexpected::NoRoute(errors) = what {
         return seen_and_fix(
             format!("The token check answered HTTP {status}{}: `api_url` does not point at Cloudflare's API (it lacks /client/v4, or has a // in it), so the token was never checked", quoted(errors)),
@@ -236,12 +250,140 @@ pub(crate) fn foreign_body(foreign: &Foreign) -> String {
     }
 }
 
-pub(super) fn cancelled(not_confirmed: usize) -> Explained {
+pub(in crate::diagnosis) fn cancelled(not_confirmed: usize) -> Explained {
     seen(format!(
-        "The runner cancelled the step: sending stopped, and {} not confirmed purged",
-        match not_confirmed {
-            1 => "1 item was".to_string(),
-            n => format!("{} items were", crate::text::thousands(n)),
-        }
+        "The runner cancelled the step: sending stopped, and {} {} not confirmed purged",
+        plural(not_confirmed, "item"),
+        for_count(not_confirmed, "was", "were")
     ))
+}
+
+/// The last answer of a wait, as the texts of §11 give it.
+fn site_answer(answer: &SiteAnswer) -> String {
+    let cache = answer.cache_status.as_deref().unwrap_or("none");
+    let age = answer
+        .age
+        .map(|age| format!(", Age {age}"))
+        .unwrap_or_default();
+    format!("HTTP {}, CF-Cache-Status {cache}{age}", answer.status)
+}
+
+pub(in crate::diagnosis) fn origin_not_updated(
+    url: &str,
+    waited_seconds: u64,
+    last: Option<&SiteAnswer>,
+    text_found: bool,
+) -> Explained {
+    let last = match last {
+        Some(answer) => format!(
+            "the last answer was {}, {}",
+            site_answer(answer),
+            if text_found {
+                "with the text"
+            } else {
+                "without the text"
+            }
+        ),
+        None => "no poll got an answer".to_string(),
+    };
+    seen(format!(
+        "{url} did not show wait_for_text within {} ({last}): the new build is not live",
+        plural(waited_seconds as usize, "second")
+    ))
+}
+
+pub(in crate::diagnosis) fn purge_no_effect(
+    url: &str,
+    age_seconds: u64,
+    seconds_since_purge: u64,
+    invalidate: bool,
+) -> Explained {
+    let (accepted, evict) = if invalidate {
+        ("the invalidation", "did not mark stale")
+    } else {
+        ("the purge", "did not evict")
+    };
+    seen(format!(
+        "Cloudflare accepted {accepted}, yet {url} is still served from its cache with Age {age_seconds}, older than the {} since {accepted}: it {evict} what visitors get",
+        plural(seconds_since_purge as usize, "second")
+    ))
+}
+
+/// " (its headers show Fastly in front of it)", or nothing.
+fn in_front(other_cdn: Option<&str>) -> String {
+    other_cdn
+        .map(|cdn| format!("; its headers show {cdn} in front of it"))
+        .unwrap_or_default()
+}
+
+pub(in crate::diagnosis) fn not_cached(
+    url: &str,
+    cache_status: Option<&str>,
+    other_cdn: Option<&str>,
+) -> Explained {
+    let status = match cache_status {
+        Some(status) => format!("CF-Cache-Status {status}"),
+        None => "no CF-Cache-Status".to_string(),
+    };
+    seen(format!(
+        "{url} is not cached by Cloudflare ({status}){}",
+        in_front(other_cdn)
+    ))
+}
+
+pub(in crate::diagnosis) fn not_proxied(url: &str, other_cdn: Option<&str>) -> Explained {
+    seen(format!(
+        "{url} answered without a cf-ray header: its host is not served through Cloudflare, so purging there changes nothing{}",
+        in_front(other_cdn)
+    ))
+}
+
+pub(in crate::diagnosis) fn purged_redirect(
+    url: &str,
+    status: u16,
+    location: Option<&str>,
+) -> Explained {
+    let target = location.map(|to| format!(" to {to}")).unwrap_or_default();
+    seen(format!(
+        "{url} answers HTTP {status}, a redirect{target}: the redirect itself was purged, and its target is a separate URL that needs its own purge"
+    ))
+}
+
+pub(in crate::diagnosis) fn confirm_failed(url: &str, problem: &ConfirmProblem) -> Explained {
+    let why = match problem {
+        ConfirmProblem::Network(kind) => format!("a network failure: {}", site_net(*kind)),
+        ConfirmProblem::Status(status) => format!("it answered HTTP {status}"),
+        ConfirmProblem::Challenge(status) => format!(
+            "it answered HTTP {status} with a Cloudflare challenge (cf-mitigated: challenge): bot protection challenged the runner"
+        ),
+        ConfirmProblem::Blocked(status) => {
+            format!("it answered HTTP {status}: a WAF rule or rate limit of the site blocked the runner")
+        }
+        ConfirmProblem::HitWithoutAge => {
+            "it answered CF-Cache-Status HIT without an Age header, so when it was cached is unknown".to_string()
+        }
+    };
+    seen(format!(
+        "{url} could not be checked after the purge ({why})"
+    ))
+}
+
+pub(in crate::diagnosis) fn wait_url_cached(url: &str) -> Explained {
+    seen(format!(
+        "{url} was answered from Cloudflare's cache (CF-Cache-Status HIT) without the text, so it cannot show the new build before a purge"
+    ))
+}
+
+/// A network failure talking to a site, in a few words.
+fn site_net(kind: NetKind) -> &'static str {
+    match kind {
+        NetKind::Dns => "DNS lookup failed",
+        NetKind::Connect => "could not connect",
+        NetKind::Tls | NetKind::TlsUnknownIssuer => "the TLS handshake failed",
+        NetKind::Proxy | NetKind::ProxyAuth | NetKind::ProxyDns | NetKind::ProxyConnect => {
+            "the proxy did not open the connection"
+        }
+        NetKind::ProxyDropped | NetKind::Dropped => "the connection was closed before an answer",
+        NetKind::Timeout => "the request timed out",
+    }
 }

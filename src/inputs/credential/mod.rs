@@ -9,7 +9,7 @@ pub use shape::{classify, clean, mask_forms, problem, Shape};
 use super::context::RunContext;
 use super::raw::RawInputs;
 use super::table::Input;
-use crate::diagnosis::{Cause, CredentialInput};
+use crate::diagnosis::Cause;
 use crate::secret::Secret;
 
 /// The credential to authenticate with.
@@ -31,8 +31,8 @@ impl Credential {
 
 /// The credential, or the causes that stop the run; repairs come back as warnings.
 pub fn read(raw: &RawInputs, ctx: &RunContext) -> (Result<Credential, Vec<Cause>>, Vec<Cause>) {
-    let token = clean(raw.get(Input::ApiToken), CredentialInput::ApiToken);
-    let key = clean(raw.get(Input::GlobalApiKey), CredentialInput::GlobalApiKey);
+    let token = clean(raw.get(Input::ApiToken), Input::ApiToken);
+    let key = clean(raw.get(Input::GlobalApiKey), Input::GlobalApiKey);
     let email = raw.get(Input::Email).trim();
     if token.value.is_empty() && key.value.is_empty() && email.is_empty() {
         let reason = ctx.missing_reason();
@@ -46,8 +46,8 @@ pub fn read(raw: &RawInputs, ctx: &RunContext) -> (Result<Credential, Vec<Cause>
         warnings.push(Cause::BothCredentials);
     }
     warnings.extend(token.warnings);
-    let shape = classify(&token.value, CredentialInput::ApiToken);
-    let read = match problem(&token.value, &shape, CredentialInput::ApiToken) {
+    let shape = classify(&token.value, Input::ApiToken);
+    let read = match problem(&token.value, &shape, Input::ApiToken) {
         Some(problem) => Err(vec![problem]),
         None => Ok(Credential::Token {
             value: Secret::new(token.value),
@@ -60,14 +60,14 @@ pub fn read(raw: &RawInputs, ctx: &RunContext) -> (Result<Credential, Vec<Cause>
 fn global_key(key: &str, email: &str) -> Result<Credential, Vec<Cause>> {
     if key.is_empty() || email.is_empty() {
         let missing = if key.is_empty() {
-            "global_api_key"
+            Input::GlobalApiKey
         } else {
-            "email"
+            Input::Email
         };
         return Err(vec![Cause::IncompleteGlobalKey { missing }]);
     }
-    let shape = classify(key, CredentialInput::GlobalApiKey);
-    let problem = problem(key, &shape, CredentialInput::GlobalApiKey);
+    let shape = classify(key, Input::GlobalApiKey);
+    let problem = problem(key, &shape, Input::GlobalApiKey);
     let email_problem = email_problem(email).map(|problem| Cause::InvalidEmail { problem });
     let found: Vec<Cause> = problem.into_iter().chain(email_problem).collect();
     if !found.is_empty() {
@@ -104,10 +104,10 @@ fn email_problem(email: &str) -> Option<&'static str> {
 /// free-form value, often a commit SHA or a content hash of a token's or a key's shape: only a
 /// prefixed credential in it is masked (the credential given in it is refused).
 pub fn secrets(raw: &RawInputs) -> Vec<String> {
-    let mut all = mask_forms(raw.get(Input::ApiToken), CredentialInput::ApiToken);
+    let mut all = mask_forms(raw.get(Input::ApiToken), Input::ApiToken);
     all.extend(mask_forms(
         raw.get(Input::GlobalApiKey),
-        CredentialInput::GlobalApiKey,
+        Input::GlobalApiKey,
     ));
     for spec in crate::inputs::table::INPUTS {
         if spec.kind == crate::inputs::table::Kind::Secret {
@@ -134,8 +134,8 @@ pub fn secrets(raw: &RawInputs) -> Vec<String> {
 /// whole only.
 pub fn credentials(raw: &RawInputs) -> Vec<String> {
     [
-        (Input::ApiToken, CredentialInput::ApiToken),
-        (Input::GlobalApiKey, CredentialInput::GlobalApiKey),
+        (Input::ApiToken, Input::ApiToken),
+        (Input::GlobalApiKey, Input::GlobalApiKey),
     ]
     .into_iter()
     .map(|(input, as_input)| (clean(raw.get(input), as_input).value, as_input))
@@ -147,8 +147,8 @@ pub fn credentials(raw: &RawInputs) -> Vec<String> {
 
 /// What a value (a whole item) would be taken for, when it has the shape of a credential.
 pub fn shape_of(value: &str) -> Option<&'static str> {
-    let cleaned = clean(value, CredentialInput::ApiToken).value;
-    match classify(&cleaned, CredentialInput::ApiToken) {
+    let cleaned = clean(value, Input::ApiToken).value;
+    match classify(&cleaned, Input::ApiToken) {
         Shape::LegacyToken | Shape::UserToken | Shape::AccountToken => Some("an API token"),
         Shape::LegacyGlobalKey | Shape::PrefixedGlobalKey => Some("a Global API Key"),
         Shape::OriginCa => Some("an Origin CA key"),

@@ -1,7 +1,8 @@
 //! Credential shapes, judged offline: which kind a value is, or what is wrong with it — never echoing it.
 
 use super::placeholder::is_placeholder;
-use crate::diagnosis::{Cause, CredentialInput, InnerWhitespace, ShapeProblem};
+use crate::diagnosis::{Cause, InnerWhitespace, ShapeProblem};
+use crate::names::Input;
 
 /// What a credential value looks like.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +51,7 @@ pub struct Cleaned {
 }
 
 /// Trim, then remove surrounding quotes and a pasted "Bearer " (each with a warning).
-pub fn clean(raw: &str, input: CredentialInput) -> Cleaned {
+pub fn clean(raw: &str, input: Input) -> Cleaned {
     let mut value = raw.trim();
     let mut warnings = Vec::new();
     for _ in 0..2 {
@@ -92,7 +93,7 @@ fn strip_bearer(value: &str) -> Option<&str> {
 
 /// Every form of a raw credential that might be printed by accident: the raw value, its trimmed
 /// and cleaned forms, and each of its lines. All are registered as masks.
-pub fn mask_forms(raw: &str, input: CredentialInput) -> Vec<String> {
+pub fn mask_forms(raw: &str, input: Input) -> Vec<String> {
     let mut forms = vec![
         raw.to_string(),
         raw.trim().to_string(),
@@ -106,7 +107,7 @@ pub fn mask_forms(raw: &str, input: CredentialInput) -> Vec<String> {
 }
 
 /// Judge the shape of a cleaned value given in `input`.
-pub fn classify(value: &str, input: CredentialInput) -> Shape {
+pub fn classify(value: &str, input: Input) -> Shape {
     if is_placeholder(value) {
         return Shape::Placeholder;
     }
@@ -145,9 +146,7 @@ pub fn classify(value: &str, input: CredentialInput) -> Shape {
         return Shape::LegacyToken;
     }
     let expected = match input {
-        CredentialInput::GlobalApiKey if lower_hex => {
-            "a Global API Key has 37 to 45 hex characters"
-        }
+        Input::GlobalApiKey if lower_hex => "a Global API Key has 37 to 45 hex characters",
         _ => "an API token has 40 characters (53 when it starts with cfut_ or cfat_)",
     };
     Shape::Malformed(ShapeProblem::Length { expected })
@@ -235,7 +234,7 @@ fn reads_as_name(name: &str) -> bool {
 }
 
 /// The cause for a cleaned value given in `input` whose shape is not the expected kind.
-pub fn problem(value: &str, shape: &Shape, input: CredentialInput) -> Option<Cause> {
+pub fn problem(value: &str, shape: &Shape, input: Input) -> Option<Cause> {
     let length = value.chars().count();
     let cause = match shape {
         Shape::Placeholder => Cause::TokenPlaceholder { input, length },
@@ -250,11 +249,11 @@ pub fn problem(value: &str, shape: &Shape, input: CredentialInput) -> Option<Cau
             length,
             problem: problem.clone(),
         },
-        s if input == CredentialInput::ApiToken && s.is_global_key() => Cause::GlobalKeyAsToken {
+        s if input == Input::ApiToken && s.is_global_key() => Cause::GlobalKeyAsToken {
             length,
             prefixed: *s == Shape::PrefixedGlobalKey,
         },
-        s if input == CredentialInput::GlobalApiKey && s.is_token() => {
+        s if input == Input::GlobalApiKey && s.is_token() => {
             Cause::TokenAsGlobalKey { kind: s.describe() }
         }
         _ => return None,
@@ -265,7 +264,7 @@ pub fn problem(value: &str, shape: &Shape, input: CredentialInput) -> Option<Cau
 #[cfg(test)]
 mod tests {
     use super::*;
-    use CredentialInput::{ApiToken, GlobalApiKey};
+    use Input::{ApiToken, GlobalApiKey};
 
     const LEGACY: &str = "Abcdefghij_klmnopqrstuvwxyz-0123456789AB";
     const CFUT: &str = "cfut_ABCDEFGHIJabcdefghij0123456789KLMNOPQRST0123abcd";
@@ -273,11 +272,11 @@ mod tests {
     const CFK: &str = "cfk_ABCDEFGHIJabcdefghij0123456789KLMNOPQRST0123abcd";
     const KEY37: &str = "0123456789abcdef0123456789abcdef01234";
 
-    fn shape(v: &str, input: CredentialInput) -> Shape {
+    fn shape(v: &str, input: Input) -> Shape {
         classify(&clean(v, input).value, input)
     }
 
-    fn code(v: &str, input: CredentialInput) -> Option<&'static str> {
+    fn code(v: &str, input: Input) -> Option<&'static str> {
         let cleaned = clean(v, input).value;
         problem(&cleaned, &classify(&cleaned, input), input).map(|c| c.code())
     }
@@ -306,7 +305,7 @@ mod tests {
     #[test]
     fn problems_table() {
         let origin = format!("v1.0-{}-{}", "a".repeat(24), "b".repeat(146));
-        let table: Vec<(String, CredentialInput, Option<&str>)> = vec![
+        let table: Vec<(String, Input, Option<&str>)> = vec![
             (LEGACY.into(), ApiToken, None),
             (format!("  {LEGACY}\n"), ApiToken, None),
             (LEGACY[..39].into(), ApiToken, Some("token-malformed")),

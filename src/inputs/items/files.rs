@@ -8,6 +8,7 @@ use url::Url;
 
 use super::list::split_list;
 use crate::diagnosis::Cause;
+use crate::names::Input;
 
 /// One entry of `files`: a URL or a path, with optional cache-key headers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -75,7 +76,7 @@ pub fn parse_files(value: &str) -> Result<Vec<Given>, Cause> {
     let value = value.trim();
     if value.starts_with('[') {
         let items: Vec<Value> = serde_json::from_str(value).map_err(|e| Cause::InvalidInput {
-            input: "files",
+            input: Input::Files,
             value: "a JSON array".into(),
             expected: format!(
                 "a JSON array of URL strings, {{\"url\", \"headers\"}} objects, or the items of a failed output ({{\"tag\"}}, {{\"host\"}}, {{\"prefix\"}}, {{\"purge_everything\"}}) ({e})"
@@ -186,7 +187,7 @@ fn collect(items: impl Iterator<Item = Result<Given, String>>) -> Result<Vec<Giv
 pub fn read_list_file(path: &std::path::Path) -> Result<Vec<Given>, Cause> {
     let shown = path.display().to_string();
     let fail = |why: String| Cause::InvalidInput {
-        input: "files_from",
+        input: Input::FilesFrom,
         value: crate::inputs::credential::shown(&shown),
         expected: format!("a readable UTF-8 file of URLs or paths, one per line ({why})"),
     };

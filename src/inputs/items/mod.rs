@@ -53,12 +53,12 @@ pub struct PurgeInputs {
 }
 
 impl PurgeInputs {
-    fn given_lists(&self) -> Vec<&'static str> {
+    fn given_lists(&self) -> Vec<Input> {
         let lists = [
-            ("files", self.files.is_empty()),
-            ("tags", self.tags.is_empty()),
-            ("hosts", self.hosts.is_empty()),
-            ("prefixes", self.prefixes.is_empty()),
+            (Input::Files, self.files.is_empty()),
+            (Input::Tags, self.tags.is_empty()),
+            (Input::Hosts, self.hosts.is_empty()),
+            (Input::Prefixes, self.prefixes.is_empty()),
         ];
         lists
             .iter()

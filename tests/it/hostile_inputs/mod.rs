@@ -8,7 +8,7 @@ mod runs;
 use std::collections::{BTreeSet, HashMap};
 
 use crate::support::*;
-use cloudflare_purge::diagnosis::{examples, Cause, CredentialInput, Severity};
+use cloudflare_purge::diagnosis::{examples, Cause, Severity};
 use cloudflare_purge::env::Env;
 use cloudflare_purge::inputs::credential::{classify, clean, problem, Shape};
 use cloudflare_purge::inputs::items::files::{parse_files, target_of};
@@ -16,6 +16,7 @@ use cloudflare_purge::inputs::items::split_list;
 use cloudflare_purge::inputs::{
     self, zone, Credential, FileTarget, RawInputs, RunContext, ZoneRef,
 };
+use cloudflare_purge::names::Input;
 use cloudflare_purge::runner::{escape_data, escape_property, render_outputs};
 use cloudflare_purge::text::one_line as sanitize_line;
 use proptest::prelude::*;

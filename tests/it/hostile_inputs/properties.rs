@@ -70,7 +70,7 @@ proptest! {
         value in hostile(16),
         as_key in any::<bool>(),
     ) {
-        let input = if as_key { CredentialInput::GlobalApiKey } else { CredentialInput::ApiToken };
+        let input = if as_key { Input::GlobalApiKey } else { Input::ApiToken };
         let cleaned = clean(&value, input);
         prop_assert!(cleaned.value.len() <= value.len());
         prop_assert_eq!(cleaned.value.trim(), cleaned.value.as_str());
@@ -96,7 +96,7 @@ proptest! {
         (core, value) in pasted_credential(),
         as_key in any::<bool>(),
     ) {
-        let input = if as_key { CredentialInput::GlobalApiKey } else { CredentialInput::ApiToken };
+        let input = if as_key { Input::GlobalApiKey } else { Input::ApiToken };
         let cleaned = clean(&value, input);
         let shape = classify(&cleaned.value, input);
         let mut causes = cleaned.warnings.clone();
@@ -238,10 +238,10 @@ proptest! {
 fn an_accepted_credential_never_has_a_shape_problem() {
     // The shapes classify can give back: each is a problem for one input or the other.
     for (value, input) in [
-        (LEGACY_TOKEN, CredentialInput::ApiToken),
-        (CFUT_TOKEN, CredentialInput::ApiToken),
-        (CFAT_TOKEN, CredentialInput::ApiToken),
-        (GLOBAL_KEY, CredentialInput::GlobalApiKey),
+        (LEGACY_TOKEN, Input::ApiToken),
+        (CFUT_TOKEN, Input::ApiToken),
+        (CFAT_TOKEN, Input::ApiToken),
+        (GLOBAL_KEY, Input::GlobalApiKey),
     ] {
         let shape = classify(value, input);
         assert!(

@@ -4,6 +4,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod fake;
+pub mod produced;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -284,6 +285,7 @@ impl Action {
         for secret in &self.secrets {
             run.assert_secret_hidden(secret);
         }
+        run.record_causes();
         run
     }
 }
@@ -336,6 +338,36 @@ pub fn parse_outputs(text: &str) -> HashMap<String, String> {
 }
 
 impl Run {
+    /// Record the causes this run produced: its `cause` and `warnings` outputs (written, or printed
+    /// by a run outside Actions), and the causes of its annotations, which are all a run whose
+    /// output file could not be written (`outputs-not-written`) has to show.
+    fn record_causes(&self) {
+        let printed = self.stdout.lines().filter_map(|l| {
+            l.strip_prefix("cause: ")
+                .or_else(|| l.strip_prefix("warnings: "))
+        });
+        let written = ["cause", "warnings"]
+            .into_iter()
+            .filter_map(|name| self.outputs.get(name).map(String::as_str));
+        // Outside Actions an annotation ends in its code: "error: Outputs not written [outputs-not-written]".
+        let plain = self.stdout.lines().filter_map(|l| {
+            let rest = l
+                .strip_prefix("error: ")
+                .or_else(|| l.strip_prefix("warning: "))?;
+            rest.strip_suffix(']')?
+                .rsplit_once(" [")
+                .map(|(_, code)| code)
+        });
+        // In Actions it carries the title, which names one cause of the catalogue.
+        let examples = cloudflare_purge::diagnosis::examples();
+        let titled = ["error", "warning"]
+            .into_iter()
+            .flat_map(|level| self.annotations(level))
+            .filter_map(|(title, _)| examples.iter().find(|c| c.title() == title))
+            .map(|c| c.code());
+        produced::record(written.chain(printed).chain(plain).chain(titled));
+    }
+
     pub fn output(&self, name: &str) -> &str {
         self.outputs
             .get(name)
@@ -406,7 +438,9 @@ impl Run {
         assert!(self.errors().is_empty(), "{}", self.stdout);
     }
 
-    /// No secret, nor any 8-character piece of it, in stdout (mask lines aside), stderr, outputs or summary.
+    /// No secret, nor any 8-character piece of it, in stdout (mask lines aside), stderr, outputs or
+    /// summary. A secret shorter than 8 characters is looked for whole, so no secret goes unchecked;
+    /// an empty one is refused, since it would check nothing.
     pub fn assert_secret_hidden(&self, secret: &str) {
         let stdout: String = self
             .stdout
@@ -421,15 +455,25 @@ impl Run {
             ("summary", &self.summary),
         ];
         let secret = secret.trim();
+        assert!(
+            !secret.is_empty(),
+            "an empty secret cannot be looked for: pass the value the test hides"
+        );
         let chars: Vec<char> = secret.chars().collect();
+        let pieces: Vec<String> = chars
+            .windows(8.min(chars.len()))
+            .map(|w| w.iter().collect::<String>())
+            .filter(|piece| piece.trim().chars().count() == 8.min(chars.len()))
+            .collect();
+        assert!(
+            !pieces.is_empty(),
+            "no piece of {} characters to look for",
+            chars.len()
+        );
         for (channel, text) in channels {
-            for window in chars.windows(8.min(chars.len()).max(1)) {
-                let piece: String = window.iter().collect();
-                if piece.trim().chars().count() < 8 {
-                    continue;
-                }
+            for piece in &pieces {
                 assert!(
-                    !text.contains(&piece),
+                    !text.contains(piece.as_str()),
                     "a piece of a secret ({piece:?}) appears in {channel}:\n{text}"
                 );
             }
