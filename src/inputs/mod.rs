@@ -107,7 +107,10 @@ fn credential_in_lists(raw: &RawInputs, purge: &PurgeInputs) -> Option<Cause> {
     for value in credential::credentials(raw) {
         given.hide_credential(&value);
     }
-    let base_url = (Input::BaseUrl, vec![raw.get(Input::BaseUrl).to_string()]);
+    let base_url = (
+        Input::BaseUrl.name(),
+        vec![raw.get(Input::BaseUrl).to_string()],
+    );
     let lists = purge.lists().into_iter().chain(std::iter::once(base_url));
     lists.into_iter().find_map(|(input, items)| {
         let holds = items.iter().map(|item| revealed(item)).find_map(|item| {
@@ -119,10 +122,7 @@ fn credential_in_lists(raw: &RawInputs, purge: &PurgeInputs) -> Option<Cause> {
                 None
             }
         })?;
-        Some(Cause::CredentialInList {
-            input: input.name(),
-            holds,
-        })
+        Some(Cause::CredentialInList { input, holds })
     })
 }
 

@@ -10,9 +10,11 @@ use tokio::task::JoinSet;
 
 use super::pacing::TokenBucket;
 use super::plan::Limits;
-use super::work::{Batch, Kind, Work};
+use super::work::{Batch, Work};
 use crate::cancel::Cancel;
-use crate::cloudflare::{endpoints, Client, Ended, Failure, Gate, Peer, PurgeResult};
+use crate::cloudflare::{
+    endpoints, Client, Ended, Failure, Gate, ItemKind, ListKind, Peer, PurgeResult,
+};
 use crate::diagnosis::{judge, Cause};
 
 /// Requests of one lane in flight at once; the buckets, not this, set the pace.
@@ -67,7 +69,7 @@ pub struct Job {
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub purged: usize,
-    pub purged_by_kind: Vec<(Kind, usize)>,
+    pub purged_by_kind: Vec<(ItemKind, usize)>,
     pub failed: Vec<String>,
     pub ids: Vec<String>,
     pub retries: u32,
@@ -263,7 +265,7 @@ impl Gate for BatchGate<'_> {
             tokio::time::sleep(delay).await;
             let lane = &self.zone.job.lane;
             match self.batch.kind {
-                Kind::Files => lane.urls.take(self.batch.len as f64).await,
+                ItemKind::Files => lane.urls.take(self.batch.len as f64).await,
                 _ => lane.requests.take(1.0).await,
             }
             self.shared.api.take(1.0).await;
@@ -300,22 +302,23 @@ async fn send(shared: Arc<Shared>, z: usize, b: usize, batch: Batch) -> (usize, 
         () = shared.cancel.cancelled() => return (z, b, Sent::Withheld(Withheld::Cancelled)),
     };
     let learned = zone.prefix_limit.load(Ordering::SeqCst);
-    let sent = if batch.kind == Kind::Prefixes && learned > 0 && batch.len > learned {
-        send_parts(&shared, zone, batch, learned).await
-    } else {
-        match send_one(&shared, zone, batch).await {
-            Sent::Failed(failure) if batch.kind == Kind::Prefixes => {
-                match judge::smaller_limit(&failure, batch.len) {
-                    Some(limit) => {
-                        zone.prefix_limit.store(limit, Ordering::SeqCst);
-                        send_parts(&shared, zone, batch, limit).await
+    let sent =
+        if batch.kind == ItemKind::List(ListKind::Prefixes) && learned > 0 && batch.len > learned {
+            send_parts(&shared, zone, batch, learned).await
+        } else {
+            match send_one(&shared, zone, batch).await {
+                Sent::Failed(failure) if batch.kind == ItemKind::List(ListKind::Prefixes) => {
+                    match judge::smaller_limit(&failure, batch.len) {
+                        Some(limit) => {
+                            zone.prefix_limit.store(limit, Ordering::SeqCst);
+                            send_parts(&shared, zone, batch, limit).await
+                        }
+                        None => Sent::Failed(failure),
                     }
-                    None => Sent::Failed(failure),
                 }
+                sent => sent,
             }
-            sent => sent,
-        }
-    };
+        };
     drop(permit);
     (z, b, sent)
 }
@@ -434,7 +437,7 @@ fn record(outcome: &mut Outcome, job: &Job, batch: Batch, sent: Sent, peer: &Pee
     }
 }
 
-fn add(counts: &mut Vec<(Kind, usize)>, kind: Kind, n: usize) {
+fn add(counts: &mut Vec<(ItemKind, usize)>, kind: ItemKind, n: usize) {
     match counts.iter_mut().find(|(k, _)| *k == kind) {
         Some((_, total)) => *total += n,
         None => counts.push((kind, n)),

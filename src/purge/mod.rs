@@ -8,4 +8,4 @@ mod work;
 pub use execute::{execute, Job, Lane, Outcome, Progress, Target, Withheld};
 pub use pacing::TokenBucket;
 pub use plan::{plan, Limits};
-pub use work::{Batch, Kind, ResolvedFile, Work};
+pub use work::{Batch, ResolvedFile, Work};

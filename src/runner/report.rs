@@ -1,7 +1,7 @@
 //! What a run found and did: the checks, causes and purge results that outputs and summary are made from.
 
+use crate::cloudflare::ItemKind;
 use crate::diagnosis::{Cause, Severity};
-use crate::purge::Kind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mark {
@@ -35,8 +35,8 @@ pub struct ZonePurge {
     pub label: String,
     pub id: String,
     pub plan: &'static str,
-    pub requested: Vec<(Kind, usize)>,
-    pub purged_by_kind: Vec<(Kind, usize)>,
+    pub requested: Vec<(ItemKind, usize)>,
+    pub purged_by_kind: Vec<(ItemKind, usize)>,
     pub batches: usize,
     pub batches_ok: usize,
     pub retries: u32,
@@ -76,8 +76,8 @@ impl PurgeReport {
     }
 
     /// Items of each kind over all zones: as requested, or as purged.
-    pub fn totals(&self, purged: bool) -> Vec<(Kind, usize)> {
-        let mut totals: Vec<(Kind, usize)> = Vec::new();
+    pub fn totals(&self, purged: bool) -> Vec<(ItemKind, usize)> {
+        let mut totals: Vec<(ItemKind, usize)> = Vec::new();
         for zone in &self.zones {
             let counts = if purged {
                 &zone.purged_by_kind

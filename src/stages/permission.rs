@@ -2,7 +2,7 @@
 
 use super::zone::Resolved;
 use super::Journal;
-use crate::cloudflare::{endpoints, Client, PurgeBody};
+use crate::cloudflare::{endpoints, Client, ItemKind, ListKind, PurgeBody};
 use crate::diagnosis::{judge, Cause};
 use crate::runner::Mark;
 
@@ -16,10 +16,17 @@ fn probe(zone: &Resolved) -> (PurgeBody, String) {
     match zone.name() {
         Some(name) => {
             let url = format!("https://{name}{PERMISSION_CHECK_PATH}");
-            (PurgeBody::Files(vec![url.clone().into()]), url)
+            let body = PurgeBody {
+                kind: ItemKind::Files,
+                items: vec![url.clone().into()],
+            };
+            (body, url)
         }
         None => (
-            PurgeBody::Tags(vec![PERMISSION_CHECK_TAG.into()]),
+            PurgeBody {
+                kind: ItemKind::List(ListKind::Tags),
+                items: vec![PERMISSION_CHECK_TAG.into()],
+            },
             format!("tag {PERMISSION_CHECK_TAG}"),
         ),
     }

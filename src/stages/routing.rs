@@ -3,6 +3,7 @@
 //! `https://<zone name>` (or to `base_url`, then routed as a URL); tags and `purge_everything` to all.
 
 use super::zone::Resolved;
+use crate::cloudflare::ListKind;
 use crate::diagnosis::Cause;
 use crate::inputs::credential::shown;
 use crate::inputs::items::{dedup, files, route, FileItem, FileTarget};
@@ -28,17 +29,18 @@ pub fn route(
         });
     }
     let mut works: Vec<Work> = zones.iter().map(|_| Work::default()).collect();
-    let mut outside = route_files(purge.files, &router, base_url, &mut works);
-    for host in purge.hosts {
-        match router.zone_of(&route::host(&host)) {
-            Some(i) => works[i].hosts.push(host),
-            None => outside.push(shown(&host)),
-        }
-    }
-    for prefix in purge.prefixes {
-        match router.zone_of(&route::prefix_host(&prefix)) {
-            Some(i) => works[i].prefixes.push(prefix),
-            None => outside.push(shown(&prefix)),
+    let mut purge = purge;
+    let files = std::mem::take(&mut purge.files);
+    let mut outside = route_files(files, &router, base_url, &mut works);
+    for list in ListKind::ALL {
+        let Some(host_of) = route::host_of(list) else {
+            continue;
+        };
+        for item in std::mem::take(purge.list_mut(list)) {
+            match router.zone_of(&host_of(&item)) {
+                Some(i) => works[i].list_mut(list).push(item),
+                None => outside.push(shown(&item)),
+            }
         }
     }
     if !outside.is_empty() && router.unnamed() {
@@ -58,7 +60,13 @@ pub fn route(
     }
     for work in &mut works {
         work.files = dedup(std::mem::take(&mut work.files));
-        work.tags = purge.tags.clone();
+        // The kinds without a host go to every zone.
+        for list in ListKind::ALL
+            .into_iter()
+            .filter(|l| route::host_of(*l).is_none())
+        {
+            *work.list_mut(list) = purge.list(list).clone();
+        }
         work.everything = purge.everything;
     }
     Ok(works)

@@ -3,6 +3,8 @@
 
 use url::Url;
 
+use crate::cloudflare::ListKind;
+
 /// A file URL's host, lower-case, without a trailing dot.
 pub fn url_host(url: &str) -> Option<String> {
     let url = Url::parse(url).ok()?;
@@ -22,6 +24,16 @@ pub fn host(host: &str) -> String {
 
 fn normal(host: &str) -> String {
     host.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// The host that routes an item of a list to its zone, or `None` for a list whose items go to
+/// every zone (tags).
+pub fn host_of(list: ListKind) -> Option<fn(&str) -> String> {
+    match list {
+        ListKind::Tags => None,
+        ListKind::Hosts => Some(host),
+        ListKind::Prefixes => Some(prefix_host),
+    }
 }
 
 /// The index of the zone `host` belongs to, among zone `names`.
