@@ -14,7 +14,7 @@ use crate::cloudflare::{
 use crate::diagnosis::Cause;
 use crate::env::Env;
 use crate::inputs::{self, credential, Credential, Input, Mode, RawInputs, RunContext, Settings};
-use crate::runner::{self, Mark, Report, Runner};
+use crate::runner::{self, Mark, Report, RunResult, Runner, Subject};
 use crate::stages::{credential as verify, permission, purging, zone, Journal};
 
 /// What a run takes besides its environment: the clock, the retry policy, and the cancellation
@@ -110,7 +110,11 @@ fn offline(env: &Env, flags: &Flags, journal: &mut Journal) -> Option<Settings> 
         journal.note(cause);
     }
     let settings = validated.settings?;
-    journal.check("Credential shape", Mark::Ok, settings.credential.describe());
+    journal.check(
+        Subject::CredentialShape,
+        Mark::Ok,
+        settings.credential.describe(),
+    );
     Some(settings)
 }
 
@@ -136,7 +140,8 @@ async fn online(
     zone::record(&resolved, journal);
     let warn_within = settings.options.expiry_warning_days;
     let lifetime = verified.lifetime.as_ref();
-    match settings.options.mode {
+    // The mode's step says how far the run got: the one place `result` is set.
+    let result = match settings.options.mode {
         Mode::Purge => {
             if let Some(warning) = lifetime.and_then(|l| l.expiring_soon(warn_within, false)) {
                 journal.note(warning);
@@ -151,8 +156,7 @@ async fn online(
             if let Some(cause) = lifetime.and_then(|l| l.expiring_soon(warn_within, true)) {
                 return Err(cause);
             }
-            journal.report.result = Some("planned");
-            Ok(())
+            Ok(RunResult::Planned)
         }
         Mode::Verify => {
             if settings.options.check_purge_permission {
@@ -164,16 +168,17 @@ async fn online(
             if let Some(cause) = lifetime.and_then(|l| l.expiring_soon(warn_within, true)) {
                 return Err(cause);
             }
-            journal.report.result = Some("verified");
-            Ok(())
+            Ok(RunResult::Verified)
         }
-    }
+    }?;
+    journal.report.result = Some(result);
+    Ok(())
 }
 
 /// Cancelled before anything was purged: every item is one not confirmed.
 fn cancelled_before_purge(settings: &Settings, journal: &mut Journal) -> Cause {
     let unsent = match settings.options.mode {
-        Mode::Purge => settings.purge.labels(),
+        Mode::Purge => settings.purge.failed_lines(),
         Mode::Verify => Vec::new(),
     };
     let cause = Cause::Cancelled {

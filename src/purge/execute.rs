@@ -66,7 +66,7 @@ pub struct Job {
 }
 
 /// What the purge achieved in one zone.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Outcome {
     pub purged: usize,
     pub purged_by_kind: Vec<(ItemKind, usize)>,
@@ -82,6 +82,16 @@ pub struct Outcome {
     pub given_up: usize,
     /// The zone's first failed batch's cause.
     pub cause: Option<Cause>,
+    /// The outage another zone met, when this zone failed none of its batches but had some
+    /// withheld for it: what failed this zone.
+    pub outage: Option<Cause>,
+}
+
+impl Outcome {
+    /// What stopped the zone's purge: its own first failure, or the outage.
+    pub fn stopped_by(&self) -> Option<&Cause> {
+        self.cause.as_ref().or(self.outage.as_ref())
+    }
 }
 
 /// Reported after each finished batch, across zones.
@@ -187,12 +197,36 @@ pub async fn execute(
     }
     let results = collect(&shared, tasks, progress).await;
     let peer = shared.client.peer().clone();
-    shared
+    let mut outcomes: Vec<Outcome> = shared
         .zones
         .iter()
         .zip(results)
         .map(|(zone, sent)| summarise(&zone.job, sent, &peer))
-        .collect()
+        .collect();
+    attribute_outage(&mut outcomes);
+    outcomes
+}
+
+/// A zone whose every failed batch was withheld for the outage failed by the outage: the first
+/// outage cause any zone met.
+fn attribute_outage(outcomes: &mut [Outcome]) {
+    let outage = outcomes
+        .iter()
+        .filter_map(|o| o.cause.as_ref())
+        .find(|cause| {
+            matches!(
+                cause,
+                Cause::CloudflareUnavailable { .. } | Cause::NetworkError { .. }
+            )
+        });
+    let Some(outage) = outage.cloned() else {
+        return;
+    };
+    for outcome in outcomes {
+        if outcome.cause.is_none() && outcome.given_up > 0 {
+            outcome.outage = Some(outage.clone());
+        }
+    }
 }
 
 /// Every batch's end, by zone and batch; after a cancellation the batches still in flight get
@@ -393,7 +427,7 @@ fn summarise(job: &Job, results: Vec<Option<Sent>>, peer: &Peer) -> Outcome {
             Some(sent) => record(&mut outcome, job, *batch, sent, peer),
             None => {
                 outcome.batches += 1;
-                outcome.failed.extend(job.work.labels(batch));
+                outcome.failed.extend(job.work.failed_lines(batch));
             }
         }
     }
@@ -420,11 +454,11 @@ fn record(outcome: &mut Outcome, job: &Job, batch: Batch, sent: Sent, peer: &Pee
                 let label = &job.target.label;
                 outcome.cause = Some(judge::purge(&failure, peer, label));
             }
-            outcome.failed.extend(job.work.labels(&batch));
+            outcome.failed.extend(job.work.failed_lines(&batch));
         }
         Sent::Withheld(why) => {
             outcome.given_up += usize::from(why == Withheld::ApiDown);
-            outcome.failed.extend(job.work.labels(&batch));
+            outcome.failed.extend(job.work.failed_lines(&batch));
         }
         Sent::Split { parts } => {
             let size = parts.first().map_or(0, |(part, _)| part.len);

@@ -52,7 +52,7 @@ impl Items<ResolvedFile> {
 
     /// How each item of a batch is named in the `failed` output: as `files` takes it back, a file
     /// with cache-key headers in its JSON form on one line.
-    pub fn labels(&self, batch: &Batch) -> Vec<String> {
+    pub fn failed_lines(&self, batch: &Batch) -> Vec<String> {
         let range = batch.start..batch.start + batch.len;
         let kind = batch.kind;
         match kind {

@@ -4,7 +4,7 @@ use super::zone::Resolved;
 use super::Journal;
 use crate::cloudflare::{endpoints, Client, ItemKind, ListKind, PurgeBody};
 use crate::diagnosis::{judge, Cause};
-use crate::runner::Mark;
+use crate::runner::{Mark, Subject};
 
 /// Never served, so purging it evicts nothing real.
 pub const PERMISSION_CHECK_PATH: &str = "/.well-known/cloudflare-purge-permission-check";
@@ -35,7 +35,7 @@ fn probe(zone: &Resolved) -> (PurgeBody, String) {
 /// A dry run sends no purge, so it cannot prove the Cache Purge permission: the summary says so.
 pub fn not_proven(journal: &mut Journal) {
     journal.check(
-        "Purge permission",
+        Subject::PurgePermission,
         Mark::Warn,
         "not proven: a dry run sends no purge (run without dry_run, e.g. mode: verify, to prove it)",
     );
@@ -61,13 +61,13 @@ async fn prove(client: &Client, zone: &Resolved, journal: &mut Journal) -> Resul
     match client.call(&endpoints::purge(zone.id(), &body)).await {
         Ok(_) => {
             let detail = format!("{}: proven by purging {what}", zone.label());
-            journal.check("Purge permission", Mark::Ok, detail);
+            journal.check(Subject::PurgePermission, Mark::Ok, detail);
             Ok(())
         }
         Err(failure) => {
             let cause = judge::purge(&failure, client.peer(), zone.label());
             let detail = format!("{}: {}", zone.label(), cause.title());
-            journal.check("Purge permission", Mark::Fail, detail);
+            journal.check(Subject::PurgePermission, Mark::Fail, detail);
             Err(cause)
         }
     }

@@ -7,7 +7,7 @@ use crate::diagnosis::judge::{self, Standing};
 use crate::diagnosis::{Cause, Unexpected};
 use crate::inputs::{zone as zone_input, ZoneRef};
 use crate::purge::Limits;
-use crate::runner::{Mark, ZoneNames};
+use crate::runner::{Mark, Subject, ZoneNames};
 
 /// A zone as far as the credential can read it.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +72,7 @@ pub async fn resolve(
             (None, ZoneRef::Id(id)) => by_id(client, id).await,
             (None, ZoneRef::Name(name)) => by_name(client, name).await,
         };
-        let zone = result.map_err(|cause| journal.failed("Zone", cause))?;
+        let zone = result.map_err(|cause| journal.failed(Subject::Zone, cause))?;
         if resolved.iter().all(|r| r.id() != zone.id()) {
             resolved.push(zone);
         }
@@ -214,7 +214,7 @@ pub fn record(resolved: &[Resolved], journal: &mut Journal) {
 fn record_one(resolved: &Resolved, journal: &mut Journal) {
     let Resolved::Known(zone) = resolved else {
         let detail = format!("{} (the credential cannot read its details: no Zone Read permission; Free plan limits assumed)", resolved.id());
-        journal.check("Zone", Mark::Warn, detail);
+        journal.check(Subject::Zone, Mark::Warn, detail);
         return;
     };
     let plan = match zone.plan.name.as_str() {
@@ -223,10 +223,10 @@ fn record_one(resolved: &Resolved, journal: &mut Journal) {
     };
     if zone.status == "active" || zone.status.is_empty() {
         let detail = format!("{} ({}), {plan}, active", zone.name, zone.id);
-        journal.check("Zone", Mark::Ok, detail);
+        journal.check(Subject::Zone, Mark::Ok, detail);
     } else {
         let detail = format!("{} ({}), {plan}, {}", zone.name, zone.id, zone.status);
-        journal.check("Zone", Mark::Warn, detail);
+        journal.check(Subject::Zone, Mark::Warn, detail);
         journal.note(Cause::ZoneNotActive {
             name: zone.name.clone(),
             status: zone.status.clone(),
@@ -235,6 +235,6 @@ fn record_one(resolved: &Resolved, journal: &mut Journal) {
     }
     if !zone.account.id.is_empty() {
         let detail = format!("{} ({})", zone.account.name, zone.account.id);
-        journal.check("Account", Mark::Ok, detail);
+        journal.check(Subject::Account, Mark::Ok, detail);
     }
 }

@@ -33,7 +33,7 @@ impl Items<FileItem> {
     }
 
     /// Every item as the `failed` output names it ([`failed::encode`]; paths as given).
-    pub fn labels(&self) -> Vec<String> {
+    pub fn failed_lines(&self) -> Vec<String> {
         let lines = self.lists().into_iter().flat_map(|(_, lines)| lines);
         let everything = ItemKind::Everything;
         let everything = self
