@@ -111,9 +111,6 @@ pub struct Zone {
     pub account: AccountRef,
     #[serde(default)]
     pub plan: Plan,
-    /// Not Cloudflare's: other zones of the same name found beside this one (id, status, account).
-    #[serde(skip)]
-    pub others: Vec<String>,
 }
 
 /// `GET /zones/{zone_id}`.

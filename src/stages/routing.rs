@@ -6,7 +6,7 @@ use super::zone::Resolved;
 use crate::cloudflare::ListKind;
 use crate::diagnosis::Cause;
 use crate::inputs::credential::shown;
-use crate::inputs::items::{dedup, files, route, FileItem, FileTarget};
+use crate::inputs::items::{dedup, files, zone_match, FileItem, FileTarget};
 use crate::inputs::{Input, PurgeInputs};
 use crate::purge::{ResolvedFile, Work};
 
@@ -33,7 +33,7 @@ pub fn route(
     let files = std::mem::take(&mut purge.files);
     let mut outside = route_files(files, &router, base_url, &mut works);
     for list in ListKind::ALL {
-        let Some(host_of) = route::host_of(list) else {
+        let Some(host_of) = zone_match::host_of(list) else {
             continue;
         };
         for item in std::mem::take(purge.list_mut(list)) {
@@ -63,7 +63,7 @@ pub fn route(
         // The kinds without a host go to every zone.
         for list in ListKind::ALL
             .into_iter()
-            .filter(|l| route::host_of(*l).is_none())
+            .filter(|l| zone_match::host_of(*l).is_none())
         {
             *work.list_mut(list) = purge.list(list).clone();
         }
@@ -94,7 +94,7 @@ fn route_files(
                 continue;
             }
         };
-        match route::url_host(&url).and_then(|h| router.zone_of(&h)) {
+        match zone_match::url_host(&url).and_then(|h| router.zone_of(&h)) {
             Some(i) => works[i].files.push(ResolvedFile {
                 url,
                 headers: file.headers,
@@ -135,6 +135,6 @@ impl Router {
             .filter_map(|(i, n)| n.as_deref().map(|n| (i, n)))
             .collect();
         let names: Vec<&str> = named.iter().map(|(_, n)| *n).collect();
-        route::zone_for(host, &names).map(|k| named[k].0)
+        zone_match::zone_for(host, &names).map(|k| named[k].0)
     }
 }

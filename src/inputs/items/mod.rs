@@ -2,9 +2,9 @@
 
 pub mod failed;
 pub mod files;
-pub mod hosts;
+pub mod host_lists;
 pub mod list;
-pub mod route;
+pub mod zone_match;
 
 pub use files::{FileItem, FileTarget, Headers};
 pub use list::{dedup, split_list};
@@ -97,8 +97,8 @@ fn read_capped(
         let fed_back = std::mem::take(purge.list_mut(kind));
         *purge.list_mut(kind) = dedup(given.chain(fed_back).collect());
     }
-    let hosts = hosts::hosts(std::mem::take(purge.list_mut(ListKind::Hosts)));
-    let prefixes = hosts::prefixes(std::mem::take(purge.list_mut(ListKind::Prefixes)));
+    let hosts = host_lists::hosts(std::mem::take(purge.list_mut(ListKind::Hosts)));
+    let prefixes = host_lists::prefixes(std::mem::take(purge.list_mut(ListKind::Prefixes)));
     let (hosts, prefixes) = judged(hosts, prefixes, &mut errors, &mut warnings);
     *purge.list_mut(ListKind::Hosts) = hosts;
     *purge.list_mut(ListKind::Prefixes) = prefixes;
@@ -115,8 +115,8 @@ fn read_capped(
 
 /// The hosts and prefixes kept; those repaired as a warning, those rejected as errors.
 fn judged(
-    hosts: hosts::Checked,
-    prefixes: hosts::Checked,
+    hosts: host_lists::Checked,
+    prefixes: host_lists::Checked,
     errors: &mut Vec<Cause>,
     warnings: &mut Vec<Cause>,
 ) -> (Vec<String>, Vec<String>) {
@@ -233,7 +233,7 @@ pub fn wildcard_base(purge: &PurgeInputs, base_url: Option<&str>) -> Option<Caus
 /// `url-outside-zone` for the items (file URLs, hosts, prefixes) in none of the zones named. Paths
 /// belong to every zone, unless `base_url` makes them URLs.
 pub fn outside_zones(purge: &PurgeInputs, names: &[&str], base_url: Option<&str>) -> Option<Cause> {
-    let outside = |host: &str| route::zone_for(host, names).is_none();
+    let outside = |host: &str| zone_match::zone_for(host, names).is_none();
     let mut items: Vec<String> = Vec::new();
     for file in &purge.files {
         let url = match (&file.target, base_url) {
@@ -241,12 +241,12 @@ pub fn outside_zones(purge: &PurgeInputs, names: &[&str], base_url: Option<&str>
             (FileTarget::Path(_), Some(base)) => files::resolve(&file.target, base),
             (FileTarget::Path(_), None) => continue,
         };
-        if route::url_host(&url).is_none_or(|h| outside(&h)) {
+        if zone_match::url_host(&url).is_none_or(|h| outside(&h)) {
             items.push(shown(&url));
         }
     }
     for list in ListKind::ALL {
-        let Some(host_of) = route::host_of(list) else {
+        let Some(host_of) = zone_match::host_of(list) else {
             continue;
         };
         let given = purge.list(list).iter();

@@ -1,5 +1,6 @@
-//! Routing: an item goes to the listed zone whose name is its host or a parent domain of it; where
-//! several are, the longest name wins (`shop.example.com` before `example.com`).
+//! Which zone an item belongs to: the listed zone whose name is its host or a parent domain of it;
+//! where several are, the longest name wins (`shop.example.com` before `example.com`). Each list's
+//! items name their host in their own way (`host_of`).
 
 use url::Url;
 
