@@ -138,10 +138,32 @@ async fn online(
         () = config.cancel.cancelled() => return Err(cancelled_before_purge(&settings, journal)),
     };
     zone::record(&resolved, journal);
+    // The mode's step says how far the run got: the one place `result` is set.
+    let result = by_mode(
+        &client,
+        &mut settings,
+        &verified,
+        &resolved,
+        journal,
+        config,
+    )
+    .await?;
+    journal.report.result = Some(result);
+    Ok(())
+}
+
+/// Step 5 as the mode has it: the purge (or its plan), or the health checks' last word.
+async fn by_mode(
+    client: &Client,
+    settings: &mut Settings,
+    verified: &verify::Verified,
+    resolved: &[zone::Resolved],
+    journal: &mut Journal,
+    config: &Config,
+) -> Result<RunResult, Cause> {
     let warn_within = settings.options.expiry_warning_days;
     let lifetime = verified.lifetime.as_ref();
-    // The mode's step says how far the run got: the one place `result` is set.
-    let result = match settings.options.mode {
+    match settings.options.mode {
         Mode::Purge => {
             if let Some(warning) = lifetime.and_then(|l| l.expiring_soon(warn_within, false)) {
                 journal.note(warning);
@@ -149,7 +171,7 @@ async fn online(
             // The lists move into the plan: each item is held once.
             let purge = std::mem::take(&mut settings.purge);
             let options = &settings.options;
-            purging::run(&client, options, purge, &resolved, journal, &config.cancel).await
+            purging::run(client, options, purge, resolved, journal, &config.cancel).await
         }
         Mode::Verify if settings.options.dry_run => {
             permission::not_proven(journal);
@@ -161,7 +183,7 @@ async fn online(
         Mode::Verify => {
             if settings.options.check_purge_permission {
                 tokio::select! {
-                    proven = permission::prove_all(&client, &resolved, journal) => proven?,
+                    proven = permission::prove_all(client, resolved, journal) => proven?,
                     () = config.cancel.cancelled() => return Err(Cause::Cancelled { not_confirmed: 0 }),
                 }
             }
@@ -170,9 +192,7 @@ async fn online(
             }
             Ok(RunResult::Verified)
         }
-    }?;
-    journal.report.result = Some(result);
-    Ok(())
+    }
 }
 
 /// Cancelled before anything was purged: every item is one not confirmed.

@@ -32,17 +32,7 @@ pub fn route(
     let mut purge = purge;
     let files = std::mem::take(&mut purge.files);
     let mut outside = route_files(files, &router, base_url, &mut works);
-    for list in ListKind::ALL {
-        let Some(host_of) = zone_match::host_of(list) else {
-            continue;
-        };
-        for item in std::mem::take(purge.list_mut(list)) {
-            match router.zone_of(&host_of(&item)) {
-                Some(i) => works[i].list_mut(list).push(item),
-                None => outside.push(shown(&item)),
-            }
-        }
-    }
+    outside.extend(route_lists(&mut purge, &router, &mut works));
     if !outside.is_empty() && router.unnamed() {
         // They may be in a zone whose name is unknown: that, not the items, is the cause.
         let unnamed = zones.iter().filter(|z| z.name().is_none());
@@ -60,16 +50,31 @@ pub fn route(
     }
     for work in &mut works {
         work.files = dedup(std::mem::take(&mut work.files));
-        // The kinds without a host go to every zone.
-        for list in ListKind::ALL
-            .into_iter()
-            .filter(|l| zone_match::host_of(*l).is_none())
-        {
+        // The lists without a host go to every zone.
+        let everywhere = ListKind::ALL.into_iter();
+        for list in everywhere.filter(|l| zone_match::host_of(*l).is_none()) {
             *work.list_mut(list) = purge.list(list).clone();
         }
         work.everything = purge.everything;
     }
     Ok(works)
+}
+
+/// The items of each list with a host moved to their zone's work; those in none, as shown.
+fn route_lists(purge: &mut PurgeInputs, router: &Router, works: &mut [Work]) -> Vec<String> {
+    let mut outside = Vec::new();
+    for list in ListKind::ALL {
+        let Some(host_of) = zone_match::host_of(list) else {
+            continue;
+        };
+        for item in std::mem::take(purge.list_mut(list)) {
+            match router.zone_of(&host_of(&item)) {
+                Some(i) => works[i].list_mut(list).push(item),
+                None => outside.push(shown(&item)),
+            }
+        }
+    }
+    outside
 }
 
 /// Each file to its zone (a path without `base_url` to every zone); the URLs in none.
