@@ -142,3 +142,33 @@ fn add(counts: &mut Vec<(ItemKind, usize)>, kind: ItemKind, n: usize) {
         None => counts.push((kind, n)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_zone_whose_batches_were_withheld_fails_by_the_outage_another_met() {
+        let outage = Cause::CloudflareUnavailable {
+            status: 502,
+            attempts: 4,
+            html: true,
+        };
+        let mut outcomes = vec![
+            Outcome {
+                given_up: 2,
+                ..Outcome::default()
+            },
+            Outcome {
+                cause: Some(outage.clone()),
+                ..Outcome::default()
+            },
+            Outcome::default(),
+        ];
+        attribute_outage(&mut outcomes);
+        assert_eq!(outcomes[0].stopped_by(), Some(&outage));
+        assert_eq!(outcomes[0].cause, None);
+        assert_eq!(outcomes[1].outage, None);
+        assert_eq!(outcomes[2].stopped_by(), None);
+    }
+}
