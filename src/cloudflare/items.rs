@@ -137,4 +137,26 @@ mod tests {
         assert_eq!(items.counts(), [(ItemKind::List(ListKind::Hosts), 1)]);
         assert!(items.list(ListKind::Tags).is_empty());
     }
+
+    #[test]
+    fn each_kind_has_cloudflares_body_key() {
+        let keys: Vec<&str> = ItemKind::all().map(|k| k.facts().body_key).collect();
+        assert_eq!(
+            keys,
+            ["files", "tags", "hosts", "prefixes", "purge_everything"]
+        );
+        for kind in ItemKind::all() {
+            let body = super::super::PurgeBody {
+                kind,
+                items: vec!["x".into()],
+            };
+            let value = match kind {
+                ItemKind::Everything => serde_json::json!(true),
+                _ => serde_json::json!(["x"]),
+            };
+            let key = kind.facts().body_key;
+            let expected = serde_json::json!({ key: value });
+            assert_eq!(serde_json::to_value(&body).ok(), Some(expected));
+        }
+    }
 }

@@ -51,8 +51,9 @@ pub fn decode(value: &Value) -> Result<Given, String> {
     let url_key = ItemKind::Files.facts().failed_key;
     if let Some(kind) = others().find(|k| object.contains_key(k.facts().failed_key)) {
         let key = kind.facts().failed_key;
+        let everything = ItemKind::Everything.facts().failed_key;
         return other_kind(object, key, kind).ok_or_else(|| {
-            format!("{} (an item of another kind is one key, \"{key}\", with one item: not empty, without spaces, commas or control characters; \"purge_everything\" with true)", shown_value())
+            format!("{} (an item of another kind is one key, \"{key}\", with one item: not empty, without spaces, commas or control characters; \"{everything}\" with true)", shown_value())
         });
     }
     if let Some(key) = object

@@ -263,6 +263,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_kind_is_read_from_an_input_of_the_table() {
+        for kind in ItemKind::all() {
+            assert!(Input::named(kind.facts().input).is_some(), "{kind:?}");
+        }
+    }
+
+    #[test]
     fn the_cap_counts_items_once() {
         let mut raw = RawInputs::default();
         raw.set(Input::Files, "/a /b /a /b /a");
