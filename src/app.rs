@@ -14,7 +14,7 @@ use crate::cloudflare::{
 use crate::diagnosis::Cause;
 use crate::env::Env;
 use crate::inputs::{self, credential, Credential, Input, Mode, RawInputs, RunContext, Settings};
-use crate::runner::{self, Mark, Report, Runner};
+use crate::runner::{self, Mark, Report, RunResult, Runner, Subject};
 use crate::stages::{credential as verify, permission, purging, zone, Journal};
 
 /// What a run takes besides its environment: the clock, the retry policy, and the cancellation
@@ -110,7 +110,11 @@ fn offline(env: &Env, flags: &Flags, journal: &mut Journal) -> Option<Settings> 
         journal.note(cause);
     }
     let settings = validated.settings?;
-    journal.check("Credential shape", Mark::Ok, settings.credential.describe());
+    journal.check(
+        Subject::CredentialShape,
+        Mark::Ok,
+        settings.credential.describe(),
+    );
     Some(settings)
 }
 
@@ -134,6 +138,29 @@ async fn online(
         () = config.cancel.cancelled() => return Err(cancelled_before_purge(&settings, journal)),
     };
     zone::record(&resolved, journal);
+    // The mode's step says how far the run got: the one place `result` is set.
+    let result = by_mode(
+        &client,
+        &mut settings,
+        &verified,
+        &resolved,
+        journal,
+        config,
+    )
+    .await?;
+    journal.report.result = Some(result);
+    Ok(())
+}
+
+/// Step 5 as the mode has it: the purge (or its plan), or the health checks' last word.
+async fn by_mode(
+    client: &Client,
+    settings: &mut Settings,
+    verified: &verify::Verified,
+    resolved: &[zone::Resolved],
+    journal: &mut Journal,
+    config: &Config,
+) -> Result<RunResult, Cause> {
     let warn_within = settings.options.expiry_warning_days;
     let lifetime = verified.lifetime.as_ref();
     match settings.options.mode {
@@ -144,28 +171,26 @@ async fn online(
             // The lists move into the plan: each item is held once.
             let purge = std::mem::take(&mut settings.purge);
             let options = &settings.options;
-            purging::run(&client, options, purge, &resolved, journal, &config.cancel).await
+            purging::run(client, options, purge, resolved, journal, &config.cancel).await
         }
         Mode::Verify if settings.options.dry_run => {
             permission::not_proven(journal);
             if let Some(cause) = lifetime.and_then(|l| l.expiring_soon(warn_within, true)) {
                 return Err(cause);
             }
-            journal.report.result = Some("planned");
-            Ok(())
+            Ok(RunResult::Planned)
         }
         Mode::Verify => {
             if settings.options.check_purge_permission {
                 tokio::select! {
-                    proven = permission::prove_all(&client, &resolved, journal) => proven?,
+                    proven = permission::prove_all(client, resolved, journal) => proven?,
                     () = config.cancel.cancelled() => return Err(Cause::Cancelled { not_confirmed: 0 }),
                 }
             }
             if let Some(cause) = lifetime.and_then(|l| l.expiring_soon(warn_within, true)) {
                 return Err(cause);
             }
-            journal.report.result = Some("verified");
-            Ok(())
+            Ok(RunResult::Verified)
         }
     }
 }
@@ -173,7 +198,7 @@ async fn online(
 /// Cancelled before anything was purged: every item is one not confirmed.
 fn cancelled_before_purge(settings: &Settings, journal: &mut Journal) -> Cause {
     let unsent = match settings.options.mode {
-        Mode::Purge => settings.purge.labels(),
+        Mode::Purge => settings.purge.failed_lines(),
         Mode::Verify => Vec::new(),
     };
     let cause = Cause::Cancelled {

@@ -7,6 +7,8 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::items::ItemKind;
+
 /// One request, described as a value; [`super::Client::call`] sends it.
 #[derive(Debug, Clone)]
 pub struct Endpoint<T> {
@@ -109,9 +111,6 @@ pub struct Zone {
     pub account: AccountRef,
     #[serde(default)]
     pub plan: Plan,
-    /// Not Cloudflare's: other zones of the same name found beside this one (id, status, account).
-    #[serde(skip)]
-    pub others: Vec<String>,
 }
 
 /// `GET /zones/{zone_id}`.
@@ -142,15 +141,34 @@ pub fn account(account_id: &str) -> Endpoint<Account> {
     Endpoint::new(Method::GET, &["accounts", account_id])
 }
 
-/// One purge request's body: exactly one kind per request.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[serde(rename_all = "snake_case")]
-pub enum PurgeBody {
-    PurgeEverything(bool),
-    Files(Vec<Value>),
-    Tags(Vec<String>),
-    Hosts(Vec<String>),
-    Prefixes(Vec<String>),
+/// One purge request's body: exactly one kind per request, under that kind's key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PurgeBody {
+    pub kind: ItemKind,
+    /// The items; ignored for everything, whose body is `{"purge_everything": true}`.
+    pub items: Vec<Value>,
+}
+
+impl PurgeBody {
+    pub fn everything() -> Self {
+        PurgeBody {
+            kind: ItemKind::Everything,
+            items: Vec::new(),
+        }
+    }
+}
+
+impl Serialize for PurgeBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1))?;
+        let key = self.kind.facts().body_key;
+        match self.kind {
+            ItemKind::Everything => map.serialize_entry(key, &true)?,
+            _ => map.serialize_entry(key, &self.items)?,
+        }
+        map.end()
+    }
 }
 
 /// `result` of a purge. `success: true` is the acceptance; a `result` of `null` (or without an
@@ -193,7 +211,7 @@ pub fn every_request() -> Vec<String> {
         zones_named("{name}").describe_with_query(),
         zones_visible().describe_with_query(),
         account("{id}").describe_with_query(),
-        purge("{zone_id}", &PurgeBody::PurgeEverything(true)).describe_with_query(),
+        purge("{zone_id}", &PurgeBody::everything()).describe_with_query(),
     ]
 }
 
@@ -203,9 +221,16 @@ mod tests {
 
     #[test]
     fn purge_bodies_have_cloudflares_shape() {
-        let e = purge("z", &PurgeBody::PurgeEverything(true));
+        let e = purge("z", &PurgeBody::everything());
         assert_eq!(e.body, Some(serde_json::json!({"purge_everything": true})));
-        let e = purge("z", &PurgeBody::Tags(vec!["a".into()]));
+        let tags = ItemKind::List(super::super::items::ListKind::Tags);
+        let e = purge(
+            "z",
+            &PurgeBody {
+                kind: tags,
+                items: vec!["a".into()],
+            },
+        );
         assert_eq!(e.body, Some(serde_json::json!({"tags": ["a"]})));
         assert_eq!(e.describe(), "POST /zones/z/purge_cache");
     }

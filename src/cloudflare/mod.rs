@@ -4,6 +4,7 @@
 pub mod endpoints;
 mod envelope;
 mod errors;
+pub mod items;
 mod proxy;
 mod retry;
 mod tls;
@@ -14,6 +15,7 @@ pub use endpoints::{
 };
 pub use envelope::{BodyKind, CfMessage};
 pub use errors::{ApiError, Failure, Foreign, NetKind};
+pub use items::{ItemKind, Items, ListKind};
 pub use proxy::{BadProxy, Proxies};
 pub use retry::RetryPolicy;
 pub use tls::CaBundle;

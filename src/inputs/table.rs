@@ -43,9 +43,29 @@ pub struct InputSpec {
     pub fallback: &'static [&'static str],
 }
 
+/// Every output of the action; `spec()` finds its row in [`OUTPUTS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Output {
+    Result,
+    Cause,
+    Warnings,
+    ZoneId,
+    ZoneName,
+    Credential,
+    TokenStatus,
+    TokenExpiresOn,
+    DaysUntilExpiry,
+    PurgedCount,
+    Failed,
+    FailedCount,
+    FailedFile,
+    PurgeIds,
+}
+
 /// One output written to `$GITHUB_OUTPUT`.
 #[derive(Debug, Clone, Copy)]
 pub struct OutputSpec {
+    pub output: Output,
     pub name: &'static str,
     pub description: &'static str,
 }
@@ -124,62 +144,86 @@ impl Input {
     }
 }
 
+impl Output {
+    pub fn spec(self) -> &'static OutputSpec {
+        &OUTPUTS[self as usize]
+    }
+
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+}
+
 pub const OUTPUTS: &[OutputSpec] = &[
     OutputSpec {
+        output: Output::Result,
         name: "result",
         description: "purged, verified, planned (dry run) or failed.",
     },
     OutputSpec {
+        output: Output::Cause,
         name: "cause",
         description: "The cause code that failed the step; empty on success.",
     },
     OutputSpec {
+        output: Output::Warnings,
         name: "warnings",
         description: "Cause codes of warnings, comma separated.",
     },
     OutputSpec {
+        output: Output::ZoneId,
         name: "zone_id",
         description:
             "The resolved zone ID; with several zones, comma separated in the order given.",
     },
     OutputSpec {
+        output: Output::ZoneName,
         name: "zone_name",
         description:
             "The resolved zone name; with several zones, comma separated in the order given.",
     },
     OutputSpec {
+        output: Output::Credential,
         name: "credential",
         description: "user-token, account-token or global-key.",
     },
     OutputSpec {
+        output: Output::TokenStatus,
         name: "token_status",
         description: "active, expired or disabled; empty for a Global API Key.",
     },
     OutputSpec {
+        output: Output::TokenExpiresOn,
         name: "token_expires_on",
         description: "RFC 3339 expiry of the token; empty when it never expires.",
     },
     OutputSpec {
+        output: Output::DaysUntilExpiry,
         name: "days_until_expiry",
         description: "Whole days until the token expires; empty when it never expires.",
     },
     OutputSpec {
+        output: Output::PurgedCount,
         name: "purged_count",
         description: "Number of items Cloudflare accepted.",
     },
     OutputSpec {
+        output: Output::Failed,
         name: "failed",
         description: "Newline-separated items that were not purged, each in the form files reads back as the same item (a URL as it is, a path joined to its base as a full URL; a file with cache-key headers or a comma, a tag, host, prefix or purge_everything as a JSON object such as {\"tag\": \"t1\"}); whole items, at most 256 KiB.",
     },
     OutputSpec {
+        output: Output::FailedCount,
         name: "failed_count",
         description: "How many items were not purged, also when failed was cut.",
     },
     OutputSpec {
+        output: Output::FailedFile,
         name: "failed_file",
         description: "Only when failed was cut: cloudflare-purge-failed.txt, relative to the workspace, listing every item not purged, one per line.",
     },
     OutputSpec {
+        output: Output::PurgeIds,
         name: "purge_ids",
         description: "Cloudflare's purge request ids, comma separated.",
     },
@@ -194,6 +238,9 @@ mod tests {
         for (i, spec) in INPUTS.iter().enumerate() {
             assert_eq!(spec.input as usize, i, "{}", spec.name);
             assert_eq!(Input::named(spec.name), Some(spec.input));
+        }
+        for (i, spec) in OUTPUTS.iter().enumerate() {
+            assert_eq!(spec.output as usize, i, "{}", spec.name);
         }
     }
 }

@@ -8,12 +8,13 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use super::outcome::{attribute_outage, summarise, Outcome, Sent, Withheld};
 use super::pacing::TokenBucket;
 use super::plan::Limits;
-use super::work::{Batch, Kind, Work};
+use super::work::{Batch, Work};
 use crate::cancel::Cancel;
-use crate::cloudflare::{endpoints, Client, Ended, Failure, Gate, Peer, PurgeResult};
-use crate::diagnosis::{judge, Cause};
+use crate::cloudflare::{endpoints, Client, Ended, Gate, ItemKind, ListKind};
+use crate::diagnosis::judge;
 
 /// Requests of one lane in flight at once; the buckets, not this, set the pace.
 const MAX_IN_FLIGHT: usize = 8;
@@ -63,25 +64,6 @@ pub struct Job {
     pub lane: Arc<Lane>,
 }
 
-/// What the purge achieved in one zone.
-#[derive(Debug, Default)]
-pub struct Outcome {
-    pub purged: usize,
-    pub purged_by_kind: Vec<(Kind, usize)>,
-    pub failed: Vec<String>,
-    pub ids: Vec<String>,
-    pub retries: u32,
-    pub batches_ok: usize,
-    /// Requests that ended, the parts of a split batch each counted.
-    pub batches: usize,
-    /// The prefix limit Cloudflare named, and how many batches were sent again at it.
-    pub rebatched: Option<(usize, usize)>,
-    /// Batches not sent because the API looked down.
-    pub given_up: usize,
-    /// The zone's first failed batch's cause.
-    pub cause: Option<Cause>,
-}
-
 /// Reported after each finished batch, across zones.
 #[derive(Debug, Clone, Copy)]
 pub struct Progress {
@@ -90,33 +72,6 @@ pub struct Progress {
     pub purged: usize,
     pub total_items: usize,
     pub retries: u32,
-}
-
-/// Why a batch was not sent at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Withheld {
-    /// An earlier batch of the zone was refused permission: every later one would be refused too.
-    PermissionRefused,
-    /// Batches in a row failed with the API down.
-    ApiDown,
-    /// The runner cancelled the step.
-    Cancelled,
-}
-
-/// How one batch ended.
-#[derive(Debug)]
-enum Sent {
-    Accepted {
-        result: PurgeResult,
-        retries: u32,
-    },
-    Failed(Failure),
-    Withheld(Withheld),
-    /// A prefix batch over the per-request limit Cloudflare named, sent again in parts of that
-    /// size; the parts are never split again.
-    Split {
-        parts: Vec<(Batch, Sent)>,
-    },
 }
 
 struct Zone {
@@ -185,12 +140,14 @@ pub async fn execute(
     }
     let results = collect(&shared, tasks, progress).await;
     let peer = shared.client.peer().clone();
-    shared
+    let mut outcomes: Vec<Outcome> = shared
         .zones
         .iter()
         .zip(results)
         .map(|(zone, sent)| summarise(&zone.job, sent, &peer))
-        .collect()
+        .collect();
+    attribute_outage(&mut outcomes);
+    outcomes
 }
 
 /// Every batch's end, by zone and batch; after a cancellation the batches still in flight get
@@ -263,7 +220,7 @@ impl Gate for BatchGate<'_> {
             tokio::time::sleep(delay).await;
             let lane = &self.zone.job.lane;
             match self.batch.kind {
-                Kind::Files => lane.urls.take(self.batch.len as f64).await,
+                ItemKind::Files => lane.urls.take(self.batch.len as f64).await,
                 _ => lane.requests.take(1.0).await,
             }
             self.shared.api.take(1.0).await;
@@ -300,22 +257,23 @@ async fn send(shared: Arc<Shared>, z: usize, b: usize, batch: Batch) -> (usize, 
         () = shared.cancel.cancelled() => return (z, b, Sent::Withheld(Withheld::Cancelled)),
     };
     let learned = zone.prefix_limit.load(Ordering::SeqCst);
-    let sent = if batch.kind == Kind::Prefixes && learned > 0 && batch.len > learned {
-        send_parts(&shared, zone, batch, learned).await
-    } else {
-        match send_one(&shared, zone, batch).await {
-            Sent::Failed(failure) if batch.kind == Kind::Prefixes => {
-                match judge::smaller_limit(&failure, batch.len) {
-                    Some(limit) => {
-                        zone.prefix_limit.store(limit, Ordering::SeqCst);
-                        send_parts(&shared, zone, batch, limit).await
+    let sent =
+        if batch.kind == ItemKind::List(ListKind::Prefixes) && learned > 0 && batch.len > learned {
+            send_parts(&shared, zone, batch, learned).await
+        } else {
+            match send_one(&shared, zone, batch).await {
+                Sent::Failed(failure) if batch.kind == ItemKind::List(ListKind::Prefixes) => {
+                    match judge::smaller_limit(&failure, batch.len) {
+                        Some(limit) => {
+                            zone.prefix_limit.store(limit, Ordering::SeqCst);
+                            send_parts(&shared, zone, batch, limit).await
+                        }
+                        None => Sent::Failed(failure),
                     }
-                    None => Sent::Failed(failure),
                 }
+                sent => sent,
             }
-            sent => sent,
-        }
-    };
+        };
     drop(permit);
     (z, b, sent)
 }
@@ -380,63 +338,5 @@ fn count(tally: &mut Progress, batch: Batch, sent: &Sent) {
                 count(tally, *part, sent);
             }
         }
-    }
-}
-
-fn summarise(job: &Job, results: Vec<Option<Sent>>, peer: &Peer) -> Outcome {
-    let mut outcome = Outcome::default();
-    for (batch, sent) in job.batches.iter().zip(results) {
-        match sent {
-            Some(sent) => record(&mut outcome, job, *batch, sent, peer),
-            None => {
-                outcome.batches += 1;
-                outcome.failed.extend(job.work.labels(batch));
-            }
-        }
-    }
-    outcome
-}
-
-fn record(outcome: &mut Outcome, job: &Job, batch: Batch, sent: Sent, peer: &Peer) {
-    if !matches!(sent, Sent::Split { .. }) {
-        outcome.batches += 1;
-    }
-    match sent {
-        Sent::Accepted { result, retries } => {
-            outcome.purged += batch.len;
-            outcome.batches_ok += 1;
-            outcome.retries += retries;
-            add(&mut outcome.purged_by_kind, batch.kind, batch.len);
-            if !result.id.is_empty() {
-                outcome.ids.push(result.id);
-            }
-        }
-        Sent::Failed(failure) => {
-            outcome.retries += failure.attempts.saturating_sub(1);
-            if outcome.cause.is_none() {
-                let label = &job.target.label;
-                outcome.cause = Some(judge::purge(&failure, peer, label));
-            }
-            outcome.failed.extend(job.work.labels(&batch));
-        }
-        Sent::Withheld(why) => {
-            outcome.given_up += usize::from(why == Withheld::ApiDown);
-            outcome.failed.extend(job.work.labels(&batch));
-        }
-        Sent::Split { parts } => {
-            let size = parts.first().map_or(0, |(part, _)| part.len);
-            let (limit, count) = outcome.rebatched.unwrap_or((size, 0));
-            outcome.rebatched = Some((limit.min(size), count + 1));
-            for (part, sent) in parts {
-                record(outcome, job, part, sent, peer);
-            }
-        }
-    }
-}
-
-fn add(counts: &mut Vec<(Kind, usize)>, kind: Kind, n: usize) {
-    match counts.iter_mut().find(|(k, _)| *k == kind) {
-        Some((_, total)) => *total += n,
-        None => counts.push((kind, n)),
     }
 }

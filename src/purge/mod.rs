@@ -1,11 +1,13 @@
 //! The purge: items become batches within the plan's limits, sent concurrently under client-side pacing.
 
 mod execute;
+mod outcome;
 mod pacing;
 mod plan;
 mod work;
 
-pub use execute::{execute, Job, Lane, Outcome, Progress, Target, Withheld};
+pub use execute::{execute, Job, Lane, Progress, Target};
+pub use outcome::{Outcome, Withheld};
 pub use pacing::TokenBucket;
 pub use plan::{plan, Limits};
-pub use work::{Batch, Kind, ResolvedFile, Work};
+pub use work::{Batch, ResolvedFile, Work};

@@ -1,7 +1,7 @@
 //! The purge plan: the zone's plan limits, and the work split into requests no larger than they allow.
 
-use super::work::{Batch, Kind, Work};
-use crate::cloudflare::Plan;
+use super::work::{Batch, Work};
+use crate::cloudflare::{ItemKind, Plan};
 
 /// Per-plan purge limits (Cloudflare's cache docs, "Availability and limits").
 #[derive(Debug, Clone, PartialEq)]
@@ -66,22 +66,20 @@ impl Limits {
 pub fn plan(work: &Work, limits: &Limits) -> Vec<Batch> {
     if work.everything {
         return vec![Batch {
-            kind: Kind::Everything,
+            kind: ItemKind::Everything,
             start: 0,
             len: 1,
         }];
     }
     let mut batches = Vec::new();
-    let kinds = [
-        (Kind::Files, work.files.len(), limits.files_per_request),
-        (Kind::Tags, work.tags.len(), limits.items_per_request),
-        (Kind::Hosts, work.hosts.len(), limits.items_per_request),
-        (
-            Kind::Prefixes,
-            work.prefixes.len(),
-            limits.items_per_request,
-        ),
-    ];
+    let kinds = ItemKind::all().filter(|k| *k != ItemKind::Everything);
+    let kinds = kinds.map(|kind| {
+        let size = match kind {
+            ItemKind::Files => limits.files_per_request,
+            _ => limits.items_per_request,
+        };
+        (kind, work.count(kind), size)
+    });
     for (kind, total, size) in kinds {
         let size = size.max(1);
         batches.extend((0..total).step_by(size).map(|start| Batch {
@@ -107,10 +105,9 @@ mod tests {
                 headers: None,
             })
             .collect();
-        Work {
-            files,
-            ..Work::default()
-        }
+        let mut work = Work::default();
+        work.files = files;
+        work
     }
 
     fn plan_named(legacy_id: &str) -> Limits {
@@ -127,7 +124,7 @@ mod tests {
         let b = plan(&files(1200), &plan_named("enterprise"));
         assert_eq!(b.iter().map(|b| b.len).collect::<Vec<_>>(), [500, 500, 200]);
         let mut w = files(0);
-        w.tags = (0..150).map(|i| i.to_string()).collect();
+        *w.list_mut(crate::cloudflare::ListKind::Tags) = (0..150).map(|i| i.to_string()).collect();
         assert_eq!(
             plan(&w, &plan_named("enterprise"))
                 .iter()
@@ -135,17 +132,9 @@ mod tests {
                 .collect::<Vec<_>>(),
             [100, 50]
         );
-        assert_eq!(
-            plan(
-                &Work {
-                    everything: true,
-                    ..files(3)
-                },
-                &plan_named("pro")
-            )
-            .len(),
-            1
-        );
+        let mut w = files(3);
+        w.everything = true;
+        assert_eq!(plan(&w, &plan_named("pro")).len(), 1);
     }
 
     #[test]

@@ -7,10 +7,13 @@ mod summary;
 
 pub use commands::{escape_data, escape_property, Runner, MAX_MESSAGE};
 pub use outputs::{render_outputs, write_outputs};
-pub use report::{capped, Check, Mark, PurgeReport, Report, ZoneNames, ZonePurge, MAX_FAILED};
+pub use report::{
+    capped, Check, Mark, PurgeReport, Report, RunResult, Subject, ZoneNames, ZonePurge, MAX_FAILED,
+};
 pub use summary::render_summary;
 
 use crate::env::Env;
+use crate::inputs::table::Output;
 
 /// A file the runner named that could not be written.
 #[derive(Debug)]
@@ -49,9 +52,9 @@ pub fn publish(env: &Env, runner: &Runner, report: &Report) -> Result<(), Publis
         .into_iter()
         // `failed` holds items, checked offline to hold no credential; they must stay as given to
         // be fed back. Every other value may come from Cloudflare's answers.
-        .map(|(name, value)| match name {
-            "failed" => (name, value),
-            _ => (name, runner.redact(&value)),
+        .map(|(output, value)| match output {
+            Output::Failed => (output.name(), value),
+            _ => (output.name(), runner.redact(&value)),
         })
         .collect();
     let written = write_runner_files(env, runner, report, &outputs, failed_file.as_deref());

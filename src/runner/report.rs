@@ -1,7 +1,9 @@
 //! What a run found and did: the checks, causes and purge results that outputs and summary are made from.
 
+use crate::cloudflare::ItemKind;
 use crate::diagnosis::{Cause, Severity};
-use crate::purge::Kind;
+use crate::inputs::table::{Output, OUTPUTS};
+use crate::purge::Outcome;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mark {
@@ -20,9 +22,67 @@ impl Mark {
     }
 }
 
+/// What a row of the health table checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    CredentialShape,
+    Token,
+    GlobalApiKey,
+    Expiry,
+    Zone,
+    Account,
+    PurgePermission,
+    Purge,
+}
+
+impl Subject {
+    /// The row's name in the summary.
+    pub fn title(self) -> &'static str {
+        match self {
+            Subject::CredentialShape => "Credential shape",
+            Subject::Token => "Token",
+            Subject::GlobalApiKey => "Global API Key",
+            Subject::Expiry => "Expiry",
+            Subject::Zone => "Zone",
+            Subject::Account => "Account",
+            Subject::PurgePermission => "Purge permission",
+            Subject::Purge => "Purge",
+        }
+    }
+}
+
+/// The `result` output, once the run got that far; a cause makes it `failed`.
+// §12's `invalidated` joins these with the stage that invalidates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunResult {
+    Purged,
+    Verified,
+    /// A dry run, also in verify mode.
+    Planned,
+    Failed,
+}
+
+impl RunResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunResult::Purged => "purged",
+            RunResult::Verified => "verified",
+            RunResult::Planned => "planned",
+            RunResult::Failed => "failed",
+        }
+    }
+}
+
+impl std::fmt::Display for RunResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One row of the health table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Check {
+    /// The subject's title.
     pub name: &'static str,
     pub mark: Mark,
     pub detail: String,
@@ -35,18 +95,20 @@ pub struct ZonePurge {
     pub label: String,
     pub id: String,
     pub plan: &'static str,
-    pub requested: Vec<(Kind, usize)>,
-    pub purged_by_kind: Vec<(Kind, usize)>,
-    pub batches: usize,
-    pub batches_ok: usize,
-    pub retries: u32,
-    pub purged: usize,
-    pub failed: Vec<String>,
-    pub ids: Vec<String>,
+    pub requested: Vec<(ItemKind, usize)>,
+    /// What the purge achieved; a dry run's holds only the batches planned.
+    pub outcome: Outcome,
     /// The code of the cause that stopped this zone's purge.
     pub cause: Option<&'static str>,
-    /// The smaller prefix limit Cloudflare named, and how many batches were sent again at it.
-    pub rebatched: Option<(usize, usize)>,
+}
+
+/// The zone's report reads as its outcome (`zone.purged`, `zone.batches_ok`…).
+impl std::ops::Deref for ZonePurge {
+    type Target = Outcome;
+
+    fn deref(&self) -> &Outcome {
+        &self.outcome
+    }
 }
 
 /// What the purge sent and achieved, zone by zone in the order given.
@@ -76,8 +138,8 @@ impl PurgeReport {
     }
 
     /// Items of each kind over all zones: as requested, or as purged.
-    pub fn totals(&self, purged: bool) -> Vec<(Kind, usize)> {
-        let mut totals: Vec<(Kind, usize)> = Vec::new();
+    pub fn totals(&self, purged: bool) -> Vec<(ItemKind, usize)> {
+        let mut totals: Vec<(ItemKind, usize)> = Vec::new();
         for zone in &self.zones {
             let counts = if purged {
                 &zone.purged_by_kind
@@ -109,8 +171,8 @@ pub struct Report {
     pub warnings: Vec<Cause>,
     /// The first decides the `cause` output and the exit status.
     pub errors: Vec<Cause>,
-    /// `purged`, `verified` or `planned` once the run got that far.
-    pub result: Option<&'static str>,
+    /// Set once, by the mode's step, when the run got that far.
+    pub result: Option<RunResult>,
     /// The resolved zones, in the order given.
     pub zones: Vec<ZoneNames>,
     pub credential: &'static str,
@@ -142,9 +204,9 @@ pub fn capped(items: &[String]) -> (String, bool) {
 }
 
 impl Report {
-    pub fn check(&mut self, name: &'static str, mark: Mark, detail: impl Into<String>) {
+    pub fn check(&mut self, subject: Subject, mark: Mark, detail: impl Into<String>) {
         self.checks.push(Check {
-            name,
+            name: subject.title(),
             mark,
             detail: detail.into(),
         });
@@ -166,14 +228,13 @@ impl Report {
         self.cause().map_or(0, Cause::exit_code)
     }
 
-    pub fn result(&self) -> &'static str {
+    pub fn result(&self) -> RunResult {
         match (self.cause(), self.result) {
             (None, Some(result)) => result,
-            _ => "failed",
+            _ => RunResult::Failed,
         }
     }
 
-    /// Every output of the contract, in its order.
     /// Every item not purged: the planned ones not accepted, and those never planned (a run
     /// cancelled before its purge).
     pub fn failed_items(&self) -> Vec<String> {
@@ -186,39 +247,41 @@ impl Report {
         failed
     }
 
-    /// Every output of the contract, in its order; `failed_file` names the file with the whole
-    /// `failed` list when the output had to be cut.
-    pub fn outputs(&self, failed_file: Option<&str>) -> Vec<(&'static str, String)> {
+    /// Every output of the contract, in the table's order; `failed_file` names the file with the
+    /// whole `failed` list when the output had to be cut.
+    pub fn outputs(&self, failed_file: Option<&str>) -> Vec<(Output, String)> {
         let purge = self.purge.clone().unwrap_or_default();
         let failed = self.failed_items();
         let zones =
             |f: fn(&ZoneNames) -> &str| self.zones.iter().map(f).collect::<Vec<_>>().join(",");
-        let codes: Vec<&str> = self.warnings.iter().map(Cause::code).collect();
-        vec![
-            ("result", self.result().to_string()),
-            (
-                "cause",
-                self.cause()
-                    .map(|c| c.code().to_string())
-                    .unwrap_or_default(),
-            ),
-            ("warnings", codes.join(",")),
-            ("zone_id", zones(|z| &z.id)),
-            ("zone_name", zones(|z| &z.name)),
-            ("credential", self.credential.to_string()),
-            ("token_status", self.token_status.clone()),
-            ("token_expires_on", self.token_expires_on.clone()),
-            (
-                "days_until_expiry",
-                self.days_until_expiry
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-            ),
-            ("purged_count", purge.purged().to_string()),
-            ("failed", capped(&failed).0),
-            ("failed_count", failed.len().to_string()),
-            ("failed_file", failed_file.unwrap_or_default().to_string()),
-            ("purge_ids", purge.ids().join(",")),
-        ]
+        let value = |output: Output| match output {
+            Output::Result => self.result().to_string(),
+            Output::Cause => self
+                .cause()
+                .map(|c| c.code().to_string())
+                .unwrap_or_default(),
+            Output::Warnings => {
+                let codes: Vec<&str> = self.warnings.iter().map(Cause::code).collect();
+                codes.join(",")
+            }
+            Output::ZoneId => zones(|z| &z.id),
+            Output::ZoneName => zones(|z| &z.name),
+            Output::Credential => self.credential.to_string(),
+            Output::TokenStatus => self.token_status.clone(),
+            Output::TokenExpiresOn => self.token_expires_on.clone(),
+            Output::DaysUntilExpiry => {
+                let days = self.days_until_expiry.map(|d| d.to_string());
+                days.unwrap_or_default()
+            }
+            Output::PurgedCount => purge.purged().to_string(),
+            Output::Failed => capped(&failed).0,
+            Output::FailedCount => failed.len().to_string(),
+            Output::FailedFile => failed_file.unwrap_or_default().to_string(),
+            Output::PurgeIds => purge.ids().join(","),
+        };
+        OUTPUTS
+            .iter()
+            .map(|o| (o.output, value(o.output)))
+            .collect()
     }
 }

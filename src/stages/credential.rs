@@ -10,7 +10,7 @@ use crate::diagnosis::expiry::{self, Lifetime};
 use crate::diagnosis::judge::{self, Standing, TokenRefusal};
 use crate::diagnosis::{AccountProof, Cause};
 use crate::inputs::{Credential, Mode, Settings, Shape, ZoneRef};
-use crate::runner::Mark;
+use crate::runner::{Mark, Subject};
 
 /// Whose credential it is, as Cloudflare confirmed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +58,7 @@ pub async fn verify(
         match client.call(&endpoints::verify_user_token()).await {
             Ok(answer) => (answer.result, Owner::User, None),
             Err(failure) => match judge::token_verify(&failure, client.peer()) {
-                TokenRefusal::Cause(cause) => return Err(journal.failed("Token", cause)),
+                TokenRefusal::Cause(cause) => return Err(journal.failed(Subject::Token, cause)),
                 TokenRefusal::Unknown(errors) => {
                     account_token(client, settings, journal, errors).await?
                 }
@@ -69,7 +69,11 @@ pub async fn verify(
         Owner::Account(account) => format!("account API token of account {account}"),
         _ => "user API token".to_string(),
     };
-    journal.check("Token", Mark::Ok, format!("{detail}, {}", status.status));
+    journal.check(
+        Subject::Token,
+        Mark::Ok,
+        format!("{detail}, {}", status.status),
+    );
     journal.report.credential = owner.output();
     let lifetime = judge_lifetime(&status, settings, journal, now)?;
     Ok(Verified {
@@ -103,7 +107,7 @@ async fn account_token(
             Learned::Zone(zone) => (zone.account.id.clone(), Some(zone)),
             learned => {
                 let cause = without_account(&settings.credential, user_errors, learned);
-                return Err(journal.failed("Token", cause));
+                return Err(journal.failed(Subject::Token, cause));
             }
         },
     };
@@ -125,7 +129,7 @@ async fn account_token(
                     zone_said: Vec::new(),
                 },
             };
-            Err(journal.failed("Token", cause))
+            Err(journal.failed(Subject::Token, cause))
         }
     }
 }
@@ -207,11 +211,11 @@ async fn learn_from_zone(client: &Client, zone: &ZoneRef) -> Result<Learned, Cau
 async fn global_key(client: &Client, journal: &mut Journal) -> Result<Verified, Cause> {
     if let Err(failure) = client.call(&endpoints::user()).await {
         let cause = judge::global_key(&failure, client.peer());
-        return Err(journal.failed("Global API Key", cause));
+        return Err(journal.failed(Subject::GlobalApiKey, cause));
     }
     journal.report.credential = Owner::GlobalKey.output();
-    journal.check("Global API Key", Mark::Ok, "accepted by Cloudflare");
-    journal.check("Expiry", Mark::Ok, "a Global API Key never expires");
+    journal.check(Subject::GlobalApiKey, Mark::Ok, "accepted by Cloudflare");
+    journal.check(Subject::Expiry, Mark::Ok, "a Global API Key never expires");
     Ok(Verified {
         owner: Owner::GlobalKey,
         lifetime: None,
@@ -232,7 +236,7 @@ fn judge_lifetime(
     report.token_expires_on = lifetime.expires_on.clone().unwrap_or_default();
     report.days_until_expiry = lifetime.days_left;
     if let Some(cause) = cause {
-        return Err(journal.failed("Expiry", cause));
+        return Err(journal.failed(Subject::Expiry, cause));
     }
     let warn_within = settings.options.expiry_warning_days;
     let (mark, detail) = if let Some((on, days)) = lifetime.expiring_within(warn_within) {
@@ -247,6 +251,6 @@ fn judge_lifetime(
     } else {
         (Mark::Ok, "never expires".to_string())
     };
-    journal.check("Expiry", mark, detail);
+    journal.check(Subject::Expiry, mark, detail);
     Ok(lifetime)
 }

@@ -10,7 +10,7 @@ pub mod zone;
 use std::sync::Arc;
 
 use crate::diagnosis::Cause;
-use crate::runner::{Mark, Report, Runner};
+use crate::runner::{Mark, Report, Runner, Subject};
 
 /// What the stages tell: annotations as they happen, and the report they add up to.
 pub struct Journal {
@@ -36,13 +36,13 @@ impl Journal {
         self.report.record(cause);
     }
 
-    pub fn check(&mut self, name: &'static str, mark: Mark, detail: impl Into<String>) {
-        self.report.check(name, mark, detail);
+    pub fn check(&mut self, subject: Subject, mark: Mark, detail: impl Into<String>) {
+        self.report.check(subject, mark, detail);
     }
 
     /// A failed check row named by the cause's title; the cause goes back to the caller.
-    pub fn failed(&mut self, name: &'static str, cause: Cause) -> Cause {
-        self.report.check(name, Mark::Fail, cause.title());
+    pub fn failed(&mut self, subject: Subject, cause: Cause) -> Cause {
+        self.report.check(subject, Mark::Fail, cause.title());
         cause
     }
 }

@@ -2,9 +2,9 @@
 
 use super::zone::Resolved;
 use super::Journal;
-use crate::cloudflare::{endpoints, Client, PurgeBody};
+use crate::cloudflare::{endpoints, Client, ItemKind, ListKind, PurgeBody};
 use crate::diagnosis::{judge, Cause};
-use crate::runner::Mark;
+use crate::runner::{Mark, Subject};
 
 /// Never served, so purging it evicts nothing real.
 pub const PERMISSION_CHECK_PATH: &str = "/.well-known/cloudflare-purge-permission-check";
@@ -16,10 +16,17 @@ fn probe(zone: &Resolved) -> (PurgeBody, String) {
     match zone.name() {
         Some(name) => {
             let url = format!("https://{name}{PERMISSION_CHECK_PATH}");
-            (PurgeBody::Files(vec![url.clone().into()]), url)
+            let body = PurgeBody {
+                kind: ItemKind::Files,
+                items: vec![url.clone().into()],
+            };
+            (body, url)
         }
         None => (
-            PurgeBody::Tags(vec![PERMISSION_CHECK_TAG.into()]),
+            PurgeBody {
+                kind: ItemKind::List(ListKind::Tags),
+                items: vec![PERMISSION_CHECK_TAG.into()],
+            },
             format!("tag {PERMISSION_CHECK_TAG}"),
         ),
     }
@@ -28,7 +35,7 @@ fn probe(zone: &Resolved) -> (PurgeBody, String) {
 /// A dry run sends no purge, so it cannot prove the Cache Purge permission: the summary says so.
 pub fn not_proven(journal: &mut Journal) {
     journal.check(
-        "Purge permission",
+        Subject::PurgePermission,
         Mark::Warn,
         "not proven: a dry run sends no purge (run without dry_run, e.g. mode: verify, to prove it)",
     );
@@ -54,13 +61,13 @@ async fn prove(client: &Client, zone: &Resolved, journal: &mut Journal) -> Resul
     match client.call(&endpoints::purge(zone.id(), &body)).await {
         Ok(_) => {
             let detail = format!("{}: proven by purging {what}", zone.label());
-            journal.check("Purge permission", Mark::Ok, detail);
+            journal.check(Subject::PurgePermission, Mark::Ok, detail);
             Ok(())
         }
         Err(failure) => {
             let cause = judge::purge(&failure, client.peer(), zone.label());
             let detail = format!("{}: {}", zone.label(), cause.title());
-            journal.check("Purge permission", Mark::Fail, detail);
+            journal.check(Subject::PurgePermission, Mark::Fail, detail);
             Err(cause)
         }
     }

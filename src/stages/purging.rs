@@ -12,7 +12,7 @@ use crate::cloudflare::Client;
 use crate::diagnosis::Cause;
 use crate::inputs::{Options, PurgeInputs};
 use crate::purge::{self, Job, Lane, Limits, Outcome, Progress, Target, Work};
-use crate::runner::{Mark, PurgeReport, Runner, ZonePurge};
+use crate::runner::{Mark, PurgeReport, RunResult, Runner, Subject, ZonePurge};
 use crate::text::{plural, thousands};
 
 /// One zone's work and plan.
@@ -23,7 +23,7 @@ struct Planned<'a> {
     batches: Vec<purge::Batch>,
 }
 
-/// Route, plan, and send the purge (or, in a dry run, print the plan).
+/// Route, plan, and send the purge (or, in a dry run, print the plan); `purged` or `planned`.
 pub async fn run(
     client: &Client,
     options: &Options,
@@ -31,7 +31,7 @@ pub async fn run(
     zones: &[Resolved],
     journal: &mut Journal,
     cancel: &Cancel,
-) -> Result<(), Cause> {
+) -> Result<RunResult, Cause> {
     let works = route(purge, zones, options.base_url.as_deref())?;
     let planned: Vec<Planned> = zones
         .iter()
@@ -50,7 +50,7 @@ pub async fn run(
         .collect();
     if options.dry_run {
         dry_run(&planned, journal);
-        return Ok(());
+        return Ok(RunResult::Planned);
     }
     let outcomes = send(client, &planned, journal.runner(), cancel).await;
     report(&planned, outcomes, journal, cancel)
@@ -66,10 +66,9 @@ fn dry_run(planned: &[Planned], journal: &mut Journal) {
         "dry run: {} planned, nothing sent",
         plural(requests, "request")
     );
-    journal.check("Purge", Mark::Ok, detail);
-    let zones = planned.iter().map(|p| zone_row(p, None)).collect();
+    journal.check(Subject::Purge, Mark::Ok, detail);
+    let zones = planned.iter().map(planned_row).collect();
     journal.report.purge = Some(PurgeReport { zones, sent: false });
-    journal.report.result = Some("planned");
 }
 
 /// Send every zone's batches, zones of one account and plan sharing a lane.
@@ -142,7 +141,7 @@ fn report(
     outcomes: Vec<Outcome>,
     journal: &mut Journal,
     cancel: &Cancel,
-) -> Result<(), Cause> {
+) -> Result<RunResult, Cause> {
     let runner = journal.runner().clone();
     let given_up: usize = outcomes.iter().map(|o| o.given_up).sum();
     if given_up > 0 {
@@ -167,18 +166,17 @@ fn report(
     }
     journal.report.purge = Some(purge);
     if let Some(cause) = first {
-        journal.check("Purge", Mark::Fail, detail);
+        journal.check(Subject::Purge, Mark::Fail, detail);
         return Err(cause);
     }
-    journal.check("Purge", Mark::Ok, detail);
+    journal.check(Subject::Purge, Mark::Ok, detail);
     let names: Vec<&str> = planned.iter().map(|p| p.zone.label()).collect();
     runner.info(&format!(
         "Purged {} from {}.",
         plural(total, "item"),
         names.join(", ")
     ));
-    journal.report.result = Some("purged");
-    Ok(())
+    Ok(RunResult::Purged)
 }
 
 /// A row per zone, a log line naming each zone that failed, and the first failure's cause.
@@ -189,41 +187,25 @@ fn zone_rows(
 ) -> (PurgeReport, Option<Cause>) {
     let mut rows = Vec::new();
     let mut first: Option<Cause> = None;
-    // A zone whose every failed batch was withheld for the outage failed by the outage.
-    let outage = outcomes
-        .iter()
-        .filter_map(|o| o.cause.as_ref())
-        .find(|cause| {
-            matches!(
-                cause,
-                Cause::CloudflareUnavailable { .. } | Cause::NetworkError { .. }
-            )
-        });
-    let outage = outage.map(|cause| (cause.title(), cause.code()));
     for (p, outcome) in planned.iter().zip(outcomes) {
-        let mut row = zone_row(p, Some(&outcome));
-        let named = match (&outcome.cause, outage) {
-            (Some(cause), _) => Some((cause.title(), cause.code())),
-            (None, Some(outage)) if outcome.given_up > 0 => Some(outage),
-            _ => None,
-        };
-        if let Some((title, code)) = named {
+        if let Some(stopped) = outcome.stopped_by() {
             let unsent = match outcome.given_up {
                 0 => String::new(),
                 n => format!(", {} not sent", plural(n, "batch")),
             };
             runner.info(&format!(
-                "{}: {} of {} items not purged: {title} ({code}){unsent}",
+                "{}: {} of {} items not purged: {} ({}){unsent}",
                 p.zone.label(),
-                thousands(row.failed.len()),
+                thousands(outcome.failed.len()),
                 thousands(p.work.len()),
+                stopped.title(),
+                stopped.code(),
             ));
-            row.cause = Some(code);
         }
-        if let Some(cause) = outcome.cause {
-            first.get_or_insert(cause);
+        if let Some(cause) = &outcome.cause {
+            first.get_or_insert(cause.clone());
         }
-        rows.push(row);
+        rows.push(zone_row(p, outcome));
     }
     let purge = PurgeReport {
         zones: rows,
@@ -232,26 +214,24 @@ fn zone_rows(
     (purge, first)
 }
 
-fn zone_row(p: &Planned, outcome: Option<&Outcome>) -> ZonePurge {
-    let mut row = ZonePurge {
+fn zone_row(p: &Planned, outcome: Outcome) -> ZonePurge {
+    ZonePurge {
         label: p.zone.label().to_string(),
         id: p.zone.id().to_string(),
         plan: p.limits.plan,
         requested: p.work.counts(),
-        batches: p.batches.len(),
-        ..ZonePurge::default()
-    };
-    if let Some(outcome) = outcome {
-        row.batches = outcome.batches;
-        row.rebatched = outcome.rebatched;
-        row.purged_by_kind = outcome.purged_by_kind.clone();
-        row.batches_ok = outcome.batches_ok;
-        row.retries = outcome.retries;
-        row.purged = outcome.purged;
-        row.failed = outcome.failed.clone();
-        row.ids = outcome.ids.clone();
+        cause: outcome.stopped_by().map(Cause::code),
+        outcome,
     }
-    row
+}
+
+/// A dry run's row: the batches planned, nothing sent.
+fn planned_row(p: &Planned) -> ZonePurge {
+    let outcome = Outcome {
+        batches: p.batches.len(),
+        ..Outcome::default()
+    };
+    zone_row(p, outcome)
 }
 
 fn print_plan(runner: &Runner, p: &Planned) {

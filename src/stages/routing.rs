@@ -3,9 +3,10 @@
 //! `https://<zone name>` (or to `base_url`, then routed as a URL); tags and `purge_everything` to all.
 
 use super::zone::Resolved;
+use crate::cloudflare::ListKind;
 use crate::diagnosis::Cause;
 use crate::inputs::credential::shown;
-use crate::inputs::items::{dedup, files, route, FileItem, FileTarget};
+use crate::inputs::items::{dedup, files, zone_match, FileItem, FileTarget};
 use crate::inputs::{Input, PurgeInputs};
 use crate::purge::{ResolvedFile, Work};
 
@@ -28,19 +29,10 @@ pub fn route(
         });
     }
     let mut works: Vec<Work> = zones.iter().map(|_| Work::default()).collect();
-    let mut outside = route_files(purge.files, &router, base_url, &mut works);
-    for host in purge.hosts {
-        match router.zone_of(&route::host(&host)) {
-            Some(i) => works[i].hosts.push(host),
-            None => outside.push(shown(&host)),
-        }
-    }
-    for prefix in purge.prefixes {
-        match router.zone_of(&route::prefix_host(&prefix)) {
-            Some(i) => works[i].prefixes.push(prefix),
-            None => outside.push(shown(&prefix)),
-        }
-    }
+    let mut purge = purge;
+    let files = std::mem::take(&mut purge.files);
+    let mut outside = route_files(files, &router, base_url, &mut works);
+    outside.extend(route_lists(&mut purge, &router, &mut works));
     if !outside.is_empty() && router.unnamed() {
         // They may be in a zone whose name is unknown: that, not the items, is the cause.
         let unnamed = zones.iter().filter(|z| z.name().is_none());
@@ -58,10 +50,31 @@ pub fn route(
     }
     for work in &mut works {
         work.files = dedup(std::mem::take(&mut work.files));
-        work.tags = purge.tags.clone();
+        // The lists without a host go to every zone.
+        let everywhere = ListKind::ALL.into_iter();
+        for list in everywhere.filter(|l| zone_match::host_of(*l).is_none()) {
+            *work.list_mut(list) = purge.list(list).clone();
+        }
         work.everything = purge.everything;
     }
     Ok(works)
+}
+
+/// The items of each list with a host moved to their zone's work; those in none, as shown.
+fn route_lists(purge: &mut PurgeInputs, router: &Router, works: &mut [Work]) -> Vec<String> {
+    let mut outside = Vec::new();
+    for list in ListKind::ALL {
+        let Some(host_of) = zone_match::host_of(list) else {
+            continue;
+        };
+        for item in std::mem::take(purge.list_mut(list)) {
+            match router.zone_of(&host_of(&item)) {
+                Some(i) => works[i].list_mut(list).push(item),
+                None => outside.push(shown(&item)),
+            }
+        }
+    }
+    outside
 }
 
 /// Each file to its zone (a path without `base_url` to every zone); the URLs in none.
@@ -86,7 +99,7 @@ fn route_files(
                 continue;
             }
         };
-        match route::url_host(&url).and_then(|h| router.zone_of(&h)) {
+        match zone_match::url_host(&url).and_then(|h| router.zone_of(&h)) {
             Some(i) => works[i].files.push(ResolvedFile {
                 url,
                 headers: file.headers,
@@ -127,6 +140,6 @@ impl Router {
             .filter_map(|(i, n)| n.as_deref().map(|n| (i, n)))
             .collect();
         let names: Vec<&str> = named.iter().map(|(_, n)| *n).collect();
-        route::zone_for(host, &names).map(|k| named[k].0)
+        zone_match::zone_for(host, &names).map(|k| named[k].0)
     }
 }

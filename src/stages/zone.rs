@@ -7,29 +7,38 @@ use crate::diagnosis::judge::{self, Standing};
 use crate::diagnosis::{Cause, Unexpected};
 use crate::inputs::{zone as zone_input, ZoneRef};
 use crate::purge::Limits;
-use crate::runner::{Mark, ZoneNames};
+use crate::runner::{Mark, Subject, ZoneNames};
 
 /// A zone as far as the credential can read it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Resolved {
-    Known(Zone),
-    /// A token with Cache Purge but no Zone Read: the ID is all there is.
-    Unreadable {
-        id: String,
+    Known {
+        zone: Zone,
+        /// Other zones of the same name found beside it (id, status, account).
+        others: Vec<String>,
     },
+    /// A token with Cache Purge but no Zone Read: the ID is all there is.
+    Unreadable { id: String },
 }
 
 impl Resolved {
+    fn known(zone: Zone) -> Self {
+        Resolved::Known {
+            zone,
+            others: Vec::new(),
+        }
+    }
+
     pub fn id(&self) -> &str {
         match self {
-            Resolved::Known(zone) => &zone.id,
+            Resolved::Known { zone, .. } => &zone.id,
             Resolved::Unreadable { id } => id,
         }
     }
 
     pub fn name(&self) -> Option<&str> {
         match self {
-            Resolved::Known(zone) => Some(&zone.name),
+            Resolved::Known { zone, .. } => Some(&zone.name),
             Resolved::Unreadable { .. } => None,
         }
     }
@@ -37,7 +46,7 @@ impl Resolved {
     /// Its account's ID; empty when unknown.
     pub fn account(&self) -> &str {
         match self {
-            Resolved::Known(zone) => &zone.account.id,
+            Resolved::Known { zone, .. } => &zone.account.id,
             Resolved::Unreadable { .. } => "",
         }
     }
@@ -50,7 +59,7 @@ impl Resolved {
     /// The plan's purge limits; Free's, the strictest, when the plan is unknown.
     pub fn limits(&self) -> Limits {
         match self {
-            Resolved::Known(zone) => Limits::for_plan(&zone.plan),
+            Resolved::Known { zone, .. } => Limits::for_plan(&zone.plan),
             Resolved::Unreadable { .. } => Limits::for_plan(&Default::default()),
         }
     }
@@ -68,11 +77,11 @@ pub async fn resolve(
     for zone in zones {
         let known = seen.as_ref().filter(|z| is(z, zone)).cloned();
         let result = match (known, zone) {
-            (Some(zone), _) => Ok(Resolved::Known(zone)),
+            (Some(zone), _) => Ok(Resolved::known(zone)),
             (None, ZoneRef::Id(id)) => by_id(client, id).await,
             (None, ZoneRef::Name(name)) => by_name(client, name).await,
         };
-        let zone = result.map_err(|cause| journal.failed("Zone", cause))?;
+        let zone = result.map_err(|cause| journal.failed(Subject::Zone, cause))?;
         if resolved.iter().all(|r| r.id() != zone.id()) {
             resolved.push(zone);
         }
@@ -90,7 +99,7 @@ fn is(zone: &Zone, named: &ZoneRef) -> bool {
 
 async fn by_id(client: &Client, id: &str) -> Result<Resolved, Cause> {
     let failure = match client.call(&endpoints::zone(id)).await {
-        Ok(answer) => return checked(answer.result).map(Resolved::Known),
+        Ok(answer) => return checked(answer.result).map(Resolved::known),
         Err(failure) => failure,
     };
     if let Some(cause) = judge::transport(&failure, client.peer()) {
@@ -114,7 +123,7 @@ async fn by_id(client: &Client, id: &str) -> Result<Resolved, Cause> {
 async fn by_name(client: &Client, name: &str) -> Result<Resolved, Cause> {
     match client.call(&endpoints::zones_named(name)).await {
         Ok(answer) => match pick(answer.result, name) {
-            Some(zone) => checked(zone).map(Resolved::Known),
+            Some((zone, others)) => checked(zone).map(|zone| Resolved::Known { zone, others }),
             None => Err(not_found(client, name, &[]).await),
         },
         Err(failure) => match judge::transport(&failure, client.peer()) {
@@ -125,9 +134,9 @@ async fn by_name(client: &Client, name: &str) -> Result<Resolved, Cause> {
 }
 
 /// The zone of this name among those found: the active one when a name answers twice (a moved or
-/// pending copy in another account beside the zone that serves), else the first. The others stay
-/// on the zone, so that `zone-not-active` can say which were found.
-pub fn pick(zones: Vec<Zone>, name: &str) -> Option<Zone> {
+/// pending copy in another account beside the zone that serves), else the first; with the others
+/// found, so that `zone-not-active` can say which they were.
+pub fn pick(zones: Vec<Zone>, name: &str) -> Option<(Zone, Vec<String>)> {
     let (mut named, _): (Vec<Zone>, Vec<Zone>) = zones
         .into_iter()
         .partition(|z| z.name.eq_ignore_ascii_case(name));
@@ -135,12 +144,12 @@ pub fn pick(zones: Vec<Zone>, name: &str) -> Option<Zone> {
     if chosen >= named.len() {
         return None;
     }
-    let mut zone = named.remove(chosen);
-    zone.others = named
+    let zone = named.remove(chosen);
+    let others = named
         .iter()
         .map(|z| format!("{} ({}, account {})", z.id, z.status, z.account.id))
         .collect();
-    Some(zone)
+    Some((zone, others))
 }
 
 /// `zone-not-found`, naming the parent domain that is the zone when there is one (a subdomain
@@ -212,9 +221,9 @@ pub fn record(resolved: &[Resolved], journal: &mut Journal) {
 }
 
 fn record_one(resolved: &Resolved, journal: &mut Journal) {
-    let Resolved::Known(zone) = resolved else {
+    let Resolved::Known { zone, others } = resolved else {
         let detail = format!("{} (the credential cannot read its details: no Zone Read permission; Free plan limits assumed)", resolved.id());
-        journal.check("Zone", Mark::Warn, detail);
+        journal.check(Subject::Zone, Mark::Warn, detail);
         return;
     };
     let plan = match zone.plan.name.as_str() {
@@ -223,18 +232,18 @@ fn record_one(resolved: &Resolved, journal: &mut Journal) {
     };
     if zone.status == "active" || zone.status.is_empty() {
         let detail = format!("{} ({}), {plan}, active", zone.name, zone.id);
-        journal.check("Zone", Mark::Ok, detail);
+        journal.check(Subject::Zone, Mark::Ok, detail);
     } else {
         let detail = format!("{} ({}), {plan}, {}", zone.name, zone.id, zone.status);
-        journal.check("Zone", Mark::Warn, detail);
+        journal.check(Subject::Zone, Mark::Warn, detail);
         journal.note(Cause::ZoneNotActive {
             name: zone.name.clone(),
             status: zone.status.clone(),
-            others: zone.others.clone(),
+            others: others.clone(),
         });
     }
     if !zone.account.id.is_empty() {
         let detail = format!("{} ({})", zone.account.name, zone.account.id);
-        journal.check("Account", Mark::Ok, detail);
+        journal.check(Subject::Account, Mark::Ok, detail);
     }
 }

@@ -89,7 +89,7 @@ fn the_code_reads_exactly_the_inputs_of_the_table() {
 #[test]
 fn the_code_writes_exactly_the_outputs_of_the_table() {
     let report = cloudflare_purge::runner::Report::default();
-    let written: Vec<&str> = report.outputs(None).iter().map(|(n, _)| *n).collect();
+    let written: Vec<&str> = report.outputs(None).iter().map(|(o, _)| o.name()).collect();
     let declared: Vec<&str> = OUTPUTS.iter().map(|o| o.name).collect();
     assert_eq!(written, declared);
 }

@@ -6,7 +6,9 @@ use std::io::{BufRead, Read};
 use serde_json::Value;
 use url::Url;
 
+use super::failed;
 use super::list::split_list;
+use crate::cloudflare::ItemKind;
 use crate::diagnosis::Cause;
 use crate::names::Input;
 
@@ -38,34 +40,16 @@ pub const MAX_LIST_FILE: u64 = 64 * 1024 * 1024;
 pub struct Given {
     pub text: String,
     pub headers: Option<Headers>,
-    pub kind: GivenKind,
+    /// A file, or (in the JSON form `failed` writes, to be fed back) an item of another kind.
+    pub kind: ItemKind,
 }
-
-/// What an entry of `files` is: a file, or (in the JSON form the `failed` output writes, so that it
-/// can be fed back) an item of another list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GivenKind {
-    File,
-    Tag,
-    Host,
-    Prefix,
-    Everything,
-}
-
-/// The JSON keys of the other kinds, as `failed` writes them: `{"tag": "t1"}`.
-pub const KIND_KEYS: [(&str, GivenKind); 4] = [
-    ("tag", GivenKind::Tag),
-    ("host", GivenKind::Host),
-    ("prefix", GivenKind::Prefix),
-    ("purge_everything", GivenKind::Everything),
-];
 
 impl Given {
-    fn plain(text: &str) -> Self {
+    pub fn plain(text: &str) -> Self {
         Given {
             text: text.to_string(),
             headers: None,
-            kind: GivenKind::File,
+            kind: ItemKind::Files,
         }
     }
 }
@@ -79,10 +63,11 @@ pub fn parse_files(value: &str) -> Result<Vec<Given>, Cause> {
             input: Input::Files,
             value: "a JSON array".into(),
             expected: format!(
-                "a JSON array of URL strings, {{\"url\", \"headers\"}} objects, or the items of a failed output ({{\"tag\"}}, {{\"host\"}}, {{\"prefix\"}}, {{\"purge_everything\"}}) ({e})"
+                "a JSON array of URL strings, {{\"url\", \"headers\"}} objects, or the items of a failed output ({}) ({e})",
+                failed::other_keys(true)
             ),
         })?;
-        return collect(items.iter().map(json_item));
+        return collect(items.iter().map(failed::decode));
     }
     let mut given = Vec::new();
     for line in value.lines() {
@@ -107,68 +92,7 @@ fn json_object(line: &str) -> Result<Given, String> {
             crate::inputs::credential::shown(line)
         )
     })?;
-    json_item(&value)
-}
-
-/// A JSON item: a URL string, `{"url": …, "headers": {…}}`, or one item of another kind as
-/// `failed` writes it (`{"tag": …}`, `{"host": …}`, `{"prefix": …}`, `{"purge_everything": true}`).
-fn json_item(value: &Value) -> Result<Given, String> {
-    let shown = || crate::inputs::credential::shown(&value.to_string());
-    let object = match value {
-        Value::String(url) => return Ok(Given::plain(url.trim())),
-        Value::Object(object) => object,
-        _ => return Err(format!("{} (not a URL string or an object)", shown())),
-    };
-    if let Some((key, kind)) = KIND_KEYS.iter().find(|(k, _)| object.contains_key(*k)) {
-        return other_kind(object, key, *kind).ok_or_else(|| {
-            format!("{} (an item of another kind is one key, \"{key}\", with one item: not empty, without spaces, commas or control characters; \"purge_everything\" with true)", shown())
-        });
-    }
-    if let Some(key) = object
-        .keys()
-        .find(|k| !["url", "headers"].contains(&k.as_str()))
-    {
-        let key = crate::inputs::credential::shown(key);
-        return Err(format!(
-            "{} (the key \"{key}\" is not one of \"url\", \"headers\"; or alone \"tag\", \"host\", \"prefix\", \"purge_everything\")",
-            shown()
-        ));
-    }
-    let Some(Value::String(url)) = object.get("url") else {
-        return Err(format!("{} (no \"url\" string)", shown()));
-    };
-    let headers: Headers = match object.get("headers") {
-        None => Headers::new(),
-        Some(headers) => serde_json::from_value(headers.clone())
-            .map_err(|_| format!("{} (\"headers\" is not an object of strings)", shown()))?,
-    };
-    Ok(Given {
-        text: url.trim().to_string(),
-        headers: (!headers.is_empty()).then_some(headers),
-        kind: GivenKind::File,
-    })
-}
-
-/// `{"tag": "t1"}` and its kin: exactly one key.
-fn other_kind(
-    object: &serde_json::Map<String, Value>,
-    key: &str,
-    kind: GivenKind,
-) -> Option<Given> {
-    // One item, as the list syntax would have it: not empty, no separator or control character.
-    let one_item = |t: &str| {
-        !t.is_empty() && !t.contains(|c: char| c == ',' || c.is_whitespace() || c.is_control())
-    };
-    let text = match (object.len(), object.get(key)?) {
-        (1, Value::String(text)) if kind != GivenKind::Everything && one_item(text) => text.clone(),
-        (1, Value::Bool(true)) if kind == GivenKind::Everything => String::new(),
-        _ => return None,
-    };
-    Some(Given {
-        text,
-        headers: None,
-        kind,
-    })
+    failed::decode(&value)
 }
 
 /// Every item, or `invalid-url` naming each one that is not an item.

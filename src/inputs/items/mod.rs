@@ -1,11 +1,12 @@
 //! What to purge, as given: the lists, `purge_everything`, and the checks that need only the inputs.
 
+pub mod failed;
 pub mod files;
-pub mod hosts;
+pub mod host_lists;
 pub mod list;
-pub mod route;
+pub mod zone_match;
 
-pub use files::{FileItem, FileTarget, GivenKind, Headers};
+pub use files::{FileItem, FileTarget, Headers};
 pub use list::{dedup, split_list};
 
 use super::context::RunContext;
@@ -13,95 +14,53 @@ use super::credential::shown;
 use super::options::{invalid, parse_bool, Mode};
 use super::raw::RawInputs;
 use super::table::Input;
+use crate::cloudflare::{ItemKind, Items, ListKind};
 use crate::diagnosis::Cause;
-
-/// How the `failed` output names an item, in a form `files` reads back as the same item: a file as
-/// it is, in its JSON form when it has cache-key headers or a comma (which the list syntax would
-/// split); an item of another list as `{"tag": …}`, `{"host": …}`, `{"prefix": …}`, and
-/// `{"purge_everything": true}`.
-pub fn label(kind: GivenKind, text: &str, headers: Option<&Headers>) -> String {
-    let key = files::KIND_KEYS
-        .iter()
-        .find(|(_, k)| *k == kind)
-        .map(|(key, _)| *key);
-    match (kind, key, headers) {
-        (GivenKind::Everything, _, _) => serde_json::json!({"purge_everything": true}).to_string(),
-        (GivenKind::File, _, Some(headers)) => {
-            serde_json::json!({"url": text, "headers": headers}).to_string()
-        }
-        (GivenKind::File, _, None) if text.contains(',') => {
-            serde_json::json!({"url": text}).to_string()
-        }
-        (GivenKind::File, _, None) => text.to_string(),
-        (_, Some(key), _) => serde_json::json!({ key: text }).to_string(),
-        (_, None, _) => text.to_string(),
-    }
-}
 
 /// Refuse more than this many items in all: beyond it a purge would need more API requests than
 /// Cloudflare's 1,200 per 5 minutes allow, even at 500 per request.
 pub const MAX_ITEMS: usize = 500_000;
 
-/// What to purge. In verify mode it is ignored.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PurgeInputs {
-    pub everything: bool,
-    pub files: Vec<FileItem>,
-    pub tags: Vec<String>,
-    pub hosts: Vec<String>,
-    pub prefixes: Vec<String>,
-}
+/// What to purge, as given (paths not joined yet). In verify mode it is ignored.
+pub type PurgeInputs = Items<FileItem>;
 
-impl PurgeInputs {
+impl Items<FileItem> {
+    /// The inputs of the lists that hold items.
     fn given_lists(&self) -> Vec<Input> {
-        let lists = [
-            (Input::Files, self.files.is_empty()),
-            (Input::Tags, self.tags.is_empty()),
-            (Input::Hosts, self.hosts.is_empty()),
-            (Input::Prefixes, self.prefixes.is_empty()),
-        ];
-        lists
-            .iter()
-            .filter(|(_, empty)| !empty)
-            .map(|(name, _)| *name)
-            .collect()
+        let lists = ItemKind::all().filter(|k| *k != ItemKind::Everything);
+        let given = lists.filter(|k| self.count(*k) > 0);
+        given.map(|k| k.facts().input).collect()
     }
 
-    /// Every item as the `failed` output names it ([`label`]; paths as given: not joined yet).
-    pub fn labels(&self) -> Vec<String> {
-        let files = self.files.iter().map(|f| {
-            let (FileTarget::Url(text) | FileTarget::Path(text)) = &f.target;
-            label(GivenKind::File, text, f.headers.as_ref())
-        });
-        let other = |kind| move |item: &String| label(kind, item, None);
+    /// Every item as the `failed` output names it ([`failed::encode`]; paths as given).
+    pub fn failed_lines(&self) -> Vec<String> {
+        let lines = self.lists().into_iter().flat_map(|(_, lines)| lines);
+        let everything = ItemKind::Everything;
         let everything = self
             .everything
-            .then(|| label(GivenKind::Everything, "", None));
-        files
-            .chain(self.tags.iter().map(other(GivenKind::Tag)))
-            .chain(self.hosts.iter().map(other(GivenKind::Host)))
-            .chain(self.prefixes.iter().map(other(GivenKind::Prefix)))
-            .chain(everything)
-            .collect()
+            .then(|| failed::encode(everything, "", None));
+        lines.chain(everything).collect()
     }
 
     /// Each list's items as written in `failed`, with the input they came from.
-    pub fn lists(&self) -> [(Input, Vec<String>); 4] {
-        let labels = self.labels();
-        let (files, rest) = labels.split_at(self.files.len());
-        let (tags, rest) = rest.split_at(self.tags.len());
-        let (hosts, rest) = rest.split_at(self.hosts.len());
-        let prefixes = &rest[..self.prefixes.len()];
-        [
-            (Input::Files, files.to_vec()),
-            (Input::Tags, tags.to_vec()),
-            (Input::Hosts, hosts.to_vec()),
-            (Input::Prefixes, prefixes.to_vec()),
-        ]
+    pub fn lists(&self) -> Vec<(Input, Vec<String>)> {
+        let files = self.files.iter().map(|f| {
+            let (FileTarget::Url(text) | FileTarget::Path(text)) = &f.target;
+            failed::encode(ItemKind::Files, text, f.headers.as_ref())
+        });
+        let files = (ItemKind::Files.facts().input, files.collect());
+        let lists = ListKind::ALL.into_iter().map(|list| {
+            let kind = ItemKind::List(list);
+            let items = self.list(list).iter();
+            let lines = items.map(|item| failed::encode(kind, item, None));
+            (kind.facts().input, lines.collect())
+        });
+        std::iter::once(files).chain(lists).collect()
     }
 
-    fn count(&self) -> usize {
-        self.files.len() + self.tags.len() + self.hosts.len() + self.prefixes.len()
+    /// How many items the lists hold (`purge_everything` aside).
+    fn items(&self) -> usize {
+        self.len() - usize::from(self.everything)
     }
 }
 
@@ -124,25 +83,25 @@ fn read_capped(
 ) -> (Result<PurgeInputs, Vec<Cause>>, Vec<Cause>) {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    let list = |input| split_list(raw.get(input)).map(str::to_string);
     let everything = parse_bool(Input::PurgeEverything, raw.value(Input::PurgeEverything))
         .map_err(|e| errors.push(e))
         .unwrap_or(false);
-    let (files, fed_back) = files(raw, ctx)
+    // The files, and the items of other kinds fed back in `files`.
+    let mut purge = files(raw, ctx)
         .map_err(|e| errors.push(e))
         .unwrap_or_default();
-    let hosts = hosts::hosts(dedup(list(Input::Hosts).chain(fed_back.hosts).collect()));
-    let prefixes = hosts::prefixes(dedup(
-        list(Input::Prefixes).chain(fed_back.prefixes).collect(),
-    ));
+    purge.everything |= everything;
+    for kind in ListKind::ALL {
+        let input = ItemKind::List(kind).facts().input;
+        let given = split_list(raw.get(input)).map(str::to_string);
+        let fed_back = std::mem::take(purge.list_mut(kind));
+        *purge.list_mut(kind) = dedup(given.chain(fed_back).collect());
+    }
+    let hosts = host_lists::hosts(std::mem::take(purge.list_mut(ListKind::Hosts)));
+    let prefixes = host_lists::prefixes(std::mem::take(purge.list_mut(ListKind::Prefixes)));
     let (hosts, prefixes) = judged(hosts, prefixes, &mut errors, &mut warnings);
-    let purge = PurgeInputs {
-        everything: everything || fed_back.everything,
-        files,
-        tags: dedup(list(Input::Tags).chain(fed_back.tags).collect()),
-        hosts,
-        prefixes,
-    };
+    *purge.list_mut(ListKind::Hosts) = hosts;
+    *purge.list_mut(ListKind::Prefixes) = prefixes;
     // An empty request is only judged when every list could be read.
     if errors.is_empty() {
         errors.extend(requested(&purge, mode, cap));
@@ -156,8 +115,8 @@ fn read_capped(
 
 /// The hosts and prefixes kept; those repaired as a warning, those rejected as errors.
 fn judged(
-    hosts: hosts::Checked,
-    prefixes: hosts::Checked,
+    hosts: host_lists::Checked,
+    prefixes: host_lists::Checked,
     errors: &mut Vec<Cause>,
     warnings: &mut Vec<Cause>,
 ) -> (Vec<String>, Vec<String>) {
@@ -184,7 +143,7 @@ fn judged(
 
 /// What the request as a whole asks: not too much, not nothing, not everything and lists at once.
 fn requested(purge: &PurgeInputs, mode: Option<Mode>, cap: usize) -> Option<Cause> {
-    let total = purge.count();
+    let total = purge.items();
     if total > cap {
         let expected = format!("at most {cap} items in all");
         return Some(invalid(Input::Files, &format!("{total} items"), &expected));
@@ -202,26 +161,18 @@ fn requested(purge: &PurgeInputs, mode: Option<Mode>, cap: usize) -> Option<Caus
     None
 }
 
-/// Items of the other lists found in `files` in the JSON form `failed` writes.
-#[derive(Debug, Default)]
-struct FedBack {
-    tags: Vec<String>,
-    hosts: Vec<String>,
-    prefixes: Vec<String>,
-    everything: bool,
-}
-
-fn files(raw: &RawInputs, ctx: &RunContext) -> Result<(Vec<FileItem>, FedBack), Cause> {
+/// The files, with the items of other kinds found in `files` in the JSON form `failed` writes.
+fn files(raw: &RawInputs, ctx: &RunContext) -> Result<PurgeInputs, Cause> {
     let mut given = files::parse_files(raw.get(Input::Files))?;
     for from in raw.get(Input::FilesFrom).lines().map(str::trim) {
         if !from.is_empty() {
             given.extend(files::read_list_file(&ctx.resolve(from))?);
         }
     }
-    let mut fed_back = FedBack::default();
+    let mut read = PurgeInputs::default();
     let mut bad = Vec::new();
     let mut wildcards = Vec::new();
-    let mut items = Vec::with_capacity(given.len());
+    read.files.reserve(given.len());
     for files::Given {
         text,
         headers,
@@ -229,15 +180,13 @@ fn files(raw: &RawInputs, ctx: &RunContext) -> Result<(Vec<FileItem>, FedBack), 
     } in given
     {
         match kind {
-            GivenKind::File => match file_target(&text) {
-                Ok(target) => items.push(FileItem { target, headers }),
+            ItemKind::Files => match file_target(&text) {
+                Ok(target) => read.files.push(FileItem { target, headers }),
                 Err(true) => wildcards.push(quoted(&text)),
                 Err(false) => bad.push(quoted(&text)),
             },
-            GivenKind::Tag => fed_back.tags.push(text),
-            GivenKind::Host => fed_back.hosts.push(text),
-            GivenKind::Prefix => fed_back.prefixes.push(text),
-            GivenKind::Everything => fed_back.everything = true,
+            ItemKind::List(list) => read.list_mut(list).push(text),
+            ItemKind::Everything => read.everything = true,
         }
     }
     if !bad.is_empty() {
@@ -246,7 +195,8 @@ fn files(raw: &RawInputs, ctx: &RunContext) -> Result<(Vec<FileItem>, FedBack), 
     if !wildcards.is_empty() {
         return Err(Cause::FilesWildcard { items: wildcards });
     }
-    Ok((dedup(items), fed_back))
+    read.files = dedup(read.files);
+    Ok(read)
 }
 
 /// A file as it may be quoted back: shaped like a credential by its shape only, without user info.
@@ -283,7 +233,7 @@ pub fn wildcard_base(purge: &PurgeInputs, base_url: Option<&str>) -> Option<Caus
 /// `url-outside-zone` for the items (file URLs, hosts, prefixes) in none of the zones named. Paths
 /// belong to every zone, unless `base_url` makes them URLs.
 pub fn outside_zones(purge: &PurgeInputs, names: &[&str], base_url: Option<&str>) -> Option<Cause> {
-    let outside = |host: &str| route::zone_for(host, names).is_none();
+    let outside = |host: &str| zone_match::zone_for(host, names).is_none();
     let mut items: Vec<String> = Vec::new();
     for file in &purge.files {
         let url = match (&file.target, base_url) {
@@ -291,18 +241,17 @@ pub fn outside_zones(purge: &PurgeInputs, names: &[&str], base_url: Option<&str>
             (FileTarget::Path(_), Some(base)) => files::resolve(&file.target, base),
             (FileTarget::Path(_), None) => continue,
         };
-        if route::url_host(&url).is_none_or(|h| outside(&h)) {
+        if zone_match::url_host(&url).is_none_or(|h| outside(&h)) {
             items.push(shown(&url));
         }
     }
-    let hosts = purge.hosts.iter().filter(|h| outside(&route::host(h)));
-    items.extend(hosts.map(|h| shown(h)));
-    let prefixes = purge.prefixes.iter();
-    items.extend(
-        prefixes
-            .filter(|p| outside(&route::prefix_host(p)))
-            .map(|p| shown(p)),
-    );
+    for list in ListKind::ALL {
+        let Some(host_of) = zone_match::host_of(list) else {
+            continue;
+        };
+        let given = purge.list(list).iter();
+        items.extend(given.filter(|i| outside(&host_of(i))).map(|i| shown(i)));
+    }
     (!items.is_empty()).then(|| Cause::UrlOutsideZone {
         zones: names.iter().map(|n| n.to_string()).collect(),
         items,
@@ -314,13 +263,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_kind_is_read_from_an_input_of_the_table() {
+        for kind in ItemKind::all() {
+            assert_eq!(
+                Input::named(kind.facts().input.name()),
+                Some(kind.facts().input),
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
     fn the_cap_counts_items_once() {
         let mut raw = RawInputs::default();
         raw.set(Input::Files, "/a /b /a /b /a");
         raw.set(Input::Tags, "t t");
         let ctx = RunContext::default();
         let (read, _) = read_capped(&raw, &ctx, Some(Mode::Purge), 3);
-        assert_eq!(read.map(|p| p.count()), Ok(3));
+        assert_eq!(read.map(|p| p.items()), Ok(3));
         let (read, _) = read_capped(&raw, &ctx, Some(Mode::Purge), 2);
         let errors = read.unwrap_err();
         assert_eq!(errors[0].code(), "invalid-input");

@@ -151,7 +151,7 @@ proptest! {
                 let url = url::Url::parse(&u).unwrap();
                 prop_assert!(matches!(url.scheme(), "http" | "https"));
                 prop_assert!(url.host_str().is_some_and(|h| !h.is_empty()));
-                let _ = inputs::items::route::url_host(&u);
+                let _ = inputs::items::zone_match::url_host(&u);
             }
             None => {}
         }

@@ -1,7 +1,10 @@
-//! Routing: an item goes to the listed zone whose name is its host or a parent domain of it; where
-//! several are, the longest name wins (`shop.example.com` before `example.com`).
+//! Which zone an item belongs to: the listed zone whose name is its host or a parent domain of it;
+//! where several are, the longest name wins (`shop.example.com` before `example.com`). Each list's
+//! items name their host in their own way (`host_of`).
 
 use url::Url;
+
+use crate::cloudflare::ListKind;
 
 /// A file URL's host, lower-case, without a trailing dot.
 pub fn url_host(url: &str) -> Option<String> {
@@ -22,6 +25,16 @@ pub fn host(host: &str) -> String {
 
 fn normal(host: &str) -> String {
     host.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// The host that routes an item of a list to its zone, or `None` for a list whose items go to
+/// every zone (tags).
+pub fn host_of(list: ListKind) -> Option<fn(&str) -> String> {
+    match list {
+        ListKind::Tags => None,
+        ListKind::Hosts => Some(host),
+        ListKind::Prefixes => Some(prefix_host),
+    }
 }
 
 /// The index of the zone `host` belongs to, among zone `names`.
