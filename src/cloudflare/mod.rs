@@ -13,6 +13,7 @@ pub use endpoints::{
     Account, AccountRef, Endpoint, Plan, PurgeBody, PurgeResult, TokenStatus, User, Zone,
 };
 pub use envelope::{BodyKind, CfMessage};
+pub(crate) use errors::net_kind;
 pub use errors::{ApiError, Failure, Foreign, NetKind};
 pub use proxy::{BadProxy, Proxies};
 pub use retry::RetryPolicy;
