@@ -4,6 +4,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod fake;
+pub mod site;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
