@@ -246,7 +246,7 @@ async fn connection(mut socket: TcpStream, acceptor: TlsAcceptor, state: Arc<Mut
         return;
     };
     if serve(&mut tls, &head, true, &state).await == Some(Fault::Reset) {
-        reset(&tls.get_ref().0);
+        reset(tls.get_ref().0);
     }
 }
 

@@ -266,7 +266,7 @@ impl World {
                     || listed(body, "prefixes", &|p| bare.starts_with(p))
             })
             .map(|(r, _)| r.at)
-            .last()
+            .max()
     }
 }
 
