@@ -111,6 +111,34 @@ impl SiteClient {
         Ok(SiteClient { http, proxies })
     }
 
+    /// `confirm`'s request (contract §10): the item's cache-key headers, 64 KiB of body at most.
+    pub async fn confirm(
+        &self,
+        url: &Url,
+        headers: &[(String, String)],
+    ) -> Result<SiteAnswer, SiteFailure> {
+        let get = Get {
+            url,
+            headers,
+            body_cap: CONFIRM_BODY,
+            find: None,
+        };
+        self.get(&get).await
+    }
+
+    /// One `wait_for` poll (contract §11): past every cache on the way, 1 MiB of body searched
+    /// for `text`.
+    pub async fn poll(&self, url: &Url, text: &str) -> Result<SiteAnswer, SiteFailure> {
+        let headers = [("Cache-Control".to_string(), "no-cache".to_string())];
+        let get = Get {
+            url,
+            headers: &headers,
+            body_cap: WAIT_BODY,
+            find: Some(text),
+        };
+        self.get(&get).await
+    }
+
     /// Send one `GET` and read its answer.
     pub async fn get(&self, get: &Get<'_>) -> Result<SiteAnswer, SiteFailure> {
         self.proxies

@@ -49,8 +49,8 @@ async fn get(
 }
 
 async fn confirm(client: &SiteClient, path: &str, mode: Mode) -> Verdict {
-    let url = format!("https://www.example.com{path}");
-    let answer = get(client, &url, &[], CONFIRM_BODY, None).await;
+    let url = Url::parse(&format!("https://www.example.com{path}")).unwrap();
+    let answer = client.confirm(&url, &[]).await;
     judge(&answer, Duration::from_secs(5), mode)
 }
 
@@ -437,12 +437,10 @@ async fn a_plain_http_wait_url_goes_through_http_proxy_and_its_polls_are_read() 
         ],
     );
     let client = client(&site, &[]);
-    let url = "http://www.example.com/version.txt?x=1";
-    let no_cache = [("Cache-Control", "no-cache")];
+    let url = Url::parse("http://www.example.com/version.txt?x=1").unwrap();
     let mut polls = Vec::new();
     for _ in 0..5 {
-        let answer = get(&client, url, &no_cache, WAIT_BODY, Some("4f2a9c1")).await;
-        polls.push(read_poll(&answer));
+        polls.push(read_poll(&client.poll(&url, "4f2a9c1").await));
     }
     assert!(matches!(polls[0], Poll::ServerError { status: 503, .. }));
     assert!(
