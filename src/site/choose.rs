@@ -175,10 +175,11 @@ fn covered(zones: &[PurgedZone], url: &Url) -> Option<(usize, usize)> {
         .hosts
         .iter()
         .find(|(h, _)| h.eq_ignore_ascii_case(&host));
-    let by_prefix = zone
-        .prefixes
-        .iter()
-        .find(|(p, _)| bare.starts_with(&p.to_ascii_lowercase()));
+    let by_prefix = zone.prefixes.iter().find(|(p, _)| {
+        // Host names match in any case; paths as written.
+        let (prefix_host, path) = p.split_at(p.find('/').unwrap_or(p.len()));
+        bare.starts_with(&format!("{}{path}", prefix_host.to_ascii_lowercase()))
+    });
     let batch = file
         .or(by_host.map(|(_, b)| *b))
         .or(by_prefix.map(|(_, b)| *b))
@@ -291,10 +292,11 @@ mod tests {
     fn confirm_urls_are_checked_only_where_a_purge_covered_them() {
         let mut a = zone("example.com");
         a.hosts = vec![("www.example.com".into(), 0)];
-        a.prefixes = vec![("example.com/blog/".into(), 1)];
+        a.prefixes = vec![("Example.com/blog/".into(), 1)];
         let mut c = zone("other.example");
         c.tags = Some(3);
         let given: Vec<Url> = [
+            "https://example.com/Blog/b",
             "https://www.example.com/a",
             "https://example.com/blog/b",
             "https://example.com/shop",
@@ -319,7 +321,11 @@ mod tests {
         let not: Vec<_> = choice.not_purged.iter().map(Url::as_str).collect();
         assert_eq!(
             not,
-            ["https://example.com/shop", "https://elsewhere.example/"]
+            [
+                "https://example.com/Blog/b",
+                "https://example.com/shop",
+                "https://elsewhere.example/"
+            ]
         );
     }
 }
