@@ -1,7 +1,7 @@
 //! cloudflare-purge: check Cloudflare credentials, then purge the cache, naming the cause when anything is wrong.
 //!
 //! Layers, lowest first (each imports only those below it): `text`, `env`, `secret`, `cancel`, `names`; `cloudflare` (the
-//! client); `diagnosis` (causes); `inputs`, `purge`, `runner`; `stages`, `docs`, `cli`; `app` (the order of work).
+//! client); `site` (requests to the user's site); `diagnosis` (causes); `inputs`, `purge`, `runner`; `stages`, `docs`, `cli`; `app` (the order of work).
 
 #![forbid(unsafe_code)]
 
@@ -17,5 +17,6 @@ pub mod names;
 pub mod purge;
 pub mod runner;
 pub mod secret;
+pub mod site;
 pub mod stages;
 pub mod text;

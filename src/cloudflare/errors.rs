@@ -111,7 +111,7 @@ fn proxy_kind(chain: &str) -> Option<NetKind> {
 }
 
 /// Which step of the transport failed, read from reqwest's error and its sources.
-pub(super) fn net_kind(error: &reqwest::Error) -> NetKind {
+pub(crate) fn net_kind(error: &reqwest::Error) -> NetKind {
     if error.is_timeout() {
         return NetKind::Timeout;
     }

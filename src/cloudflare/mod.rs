@@ -14,6 +14,7 @@ pub use endpoints::{
     Account, AccountRef, Endpoint, Plan, PurgeBody, PurgeResult, TokenStatus, User, Zone,
 };
 pub use envelope::{BodyKind, CfMessage};
+pub(crate) use errors::net_kind;
 pub use errors::{ApiError, Failure, Foreign, NetKind};
 pub use items::{ItemKind, Items, ListKind};
 pub use proxy::{BadProxy, Proxies};

@@ -64,6 +64,20 @@ impl Proxies {
         }
     }
 
+    /// The builder with these proxies, and none read from the process's environment.
+    pub(crate) fn add_to(&self, builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+        let builder = builder.no_proxy();
+        if self.is_empty() {
+            return builder;
+        }
+        let proxies = self.clone();
+        // A variable that holds no proxy URL is refused by the caller before the request: the
+        // closure cannot fail it.
+        builder.proxy(reqwest::Proxy::custom(move |url| {
+            proxies.for_url(url).ok().flatten().cloned()
+        }))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.https.is_none() && self.http.is_none() && self.all.is_none()
     }

@@ -16,6 +16,13 @@ impl CaBundle {
         Ok(CaBundle(certificates))
     }
 
+    /// The builder with these certificates trusted beside the built-in roots.
+    pub(crate) fn add_to(&self, builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+        self.0
+            .iter()
+            .fold(builder, |b, root| b.add_root_certificate(root.clone()))
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }

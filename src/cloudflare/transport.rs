@@ -125,16 +125,11 @@ impl Client {
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             // A redirect would carry the credential to wherever it points: never follow one.
             .redirect(reqwest::redirect::Policy::none())
-            .https_only(!is_loopback(&base))
-            // Proxies come from the run's environment (`Proxies`), not the process's.
-            .no_proxy();
-        for root in extra_roots.iter().flat_map(|b| b.0.iter()) {
-            builder = builder.add_root_certificate(root.clone());
-        }
-        if !proxies.is_empty() {
-            builder = builder.proxy(reqwest::Proxy::custom(move |url| {
-                proxies.for_url(url).ok().flatten().cloned()
-            }));
+            .https_only(!is_loopback(&base));
+        // Proxies come from the run's environment (`Proxies`), not the process's.
+        builder = proxies.add_to(builder);
+        if let Some(roots) = extra_roots {
+            builder = roots.add_to(builder);
         }
         let http = builder.build().map_err(|_| match extra_roots {
             Some(_) => SetupError::CaCertificates,

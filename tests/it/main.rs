@@ -13,6 +13,7 @@ mod hostile_inputs;
 mod purge;
 mod robust;
 mod secrets;
+mod site;
 mod support;
 mod verify;
 mod zones;

@@ -5,6 +5,7 @@
 
 pub mod fake;
 pub mod produced;
+pub mod site;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;

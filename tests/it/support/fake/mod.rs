@@ -241,6 +241,33 @@ impl World {
     fn zone(&self, id: &str) -> Option<&Value> {
         self.zones.iter().find(|z| z["id"] == id)
     }
+
+    /// When a purge that was answered 200 last covered `url` (`https://host/path`): by its file,
+    /// its host, a prefix of it, or everything. The fake site reacts to it.
+    pub fn purged_at(&self, url: &str) -> Option<Instant> {
+        let bare = url.split_once("://").map_or(url, |(_, rest)| rest);
+        let host = bare.split('/').next().unwrap_or_default();
+        let listed = |body: &Value, key: &str, hit: &dyn Fn(&str) -> bool| {
+            body[key].as_array().is_some_and(|items| {
+                items
+                    .iter()
+                    .any(|i| hit(i.as_str().or(i["url"].as_str()).unwrap_or_default()))
+            })
+        };
+        self.received
+            .iter()
+            .zip(&self.statuses)
+            .filter(|(r, status)| r.is_purge() && **status == 200)
+            .filter(|(r, _)| {
+                let Some(body) = &r.body else { return false };
+                body["purge_everything"] == json!(true)
+                    || listed(body, "files", &|f| f == url)
+                    || listed(body, "hosts", &|h| h.eq_ignore_ascii_case(host))
+                    || listed(body, "prefixes", &|p| bare.starts_with(p))
+            })
+            .map(|(r, _)| r.at)
+            .max()
+    }
 }
 
 pub fn zone_json(id: &str, name: &str, plan: &str, status: &str, account: &str) -> Value {
