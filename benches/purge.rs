@@ -266,6 +266,9 @@ fn print_outages(results: &[Measured]) {
 }
 
 fn print_table(results: &[Measured]) {
+    if results.is_empty() {
+        return;
+    }
     println!();
     println!("| case | URLs | wall time | bound (N − burst)/rate | ratio | requests (purge) | 429s | lost | purged_count | peak RSS |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
