@@ -5,14 +5,23 @@
 //! counts is how many requests it costs. Prints Markdown tables; exits non-zero when any URL of the
 //! purge cases was not accepted. Timings are reported, never asserted.
 //!
+//! Before them, the cases of issue 22's goals (`goals.rs`, described in docs/performance.md): a
+//! 2-URL purge side by side with another build, round trips against an API 25 ms away, peak memory
+//! at 100,000 URLs, and 300 zones of one URL each.
+//!
 //! `PURGE_BENCH_RUNS=n` repeats every case `n` times (default 1); `PURGE_BENCH_TRACE=1` lists every
 //! purge request as the fake saw it; `PURGE_BENCH_BINARY=path` measures another build of the action;
-//! `PURGE_BENCH_CASES=outage` runs only the cases whose name holds the word.
+//! `PURGE_BENCH_BASELINE=path` is the build the 2-URL case runs alternately with (`PURGE_BENCH_PAIRS`
+//! pairs, default 30); `PURGE_BENCH_CASES=outage` runs only the cases whose name holds the word
+//! (`side`, `round`, `memory`, `300` for the goals).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../tests/it/support/mod.rs"]
 mod support;
+
+#[path = "purge/goals.rs"]
+mod goals;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -193,6 +202,7 @@ async fn main() -> ExitCode {
         .unwrap_or_default()
         .to_lowercase();
     let mut results = Vec::new();
+    goals::run(&binary, &only).await;
     for case in CASES
         .iter()
         .filter(|c| c.name.to_lowercase().contains(&only))
@@ -256,6 +266,9 @@ fn print_outages(results: &[Measured]) {
 }
 
 fn print_table(results: &[Measured]) {
+    if results.is_empty() {
+        return;
+    }
     println!();
     println!("| case | URLs | wall time | bound (N − burst)/rate | ratio | requests (purge) | 429s | lost | purged_count | peak RSS |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -371,6 +384,12 @@ async fn measure(binary: &str, case: &Case) -> Measured {
 /// empty; the URLs in `urls.txt` of the workspace.
 fn runner_command(binary: &str, workspace: &Path, fake: &Fake) -> Command {
     let mut command = Command::new(binary);
+    runner_env(&mut command, workspace, fake);
+    command
+}
+
+/// The runner's environment for a container action, on `command`.
+fn runner_env(command: &mut Command, workspace: &Path, fake: &Fake) {
     command.env_clear();
     for input in cloudflare_purge::inputs::table::INPUTS {
         command.env(
@@ -393,7 +412,6 @@ fn runner_command(binary: &str, workspace: &Path, fake: &Fake) -> Command {
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(workspace.join("stdout")).unwrap())
         .stderr(std::fs::File::create(workspace.join("stderr")).unwrap());
-    command
 }
 
 /// Each purge request as the fake saw it: its arrival after the first one, its zone, its size, its

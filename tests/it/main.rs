@@ -6,6 +6,7 @@
 mod cli;
 mod diagnosis;
 mod docs;
+mod fake;
 mod faults;
 mod found;
 mod hostile_answers;

@@ -235,6 +235,23 @@ pub struct World {
     pub purge_counter: usize,
     /// The status of each answer, in the order of `received`.
     pub statuses: Vec<u16>,
+    /// Added to every answer: a stand-in for a distant API (zero unless a test or bench sets it).
+    pub latency: Duration,
+    /// Cloudflare's global budget per token (off unless a test or bench turns it on).
+    pub budget: Option<Budget>,
+}
+
+/// Cloudflare's global API budget: `limit` requests per `window` per credential, every endpoint
+/// counted; over it each request is answered 429, code 971, with `Retry-After` naming the seconds
+/// left in the window. Cloudflare's window is 5 minutes; a bench may scale it down.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    pub limit: usize,
+    pub window: Duration,
+    /// Requests other tools spent with the same credential in the current window, before the run.
+    pub used: usize,
+    /// Per credential: when its window started and how many requests it accepted in it.
+    pub spent: HashMap<String, (Instant, usize)>,
 }
 
 impl World {
@@ -296,10 +313,18 @@ fn envelope(result: Value) -> Value {
     json!({"success": true, "errors": [], "messages": [], "result": result})
 }
 
-fn list_envelope(result: Vec<Value>) -> Value {
-    let count = result.len();
+/// One page of a list, with Cloudflare's `result_info` (pages count from 1).
+fn list_envelope(all: Vec<Value>, page: usize, per_page: usize) -> Value {
+    let total_count = all.len();
+    let total_pages = total_count.div_ceil(per_page).max(1);
+    let result: Vec<Value> = all
+        .into_iter()
+        .skip((page.max(1) - 1) * per_page)
+        .take(per_page)
+        .collect();
     json!({"success": true, "errors": [], "messages": [], "result": result,
-           "result_info": {"page": 1, "per_page": 20, "count": count, "total_count": count, "total_pages": 1}})
+           "result_info": {"page": page, "per_page": per_page, "count": result.len(),
+                           "total_count": total_count, "total_pages": total_pages}})
 }
 
 pub struct Fake {
@@ -338,6 +363,8 @@ impl Fake {
             prefix_limit: None,
             purge_counter: 0,
             statuses: vec![],
+            latency: Duration::ZERO,
+            budget: None,
         };
         let world = Arc::new(Mutex::new(world));
         let app = axum::Router::new()
@@ -382,6 +409,42 @@ impl Fake {
 
     pub fn add_zone(&self, zone: Value) {
         self.world.lock().unwrap().zones.push(zone);
+    }
+
+    /// `n` more Free zones of the account of `example.com`, named `z{i}.example`: their IDs.
+    /// (Leaked so that `Token`'s zone lists, `&'static str`, can hold them: test code only.)
+    pub fn add_zones(&self, n: usize) -> Vec<&'static str> {
+        let mut w = self.world.lock().unwrap();
+        (0..n)
+            .map(|i| {
+                let id: &'static str =
+                    Box::leak(format!("{:032x}", 0xa000_0000_u64 + i as u64).into_boxed_str());
+                w.zones.push(zone_json(
+                    id,
+                    &format!("z{i}.example"),
+                    "free",
+                    "active",
+                    ACCOUNT_ID,
+                ));
+                id
+            })
+            .collect()
+    }
+
+    /// Delay every answer by `latency`, as a distant API would.
+    pub fn delay_answers(&self, latency: Duration) {
+        self.world.lock().unwrap().latency = latency;
+    }
+
+    /// Enforce Cloudflare's global budget: `limit` requests per `window` per credential, `used` of
+    /// them already spent by other tools when the run starts.
+    pub fn enforce_budget(&self, limit: usize, window: Duration, used: usize) {
+        self.world.lock().unwrap().budget = Some(Budget {
+            limit,
+            window,
+            used,
+            spent: HashMap::new(),
+        });
     }
 
     /// Answer matching requests with `reply`, `times` times (None: always).
@@ -500,10 +563,12 @@ async fn handle(
             false => Reply::json(400, observed("empty id segment")),
         });
         w.statuses.push(reply.status);
-        reply
+        (reply, w.latency)
     };
-    if !reply.delay.is_zero() {
-        tokio::time::sleep(reply.delay).await;
+    let (reply, latency) = reply;
+    let delay = reply.delay + latency;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
     }
     let mut response = (StatusCode::from_u16(reply.status).unwrap(), reply.body).into_response();
     response

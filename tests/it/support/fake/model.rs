@@ -97,6 +97,9 @@ pub(super) fn answer(w: &mut World, r: &Received) -> Reply {
         Ok(caller) => caller,
         Err(reply) => return reply,
     };
+    if let Some(reply) = over_budget(w, r) {
+        return reply;
+    }
     let segments: Vec<&str> = r.path.trim_matches('/').split('/').collect();
     match (r.method.as_str(), segments.as_slice()) {
         ("GET", ["user", "tokens", "verify"]) => match &caller {
@@ -139,14 +142,20 @@ pub(super) fn answer(w: &mut World, r: &Received) -> Reply {
         }
         ("GET", ["zones"]) => {
             let name = query_value(&r.query, "name");
+            let account = query_value(&r.query, "account.id");
+            let page = query_value(&r.query, "page").and_then(|p| p.parse().ok());
+            // Cloudflare's default page is 20 zones; it takes 5 to 50.
+            let per_page = query_value(&r.query, "per_page").and_then(|p| p.parse().ok());
             let zones: Vec<Value> = w
                 .zones
                 .iter()
                 .filter(|z| can_read(&caller, z["id"].as_str().unwrap_or_default()))
                 .filter(|z| name.as_deref().is_none_or(|n| z["name"] == n))
+                .filter(|z| account.as_deref().is_none_or(|a| z["account"]["id"] == a))
                 .cloned()
                 .collect();
-            Reply::json(200, list_envelope(zones))
+            let per_page = per_page.unwrap_or(20).clamp(5, 50);
+            Reply::json(200, list_envelope(zones, page.unwrap_or(1), per_page))
         }
         // A zone the token knows but may not read: 9109 "Unauthorized to access requested
         // resource" (a known token without access; an unknown one got 9109 "Invalid access
@@ -159,6 +168,33 @@ pub(super) fn answer(w: &mut World, r: &Received) -> Reply {
         ("POST", ["zones", id, "purge_cache"]) => purge(w, &caller, id, r),
         _ => Reply::json(400, observed("empty id segment")),
     }
+}
+
+/// Spend one request of the caller's global budget, or Cloudflare's 429 (code 971) when it is
+/// spent: `Retry-After` names the whole seconds left in the window.
+fn over_budget(w: &mut World, r: &Received) -> Option<Reply> {
+    let budget = w.budget.as_mut()?;
+    let credential = r
+        .headers
+        .get("authorization")
+        .or(r.headers.get("x-auth-key"))
+        .cloned()
+        .unwrap_or_default();
+    let now = Instant::now();
+    let (limit, window, used) = (budget.limit, budget.window, budget.used);
+    let (start, spent) = budget.spent.entry(credential).or_insert((now, used));
+    if now.duration_since(*start) >= window {
+        (*start, *spent) = (now, 0);
+    }
+    if *spent < limit {
+        *spent += 1;
+        return None;
+    }
+    let left = window.saturating_sub(now.duration_since(*start));
+    // The observed error object, inside `errors[]` as the reference notes.
+    let error = observed("global API rate limit (2026)");
+    let body = json!({"success": false, "errors": [error], "messages": [], "result": null});
+    Some(Reply::json(429, body).header("retry-after", &left.as_secs_f64().ceil().to_string()))
 }
 
 fn verify_ok(t: &Token) -> Reply {
