@@ -29,7 +29,7 @@ async fn a_429_is_retried_after_the_retry_after_seconds() {
         "retried after {waited:?}, before Retry-After"
     );
     assert!(waited < Duration::from_secs(1), "retried after {waited:?}");
-    assert!(run.summary.contains("1 retries"), "{}", run.summary);
+    assert!(run.summary.contains("1 retry,"), "{}", run.summary);
     assert_eq!(run.output("purged_count"), "1");
 }
 

@@ -22,7 +22,7 @@ async fn a_timed_out_batch_is_the_only_one_sent_again() {
     run.assert_ok("purged");
     let sent: usize = fake.purges().iter().map(|p| p.purged_items().len()).sum();
     assert_eq!(sent, 600, "five batches and the one that timed out again");
-    assert!(run.summary.contains("1 retries"), "{}", run.summary);
+    assert!(run.summary.contains("1 retry,"), "{}", run.summary);
 }
 
 #[tokio::test]
@@ -54,7 +54,7 @@ async fn a_timed_out_tag_batch_is_sent_again_alone_and_the_bucket_is_not_overrun
         26,
         "25 batches and the one that timed out again"
     );
-    assert!(run.summary.contains("1 retries"), "{}", run.summary);
+    assert!(run.summary.contains("1 retry,"), "{}", run.summary);
 }
 
 #[tokio::test]
