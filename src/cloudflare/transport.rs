@@ -10,7 +10,7 @@ use url::Url;
 
 use super::endpoints::Endpoint;
 use super::envelope::{self, CfMessage, Parsed};
-use super::errors::{net_kind, ApiError, Failure, Foreign, NetKind};
+use super::errors::{net_kind, refuses_certificate, ApiError, Failure, Foreign, NetKind};
 use super::proxy::Proxies;
 use super::retry::{parse_retry_after, RetryPolicy};
 use super::tls::CaBundle;
@@ -136,9 +136,10 @@ impl Client {
                 proxies.for_url(url).ok().flatten().cloned()
             }));
         }
-        let http = builder.build().map_err(|_| match extra_roots {
-            Some(_) => SetupError::CaCertificates,
-            None => SetupError::Tls,
+        // Only a certificate rustls refused is the bundle's fault; anything else is the backend's.
+        let http = builder.build().map_err(|e| match extra_roots {
+            Some(_) if refuses_certificate(&e) => SetupError::CaCertificates,
+            _ => SetupError::Tls,
         })?;
         Ok(Client {
             http,
