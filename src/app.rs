@@ -235,5 +235,8 @@ fn connect(
         let status = status.map_or("no answer".to_string(), |s| s.to_string());
         runner.debug(&format!("{what} → {status} in {} ms", took.as_millis()));
     });
-    Ok(client.with_policy(config.policy.clone()).with_log(log))
+    Ok(client
+        .with_policy(config.policy.clone())
+        .with_clock(config.now.into())
+        .with_log(log))
 }

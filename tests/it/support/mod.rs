@@ -79,6 +79,8 @@ pub struct Action {
     args: Vec<String>,
     secrets: Vec<String>,
     dir: tempfile::TempDir,
+    /// The run's clock at its start (in-process runs); the real time when not set.
+    now: Option<time::OffsetDateTime>,
 }
 
 /// What the run showed.
@@ -130,6 +132,7 @@ impl Action {
             args: vec![],
             secrets: vec![],
             dir,
+            now: None,
         }
         .input("zone", ZONE_ID)
     }
@@ -150,6 +153,12 @@ impl Action {
     pub fn input(mut self, name: &str, value: &str) -> Self {
         self.env
             .insert(format!("INPUT_{}", name.to_uppercase()), value.to_string());
+        self
+    }
+
+    /// Start the in-process run's clock at `now`.
+    pub fn at(mut self, now: time::OffsetDateTime) -> Self {
+        self.now = Some(now);
         self
     }
 
@@ -220,7 +229,7 @@ impl Action {
         let stdout = Buffer::default();
         let runner = Arc::new(Runner::new(&env, Box::new(stdout.clone())));
         let config = Config {
-            now: time::OffsetDateTime::now_utc(),
+            now: self.now.unwrap_or_else(time::OffsetDateTime::now_utc),
             policy,
             cancel,
             second: SECOND,
