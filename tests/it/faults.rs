@@ -209,7 +209,7 @@ async fn a_server_slower_than_the_timeout_is_a_network_timeout() {
         .token(CFUT_TOKEN)
         .input("tags", "t")
         .input("timeout_seconds", "1")
-        // Two attempts of the least timeout (one second, 100 ms here) show each one time out.
+        // Two attempts of the least timeout (one second, 250 ms here) show each one time out.
         .run_with(RetryPolicy {
             max_attempts: 2,
             ..POLICY

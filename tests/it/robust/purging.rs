@@ -40,8 +40,8 @@ async fn a_timed_out_tag_batch_is_sent_again_alone_and_the_bucket_is_not_overrun
         .token(CFUT_TOKEN)
         .input("zone", ENT_ZONE_ID)
         .input("tags", &tags.join("\n"))
-        // 300 ms in this process: the 25 other batches are answered well within it.
-        .input("timeout_seconds", "3")
+        // 500 ms in this process: the 25 other batches are answered well within it.
+        .input("timeout_seconds", "2")
         .run()
         .await;
     run.assert_ok("purged");

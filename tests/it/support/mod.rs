@@ -28,8 +28,9 @@ pub const POLICY: RetryPolicy = RetryPolicy {
     total_wait: Duration::from_secs(120),
 };
 
-/// What one second of `timeout_seconds` lasts in a test: `timeout_seconds: 1` times out in 100 ms.
-pub const SECOND: Duration = Duration::from_millis(100);
+/// What one second of `timeout_seconds` lasts in a test: `timeout_seconds: 1` times out in
+/// 250 ms, and the default of 30 in 7.5 s, which no answer of the fake takes on a busy machine.
+pub const SECOND: Duration = Duration::from_millis(250);
 
 /// The cancellation's grace (3 s for requests in flight, 8 s before the process gives up) in
 /// milliseconds.
