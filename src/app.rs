@@ -17,13 +17,16 @@ use crate::inputs::{self, credential, Credential, Input, Mode, RawInputs, RunCon
 use crate::runner::{self, Mark, Report, RunResult, Runner, Subject};
 use crate::stages::{credential as verify, permission, purging, zone, Journal};
 
-/// What a run takes besides its environment: the clock, the retry policy, and the cancellation
-/// the runner's signals set.
+/// What a run takes besides its environment: the clock, the retry policy, the length of a
+/// second of `timeout_seconds`, and the cancellation the runner's signals set (with its grace).
+/// Tests pass milliseconds for every wait.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub now: OffsetDateTime,
     pub policy: RetryPolicy,
     pub cancel: Cancel,
+    /// What one second of `timeout_seconds` lasts: a second, but for tests.
+    pub second: Duration,
 }
 
 impl Config {
@@ -32,7 +35,14 @@ impl Config {
             now: OffsetDateTime::now_utc(),
             policy: RetryPolicy::default(),
             cancel: Cancel::default(),
+            second: Duration::from_secs(1),
         }
+    }
+
+    /// The request timeout for `timeout_seconds`.
+    fn timeout(&self, seconds: Duration) -> Duration {
+        let seconds = u32::try_from(seconds.as_secs()).unwrap_or(u32::MAX);
+        self.second.saturating_mul(seconds)
     }
 }
 
@@ -225,25 +235,33 @@ fn connect(
     let options = &settings.options;
     let api_url = options.api_url.clone();
     let roots = options.ca_certificates.as_ref();
-    let client =
-        Client::new(api_url, auth, options.timeout, proxies, roots).map_err(|e| match e {
-            SetupError::CaCertificates => Cause::InvalidInput {
-                input: Input::CaCertificates,
-                value: format!("{} certificates", roots.map_or(0, CaBundle::len)),
-                expected: "certificates a TLS root store takes (X.509 CA certificates in PEM)"
-                    .into(),
-            },
-            SetupError::Tls => Cause::NetworkError {
-                kind: NetKind::Tls,
-                attempts: 0,
-                host: options.api_url.host_str().unwrap_or_default().to_string(),
-                proxy: None,
-            },
-        })?;
+    let client = Client::new(
+        api_url,
+        auth,
+        config.timeout(options.timeout),
+        proxies,
+        roots,
+    )
+    .map_err(|e| match e {
+        SetupError::CaCertificates => Cause::InvalidInput {
+            input: Input::CaCertificates,
+            value: format!("{} certificates", roots.map_or(0, CaBundle::len)),
+            expected: "certificates a TLS root store takes (X.509 CA certificates in PEM)".into(),
+        },
+        SetupError::Tls => Cause::NetworkError {
+            kind: NetKind::Tls,
+            attempts: 0,
+            host: options.api_url.host_str().unwrap_or_default().to_string(),
+            proxy: None,
+        },
+    })?;
     let runner = runner.clone();
     let log: RequestLog = Arc::new(move |what: &str, status: Option<u16>, took: Duration| {
         let status = status.map_or("no answer".to_string(), |s| s.to_string());
         runner.debug(&format!("{what} → {status} in {} ms", took.as_millis()));
     });
-    Ok(client.with_policy(config.policy.clone()).with_log(log))
+    Ok(client
+        .with_policy(config.policy.clone())
+        .with_clock(config.now.into())
+        .with_log(log))
 }

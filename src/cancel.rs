@@ -1,14 +1,37 @@
-//! Cancellation: the runner's SIGTERM or SIGINT, passed to the run as a value it can wait on.
+//! Cancellation: the runner's SIGTERM or SIGINT, passed to the run as a value it can wait on, with
+//! how long a cancelled run may still take.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::Notify;
+
+/// How long a cancelled run may take. The run takes it as a value, so tests use milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grace {
+    /// Requests already sent may take this long to answer before they are abandoned (and
+    /// reported as not confirmed): well inside the runner's grace before SIGKILL.
+    pub in_flight: Duration,
+    /// Should the run not end (blocked opening a FIFO that no one writes, say), the process exits
+    /// without the report this long after the signal.
+    pub abandon: Duration,
+}
+
+impl Default for Grace {
+    fn default() -> Self {
+        Grace {
+            in_flight: Duration::from_secs(3),
+            abandon: Duration::from_secs(8),
+        }
+    }
+}
 
 /// Set once, seen everywhere: clones share it.
 #[derive(Clone, Default)]
 pub struct Cancel {
     inner: Arc<Inner>,
+    grace: Grace,
 }
 
 #[derive(Default)]
@@ -18,6 +41,18 @@ struct Inner {
 }
 
 impl Cancel {
+    /// Not cancelled yet, with this grace once it is.
+    pub fn with_grace(grace: Grace) -> Self {
+        Cancel {
+            inner: Arc::default(),
+            grace,
+        }
+    }
+
+    pub fn grace(&self) -> Grace {
+        self.grace
+    }
+
     pub fn cancel(&self) {
         self.inner.cancelled.store(true, Ordering::SeqCst);
         self.inner.notify.notify_waiters();

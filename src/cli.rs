@@ -9,6 +9,7 @@ use lexopt::{Arg, Parser};
 use crate::diagnosis::Cause;
 use crate::inputs::table::{Input, InputSpec, Kind, Section, INPUTS};
 use crate::inputs::RawInputs;
+use crate::text::wrap;
 
 /// What the command line asks for.
 #[derive(Debug)]
@@ -207,25 +208,35 @@ fn closest(flag: &str) -> Option<String> {
 
 /// The help text, generated from the input table.
 pub fn help() -> String {
+    let paragraph = |words: &str| wrap(words, HELP_WIDTH).join("\n");
     let mut text = format!(
-        "{} — check the Cloudflare credentials, then purge the cache; when anything is wrong, say the cause and the fix.\n\n\
-         Usage: cloudflare-purge [--<input> <value> | --<input>=<value>]... [FILE...]\n\n\
-         FILE... are more items of --files. A list flag may be given more than once; a yes/no flag\n\
-         may stand alone (--dry-run). Every flag can also come from INPUT_<NAME>, as the GitHub runner\n\
-         passes inputs; flags win, then INPUT_*, then the CLOUDFLARE_* variables named below.\n",
-        version()
+        "{}\n\n\
+         Usage: cloudflare-purge [--<input> <value> | --<input>=<value>]... [FILE...]\n\n{}\n",
+        paragraph(&format!(
+            "{} — check the Cloudflare credentials, then purge the cache; when anything is \
+             wrong, say the cause and the fix.",
+            version()
+        )),
+        paragraph(
+            "FILE... are more items of --files. A list flag may be given more than once; a \
+             yes/no flag may stand alone (--dry-run). Every flag can also come from \
+             INPUT_<NAME>, as the GitHub runner passes inputs; flags win, then INPUT_*, then the \
+             CLOUDFLARE_* variables named below."
+        ),
     );
     let sections = [
-        (Section::Purge, "What to purge"),
+        (Section::Purge, "What to purge:".to_string()),
         (
             Section::Credentials,
-            "Credentials (pass them through the environment, e.g. CLOUDFLARE_API_TOKEN: arguments\n\
-             are visible to other users of the machine in `ps`)",
+            paragraph(
+                "Credentials (pass them through the environment, e.g. CLOUDFLARE_API_TOKEN: \
+                 arguments are visible to other users of the machine in `ps`):",
+            ),
         ),
-        (Section::Behaviour, "Behaviour"),
+        (Section::Behaviour, "Behaviour:".to_string()),
     ];
     for (section, title) in sections {
-        text.push_str(&format!("\n{title}:\n"));
+        text.push_str(&format!("\n{title}\n"));
         for spec in INPUTS.iter().filter(|s| s.section == section) {
             text.push_str(&help_line(spec));
         }
@@ -233,9 +244,11 @@ pub fn help() -> String {
     text.push_str(
         "\n  -h, --help                show this help\n  -V, --version             show the version\n\n\
          Examples:\n\
-         \x20 CLOUDFLARE_API_TOKEN=… cloudflare-purge --zone example.com /app.css https://example.com/\n\
+         \x20 CLOUDFLARE_API_TOKEN=… cloudflare-purge --zone example.com \\\n\
+         \x20     /app.css https://example.com/\n\
          \x20 CLOUDFLARE_API_TOKEN=… cloudflare-purge --zone example.com --mode verify\n\n\
-         Exit status: 0 done (warnings allowed), 1 Cloudflare refused or failed, 2 the inputs are wrong.\n",
+         Exit status: 0 done (warnings allowed), 1 Cloudflare refused or failed, 2 the\n\
+         inputs are wrong.\n",
     );
     text
 }
@@ -259,8 +272,24 @@ fn help_line(spec: &InputSpec) -> String {
     if !spec.fallback.is_empty() {
         about.push_str(&format!(" Also read from {}.", spec.fallback.join(" or ")));
     }
-    format!("  {flag:<26}{about}\n")
+    let mut lines = wrap(&about, HELP_WIDTH - ABOUT_COLUMN).into_iter();
+    let first = lines.next().unwrap_or_default();
+    // A flag too long for its column takes a line of its own: flag and words never touch.
+    let mut text = if flag.len() < ABOUT_COLUMN - 3 {
+        format!("  {flag:<width$}{first}\n", width = ABOUT_COLUMN - 2)
+    } else {
+        format!("  {flag}\n{:ABOUT_COLUMN$}{first}\n", "")
+    };
+    for line in lines {
+        text.push_str(&format!("{:ABOUT_COLUMN$}{line}\n", ""));
+    }
+    text
 }
+
+/// The help's width: a terminal's default, so that no line wraps where the terminal decides.
+const HELP_WIDTH: usize = 80;
+/// Where a flag's description starts.
+const ABOUT_COLUMN: usize = 28;
 
 #[cfg(test)]
 mod tests {
@@ -271,6 +300,46 @@ mod tests {
             Command::Run(flags) => flags,
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_help_fits_80_columns_and_never_glues_a_flag_to_its_text() {
+        let text = help();
+        for line in text.lines() {
+            assert!(line.chars().count() <= HELP_WIDTH, "too wide: {line:?}");
+        }
+        for spec in INPUTS {
+            let flag = format!("--{}", spec.name.replace('_', "-"));
+            let Some(line) = text.lines().find(|l| l.trim_start().starts_with(&flag)) else {
+                panic!("help lacks {flag}:\n{text}");
+            };
+            // The flag with its value, then either the end of the line or two spaces at least.
+            let words = line
+                .trim_start()
+                .split_once(' ')
+                .map_or(line, |(_, rest)| rest);
+            let glued = line
+                .trim_start()
+                .split("  ")
+                .next()
+                .is_some_and(|head| head.split(' ').count() > 2);
+            assert!(!glued, "flag and text touch: {line:?}");
+            assert!(!words.is_empty(), "{line:?}");
+        }
+        let line = text
+            .lines()
+            .find(|l| l.contains("--purge-everything"))
+            .unwrap_or_default();
+        assert_eq!(line.trim(), "--purge-everything[=yes|no]");
+        let about = text
+            .lines()
+            .skip_while(|l| !l.contains("--purge-everything"))
+            .nth(1)
+            .unwrap_or_default();
+        assert!(
+            about.starts_with(&format!("{:ABOUT_COLUMN$}Purge the whole zone.", "")),
+            "{about:?}"
+        );
     }
 
     #[test]

@@ -4,7 +4,6 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use cloudflare_purge::app::{self, Config};
@@ -39,13 +38,12 @@ fn start(env: &Env, runner: &Arc<Runner>) -> anyhow::Result<u8> {
     Ok(runtime.block_on(app::respond(env, command, runner.clone(), &config)))
 }
 
-/// After the first signal the run stops sending, reports and exits, within its grace for requests
-/// in flight (3 s). Should it not (blocked opening a FIFO that no one writes, say), a second signal
-/// or this long ends the process without the report.
-const ABANDON: Duration = Duration::from_secs(8);
-
 /// Listen for the runner's signals on a thread of their own, so that a run blocked in a read
 /// cannot keep them from being heard. Returns once the handlers are registered.
+///
+/// After the first signal the run stops sending, reports and exits, within its grace for requests
+/// in flight. Should it not, a second signal or the grace's `abandon` ends the process without the
+/// report.
 fn watch_signals(cancel: Cancel) -> anyhow::Result<()> {
     let (ready, registered) = std::sync::mpsc::channel::<std::io::Result<()>>();
     std::thread::Builder::new()
@@ -66,7 +64,7 @@ fn watch_signals(cancel: Cancel) -> anyhow::Result<()> {
             runtime.block_on(async {
                 signals.next().await;
                 cancel.cancel();
-                let _ = tokio::time::timeout(ABANDON, signals.next()).await;
+                let _ = tokio::time::timeout(cancel.grace().abandon, signals.next()).await;
             });
             eprintln!(
                 "cloudflare-purge: cancelled, and the run did not end: stopped without a report"

@@ -46,6 +46,25 @@ pub fn for_count<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     }
 }
 
+/// Words in lines of at most `width` characters; a longer word stands alone on its line.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// Control characters become spaces, so a value cannot start a new line (and with it a workflow
 /// command or an output of its own).
 pub fn one_line(value: &str) -> String {
@@ -82,6 +101,22 @@ pub fn list_some(items: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapped_lines_keep_every_word_within_the_width() {
+        let text = "one two three four five six seven eight nine ten";
+        let lines = wrap(text, 14);
+        assert_eq!(
+            lines,
+            ["one two three", "four five six", "seven eight", "nine ten"]
+        );
+        assert!(lines.iter().all(|l| l.len() <= 14));
+        assert_eq!(
+            wrap("a unbreakable-word-longer b", 5),
+            ["a", "unbreakable-word-longer", "b"]
+        );
+        assert!(wrap("  ", 10).is_empty());
+    }
 
     #[test]
     fn counts_and_plurals() {

@@ -83,8 +83,9 @@ impl Failure {
     }
 }
 
-/// A failure on the way to the proxy or in its CONNECT, from the error chain's words: the proxy,
-/// not the API host, is then what failed.
+/// A failure on the way to the proxy or in its CONNECT: the proxy, not the API host, is then what
+/// failed. Read from the words of the chain as a last resort: hyper-util's `TunnelError` is a
+/// private type, so its variant is nowhere else to be seen.
 fn proxy_kind(chain: &str) -> Option<NetKind> {
     let says = |words: &[&str]| words.iter().any(|w| chain.contains(w));
     if !says(&["tunnel"]) {
@@ -96,9 +97,7 @@ fn proxy_kind(chain: &str) -> Option<NetKind> {
             "proxy authentication required",
         ]) {
             NetKind::ProxyAuth
-        } else if says(&["failed to create underlying connection"])
-            && says(&["dns error", "failed to lookup"])
-        {
+        } else if says(&["failed to create underlying connection"]) && says_dns(chain) {
             NetKind::ProxyDns
         } else if says(&["failed to create underlying connection"]) {
             NetKind::ProxyConnect
@@ -110,42 +109,85 @@ fn proxy_kind(chain: &str) -> Option<NetKind> {
     )
 }
 
+/// A failed name lookup. Also from words, as the last resort: hyper-util reports it as its private
+/// `ConnectError` ("dns error") around an `io::Error` whose kind the standard library leaves
+/// uncategorised.
+fn says_dns(chain: &str) -> bool {
+    ["dns error", "failed to lookup", "name or service"]
+        .iter()
+        .any(|w| chain.contains(w))
+}
+
+/// What an error and its sources are, by type where the type is public.
+#[derive(Default)]
+struct Chain {
+    /// Every source's message, lower-cased: only for what no public type tells.
+    words: String,
+    io: Vec<std::io::ErrorKind>,
+    /// rustls refused the handshake (its own `Error`, or the `InvalidData` it is wrapped in).
+    tls: bool,
+    /// The certificate's issuer is no trusted CA.
+    unknown_issuer: bool,
+    /// rustls refused a certificate (one it was given to trust, or the server's).
+    certificate: bool,
+}
+
+impl Chain {
+    fn of(error: &(dyn std::error::Error + 'static)) -> Chain {
+        let mut chain = Chain::default();
+        let mut pending = vec![error];
+        while let Some(e) = pending.pop() {
+            chain.words.push_str(&e.to_string().to_ascii_lowercase());
+            chain.words.push('\n');
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                chain.io.push(io.kind());
+                // rustls reports a failed handshake as an io::Error of kind InvalidData; TCP never
+                // does. The rustls error inside is its `get_ref`, which `source` skips.
+                chain.tls |= io.kind() == std::io::ErrorKind::InvalidData;
+                if let Some(inner) = io.get_ref() {
+                    pending.push(inner);
+                }
+            }
+            if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+                chain.tls = true;
+                chain.certificate |= matches!(tls, rustls::Error::InvalidCertificate(_));
+                chain.unknown_issuer |= matches!(
+                    tls,
+                    rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer)
+                );
+            }
+            pending.extend(e.source());
+        }
+        chain
+    }
+
+    fn has_io(&self, kind: std::io::ErrorKind) -> bool {
+        self.io.contains(&kind)
+    }
+}
+
+/// Whether setting the client up failed on a certificate rustls refused (and not on anything else
+/// the TLS backend may refuse).
+pub(super) fn refuses_certificate(error: &reqwest::Error) -> bool {
+    Chain::of(error).certificate
+}
+
 /// Which step of the transport failed, read from reqwest's error and its sources.
 pub(crate) fn net_kind(error: &reqwest::Error) -> NetKind {
     if error.is_timeout() {
         return NetKind::Timeout;
     }
-    let mut chain = String::new();
-    let mut tls = false;
-    let mut source: Option<&dyn std::error::Error> = Some(error);
-    while let Some(e) = source {
-        chain.push_str(&e.to_string().to_ascii_lowercase());
-        chain.push('\n');
-        // rustls reports a failed handshake as an io::Error of kind InvalidData; TCP never does.
-        tls |= e
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::InvalidData);
-        source = e.source();
-    }
-    let says = |words: &[&str]| words.iter().any(|w| chain.contains(w));
-    if let Some(kind) = proxy_kind(&chain) {
+    let chain = Chain::of(error);
+    if let Some(kind) = proxy_kind(&chain.words) {
         return kind;
     }
-    if says(&["dns error", "failed to lookup", "name or service"]) {
+    if says_dns(&chain.words) {
         NetKind::Dns
-    } else if says(&["unknownissuer", "unknown issuer"]) {
+    } else if chain.unknown_issuer {
         NetKind::TlsUnknownIssuer
-    } else if tls
-        || says(&[
-            "certificate",
-            "tls",
-            "handshake",
-            "corrupt message",
-            "alert",
-        ])
-    {
+    } else if chain.tls {
         NetKind::Tls
-    } else if says(&["timed out"]) {
+    } else if chain.has_io(std::io::ErrorKind::TimedOut) {
         NetKind::Timeout
     } else if error.is_connect() {
         NetKind::Connect
@@ -157,6 +199,28 @@ pub(crate) fn net_kind(error: &reqwest::Error) -> NetKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tls_failures_are_known_by_their_type_inside_io_errors() {
+        use std::io::{Error, ErrorKind};
+        let wrapped = |e: rustls::Error| Error::new(ErrorKind::InvalidData, e);
+        let unknown = Chain::of(&wrapped(rustls::Error::InvalidCertificate(
+            rustls::CertificateError::UnknownIssuer,
+        )));
+        assert!(unknown.tls && unknown.certificate && unknown.unknown_issuer);
+        let expired = Chain::of(&wrapped(rustls::Error::InvalidCertificate(
+            rustls::CertificateError::Expired,
+        )));
+        assert!(expired.tls && expired.certificate && !expired.unknown_issuer);
+        let alert = Chain::of(&wrapped(rustls::Error::AlertReceived(
+            rustls::AlertDescription::HandshakeFailure,
+        )));
+        assert!(alert.tls && !alert.certificate);
+        // Words alone (a message that merely mentions a certificate) are no TLS failure.
+        let other = Chain::of(&Error::other("certificate tls handshake alert"));
+        assert!(!other.tls && !other.certificate);
+        assert!(Chain::of(&Error::from(ErrorKind::TimedOut)).has_io(ErrorKind::TimedOut));
+    }
 
     #[test]
     fn a_failure_at_the_proxy_names_the_proxy() {

@@ -10,7 +10,7 @@ use url::Url;
 
 use super::endpoints::Endpoint;
 use super::envelope::{self, CfMessage, Parsed};
-use super::errors::{net_kind, ApiError, Failure, Foreign, NetKind};
+use super::errors::{net_kind, refuses_certificate, ApiError, Failure, Foreign, NetKind};
 use super::proxy::Proxies;
 use super::retry::{parse_retry_after, RetryPolicy};
 use super::tls::CaBundle;
@@ -91,6 +91,21 @@ pub struct Client {
     auth: Auth,
     policy: RetryPolicy,
     log: Option<RequestLog>,
+    clock: Clock,
+}
+
+/// The run's clock: the injected time at a known instant, moved on by the monotonic clock. An
+/// HTTP date in `Retry-After` is read against it, so tests can set the time the answers speak of.
+#[derive(Clone, Copy)]
+struct Clock {
+    at: SystemTime,
+    since: Instant,
+}
+
+impl Clock {
+    fn now(&self) -> SystemTime {
+        self.at + self.since.elapsed()
+    }
 }
 
 /// One HTTP exchange as read off the wire.
@@ -131,9 +146,10 @@ impl Client {
         if let Some(roots) = extra_roots {
             builder = roots.add_to(builder);
         }
-        let http = builder.build().map_err(|_| match extra_roots {
-            Some(_) => SetupError::CaCertificates,
-            None => SetupError::Tls,
+        // Only a certificate rustls refused is the bundle's fault; anything else is the backend's.
+        let http = builder.build().map_err(|e| match extra_roots {
+            Some(_) if refuses_certificate(&e) => SetupError::CaCertificates,
+            _ => SetupError::Tls,
         })?;
         Ok(Client {
             http,
@@ -142,7 +158,20 @@ impl Client {
             auth,
             policy: RetryPolicy::default(),
             log: None,
+            clock: Clock {
+                at: SystemTime::now(),
+                since: Instant::now(),
+            },
         })
+    }
+
+    /// Read the time from the run's clock: `now` is the time at this call.
+    pub fn with_clock(mut self, now: SystemTime) -> Self {
+        self.clock = Clock {
+            at: now,
+            since: Instant::now(),
+        };
+        self
     }
 
     pub fn with_log(mut self, log: RequestLog) -> Self {
@@ -246,9 +275,14 @@ impl Client {
             .request(endpoint.method.clone(), self.url(endpoint));
         request = match &self.auth {
             Auth::Token(token) => request.bearer_auth(token.expose()),
-            Auth::GlobalKey { email, key } => request
-                .header("X-Auth-Email", email)
-                .header("X-Auth-Key", key.expose()),
+            Auth::GlobalKey { email, key } => {
+                let request = request.header("X-Auth-Email", email);
+                match sensitive(key) {
+                    Some(value) => request.header("X-Auth-Key", value),
+                    // Not a header value: the request fails as reqwest fails it.
+                    None => request.header("X-Auth-Key", key.expose()),
+                }
+            }
         };
         if let Some(body) = &endpoint.body {
             request = request.json(body);
@@ -260,7 +294,7 @@ impl Client {
             .headers()
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+            .and_then(|v| parse_retry_after(v, self.clock.now()));
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(network)? {
             if body.len() + chunk.len() > MAX_BODY {
@@ -287,6 +321,14 @@ impl Client {
         }
         url
     }
+}
+
+/// The key as a header value marked sensitive, as reqwest marks a bearer token: kept out of
+/// `Debug` output and out of HTTP/2's header compression tables.
+fn sensitive(key: &Secret) -> Option<reqwest::header::HeaderValue> {
+    let mut value = reqwest::header::HeaderValue::from_str(key.expose()).ok()?;
+    value.set_sensitive(true);
+    Some(value)
 }
 
 /// Turn a status and body into the typed result or an error.
@@ -335,5 +377,20 @@ pub fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_global_key_header_is_sensitive_like_a_bearer_token() {
+        let key = Secret::new("7a1b2c3d4e5f60718293a4b5c6d7e8f901234");
+        let value = sensitive(&key).unwrap();
+        assert!(value.is_sensitive());
+        assert_eq!(value.to_str().unwrap(), key.expose());
+        assert!(!format!("{value:?}").contains("7a1b"));
+        assert!(sensitive(&Secret::new("line\nbreak")).is_none());
     }
 }

@@ -25,9 +25,6 @@ const API_RATE: f64 = 1200.0 / 300.0;
 /// every retry), the zone's rest are not sent: each would spend its retries, and the run's
 /// 1,200-request budget, on an outage. Per zone: one zone's failing backend leaves the others be.
 const OUTAGE_STREAK: usize = 3;
-/// After a cancellation, how long requests already sent may take to answer before they are
-/// abandoned (and reported as not confirmed): well inside the runner's grace before SIGKILL.
-const GRACE: Duration = Duration::from_secs(3);
 /// How much later the first burst may reach Cloudflare than the requests after it (new connections).
 const SKEW: Duration = Duration::from_millis(50);
 
@@ -109,7 +106,7 @@ struct Shared {
 }
 
 /// Send every job's batches; one outcome per job, in their order. Once `cancel` is set no batch
-/// is sent any more, and those in flight get [`GRACE`] to be answered.
+/// is sent any more, and those in flight get the cancellation's grace to be answered.
 pub async fn execute(
     client: &Client,
     jobs: Vec<Job>,
@@ -151,7 +148,7 @@ pub async fn execute(
 }
 
 /// Every batch's end, by zone and batch; after a cancellation the batches still in flight get
-/// [`GRACE`], then are abandoned (left `None`: not confirmed).
+/// the cancellation's grace, then are abandoned (left `None`: not confirmed).
 async fn collect(
     shared: &Shared,
     mut tasks: JoinSet<(usize, usize, Sent)>,
@@ -180,7 +177,7 @@ async fn collect(
         let joined = tokio::select! {
             joined = tasks.join_next() => joined,
             () = shared.cancel.cancelled(), if deadline.is_none() => {
-                deadline = Some(tokio::time::Instant::now() + GRACE);
+                deadline = Some(tokio::time::Instant::now() + shared.cancel.grace().in_flight);
                 continue;
             }
             () = grace, if deadline.is_some() => {

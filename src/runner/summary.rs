@@ -2,7 +2,7 @@
 
 use super::commands::MAX_MESSAGE;
 use super::report::{Mark, PurgeReport, Report};
-use crate::text::{cut, thousands};
+use crate::text::{cut, plural, thousands};
 
 /// Markdown for `$GITHUB_STEP_SUMMARY`. Holds no secret: only facts the report holds.
 pub fn render_summary(report: &Report, failed_file: Option<&str>, home: Option<&str>) -> String {
@@ -87,12 +87,10 @@ fn purged(md: &mut String, purge: &PurgeReport) {
     for zone in &purge.zones {
         if let Some((limit, batches)) = zone.rebatched {
             md.push_str(&format!(
-                "\n{}: Cloudflare took at most {limit} prefixes a request, so {} sent again in requests of {limit}.\n",
+                "\n{}: Cloudflare took at most {limit} prefixes a request, so {} {} sent again in requests of {limit}.\n",
                 cell(&zone.label),
-                match batches {
-                    1 => "1 batch was".to_string(),
-                    n => format!("{n} batches were"),
-                }
+                plural(batches, "batch"),
+                if batches == 1 { "was" } else { "were" },
             ));
         }
     }
@@ -101,7 +99,8 @@ fn purged(md: &mut String, purge: &PurgeReport) {
         let ok: usize = purge.zones.iter().map(|z| z.batches_ok).sum();
         let retries: u32 = purge.zones.iter().map(|z| z.retries).sum();
         format!(
-            "{ok} of {batches} batches accepted, {retries} retries, {} items purged, {} not purged.",
+            "{ok} of {batches} batches accepted, {}, {} items purged, {} not purged.",
+            plural(retries as usize, "retry"),
             thousands(purge.purged()),
             thousands(purge.failed().len())
         )

@@ -29,7 +29,7 @@ async fn a_429_is_retried_after_the_retry_after_seconds() {
         "retried after {waited:?}, before Retry-After"
     );
     assert!(waited < Duration::from_secs(1), "retried after {waited:?}");
-    assert!(run.summary.contains("1 retries"), "{}", run.summary);
+    assert!(run.summary.contains("1 retry,"), "{}", run.summary);
     assert_eq!(run.output("purged_count"), "1");
 }
 
@@ -168,6 +168,36 @@ async fn a_dropped_connection_is_retried_then_named() {
 }
 
 #[tokio::test]
+async fn a_retry_after_date_is_read_against_the_runs_clock() {
+    // The run's clock is an hour behind the machine's; the date is ten seconds after the run's
+    // now. Read against the machine's clock it would be long past (no wait); against the run's,
+    // it is a wait, capped at `POLICY.retry_after_cap`.
+    let now = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
+    let date = httpdate::fmt_http_date(std::time::SystemTime::from(
+        now + time::Duration::seconds(10),
+    ));
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let limited =
+        Reply::json(429, observed("global API rate limit (2026)")).header("retry-after", &date);
+    fake.script(|r| r.is_purge(), Some(1), limited);
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("files", "https://example.com/a")
+        .at(now)
+        .run()
+        .await;
+    run.assert_ok("purged");
+    let purges = fake.purges();
+    assert_eq!(purges.len(), 2);
+    let waited = purges[1].at.duration_since(purges[0].at);
+    assert!(
+        waited >= POLICY.retry_after_cap,
+        "retried after {waited:?}: the date was read against another clock"
+    );
+    assert!(waited < Duration::from_secs(1), "retried after {waited:?}");
+}
+
+#[tokio::test]
 async fn a_server_slower_than_the_timeout_is_a_network_timeout() {
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     fake.script(
@@ -179,7 +209,7 @@ async fn a_server_slower_than_the_timeout_is_a_network_timeout() {
         .token(CFUT_TOKEN)
         .input("tags", "t")
         .input("timeout_seconds", "1")
-        // Two attempts of the least timeout (one second) are enough to see each one time out.
+        // Two attempts of the least timeout (one second, 250 ms here) show each one time out.
         .run_with(RetryPolicy {
             max_attempts: 2,
             ..POLICY

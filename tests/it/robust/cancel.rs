@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use crate::support::*;
+use cloudflare_purge::cancel::Cancel;
 
 /// Wait until the fake has received `n` purges.
 async fn until_purges(fake: &Fake, n: usize) {
@@ -19,12 +20,12 @@ async fn until_purges(fake: &Fake, n: usize) {
 
 async fn cancelled_mid_purge(signal: &str) {
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
-    // Answers take a second: some batches are in flight when the signal comes, the rest wait
-    // for the Free plan's 800 URLs a second.
+    // Answers are slow: some batches are in flight when the signal comes, the rest wait for the
+    // Free plan's 800 URLs a second. The binary's grace (3 s) outlasts them.
     fake.script(
         |r| r.is_purge(),
         None,
-        Reply::json(200, observed("purge success")).delay(Duration::from_millis(800)),
+        Reply::json(200, observed("purge success")).delay(Duration::from_millis(300)),
     );
     let list = urls(3000, ZONE_NAME);
     let spawned = Action::new(&fake)
@@ -74,6 +75,35 @@ async fn sigterm_stops_the_purge_and_reports() {
 #[tokio::test]
 async fn sigint_stops_the_purge_and_reports() {
     cancelled_mid_purge("INT").await;
+}
+
+#[tokio::test]
+async fn a_request_in_flight_at_a_cancellation_is_abandoned_after_the_grace() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    fake.script(
+        |r| r.is_purge(),
+        None,
+        Reply::json(200, observed("purge success")).delay(Duration::from_secs(30)),
+    );
+    let cancel = Cancel::with_grace(GRACE);
+    let action = Action::new(&fake).token(CFUT_TOKEN).input("tags", "t");
+    let signal = async {
+        until_purges(&fake, 1).await;
+        cancel.cancel();
+        Instant::now()
+    };
+    let (run, signalled) = tokio::join!(action.run_cancellable(cancel.clone()), signal);
+    let took = signalled.elapsed();
+    assert!(took >= GRACE.in_flight, "abandoned after {took:?}");
+    assert!(took < GRACE.abandon, "abandoned after {took:?}");
+    run.assert_failed(1, "cancelled");
+    assert!(
+        run.error().1.contains("not confirmed purged"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.output("failed"), "{\"tag\":\"t\"}");
+    assert_eq!(run.output("purged_count"), "0");
 }
 
 #[tokio::test]

@@ -91,6 +91,25 @@ async fn a_ca_certificates_file_that_holds_no_certificate_is_an_input_problem() 
         assert!(run.error().1.contains(says), "{}", run.stdout);
         assert!(fake.received().is_empty());
     }
+    // A certificate block whose contents are no certificate: read as PEM, refused by rustls.
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let broken = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .workspace_file("ca.pem", broken)
+        .input("ca_certificates", "ca.pem")
+        .input("tags", "t")
+        .run()
+        .await;
+    run.assert_failed(2, "invalid-input");
+    assert!(
+        run.error()
+            .1
+            .contains("certificates a TLS root store takes"),
+        "{}",
+        run.stdout
+    );
+    assert!(fake.received().is_empty());
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     let run = Action::new(&fake)
         .token(CFUT_TOKEN)

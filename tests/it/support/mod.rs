@@ -1,5 +1,5 @@
 //! Running the action the way the GitHub runner starts it, against the fake: in-process (the run
-//! given this environment, a buffer for stdout and a millisecond retry policy), or as the built binary.
+//! given this environment, a buffer for stdout and millisecond waits), or as the built binary.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cloudflare_purge::app::{self, Config};
+use cloudflare_purge::cancel::{Cancel, Grace};
 use cloudflare_purge::cloudflare::RetryPolicy;
 use cloudflare_purge::env::Env;
 use cloudflare_purge::runner::Runner;
@@ -27,6 +28,17 @@ pub const POLICY: RetryPolicy = RetryPolicy {
     cap: Duration::from_millis(8),
     retry_after_cap: Duration::from_millis(60),
     total_wait: Duration::from_secs(120),
+};
+
+/// What one second of `timeout_seconds` lasts in a test: `timeout_seconds: 1` times out in
+/// 250 ms, and the default of 30 in 7.5 s, which no answer of the fake takes on a busy machine.
+pub const SECOND: Duration = Duration::from_millis(250);
+
+/// The cancellation's grace (3 s for requests in flight, 8 s before the process gives up) in
+/// milliseconds.
+pub const GRACE: Grace = Grace {
+    in_flight: Duration::from_millis(300),
+    abandon: Duration::from_millis(800),
 };
 
 /// A writer the test can read back after the run.
@@ -70,6 +82,8 @@ pub struct Action {
     args: Vec<String>,
     secrets: Vec<String>,
     dir: tempfile::TempDir,
+    /// The run's clock at its start (in-process runs); the real time when not set.
+    now: Option<time::OffsetDateTime>,
 }
 
 /// What the run showed.
@@ -121,6 +135,7 @@ impl Action {
             args: vec![],
             secrets: vec![],
             dir,
+            now: None,
         }
         .input("zone", ZONE_ID)
     }
@@ -141,6 +156,12 @@ impl Action {
     pub fn input(mut self, name: &str, value: &str) -> Self {
         self.env
             .insert(format!("INPUT_{}", name.to_uppercase()), value.to_string());
+        self
+    }
+
+    /// Start the in-process run's clock at `now`.
+    pub fn at(mut self, now: time::OffsetDateTime) -> Self {
+        self.now = Some(now);
         self
     }
 
@@ -192,19 +213,29 @@ impl Action {
         self.dir.path().to_path_buf()
     }
 
-    /// Run in this process, with the millisecond retry policy.
+    /// Run in this process, with the millisecond retry policy, timeouts and grace.
     pub async fn run(self) -> Run {
         self.run_with(POLICY).await
     }
 
     pub async fn run_with(self, policy: RetryPolicy) -> Run {
+        self.run_config(policy, Cancel::with_grace(GRACE)).await
+    }
+
+    /// Run in this process, to be cancelled through `cancel` as a signal would.
+    pub async fn run_cancellable(self, cancel: Cancel) -> Run {
+        self.run_config(POLICY, cancel).await
+    }
+
+    async fn run_config(self, policy: RetryPolicy, cancel: Cancel) -> Run {
         let env = Env::from_pairs(self.env.clone());
         let stdout = Buffer::default();
         let runner = Arc::new(Runner::new(&env, Box::new(stdout.clone())));
         let config = Config {
-            now: time::OffsetDateTime::now_utc(),
+            now: self.now.unwrap_or_else(time::OffsetDateTime::now_utc),
             policy,
-            cancel: Default::default(),
+            cancel,
+            second: SECOND,
         };
         let command = cloudflare_purge::cli::parse(self.args.iter().map(std::ffi::OsString::from));
         let code = i32::from(app::respond(&env, command, runner.clone(), &config).await);
