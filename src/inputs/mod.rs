@@ -71,8 +71,10 @@ pub fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
     }
     if let (Some(names), Some(purge)) = (zones.as_deref().and_then(names), &purge) {
         // Zones given by name route offline; by ID, once their names are known.
+        let outside = items::outside_zones(purge, &names, base_url);
+        let confirm_urls = options.as_ref().map_or(&[][..], |o| &o.confirm_urls[..]);
         v.errors
-            .extend(items::outside_zones(purge, &names, base_url));
+            .extend(items::with_confirm_urls(outside, confirm_urls, &names));
     }
     if let (true, Some(zones), Some(credential), Some(purge), Some(options)) =
         (v.errors.is_empty(), zones, credential, purge, options)

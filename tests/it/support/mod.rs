@@ -29,6 +29,9 @@ pub const POLICY: RetryPolicy = RetryPolicy {
     total_wait: Duration::from_secs(120),
 };
 
+/// `confirm`'s wait after the purge (2 s in production), short enough not to slow the tests.
+pub const SETTLE: Duration = Duration::from_millis(50);
+
 /// A writer the test can read back after the run.
 #[derive(Clone, Default)]
 pub struct Buffer(Arc<Mutex<Vec<u8>>>);
@@ -205,10 +208,35 @@ impl Action {
             now: time::OffsetDateTime::now_utc(),
             policy,
             cancel: Default::default(),
+            settle: SETTLE,
         };
         let command = cloudflare_purge::cli::parse(self.args.iter().map(std::ffi::OsString::from));
         let code = i32::from(app::respond(&env, command, runner.clone(), &config).await);
         self.finish(code, stdout.text(), String::new())
+    }
+
+    /// Run in this process, cancelled (as the runner's SIGTERM cancels it) once `when` is done.
+    pub async fn run_cancelled_when(self, when: impl std::future::Future<Output = ()>) -> Run {
+        let env = Env::from_pairs(self.env.clone());
+        let stdout = Buffer::default();
+        let runner = Arc::new(Runner::new(&env, Box::new(stdout.clone())));
+        let config = Config {
+            now: time::OffsetDateTime::now_utc(),
+            policy: POLICY,
+            cancel: Default::default(),
+            settle: SETTLE,
+        };
+        let command = cloudflare_purge::cli::parse(self.args.iter().map(std::ffi::OsString::from));
+        let run = app::respond(&env, command, runner.clone(), &config);
+        tokio::pin!(run);
+        let code = tokio::select! {
+            code = &mut run => code,
+            () = when => {
+                config.cancel.cancel();
+                run.await
+            }
+        };
+        self.finish(i32::from(code), stdout.text(), String::new())
     }
 
     /// Run the built binary with exactly this environment, as the runner starts the container.
