@@ -302,3 +302,84 @@ fn log_line(row: &CheckedUrl) -> String {
 pub fn outside(confirm_urls: &[Url], names: &[&str]) -> Option<Cause> {
     crate::inputs::items::with_confirm_urls(None, confirm_urls, names)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::purge::{Batch, ResolvedFile};
+    use crate::site::Cdn;
+
+    fn batch(kind: ItemKind, start: usize, len: usize) -> Batch {
+        Batch { kind, start, len }
+    }
+
+    #[test]
+    fn each_accepted_item_is_known_with_its_batch_and_only_those() {
+        let mut work = Work::default();
+        work.files = ["a", "b", "c"]
+            .iter()
+            .map(|p| ResolvedFile {
+                url: format!("https://example.com/{p}"),
+                headers: None,
+            })
+            .collect();
+        *work.list_mut(ListKind::Hosts) = vec!["www.example.com".into()];
+        *work.list_mut(ListKind::Tags) = vec!["t".into()];
+        let (first, second) = (Instant::now(), Instant::now() + Duration::from_secs(1));
+        let outcome = Outcome {
+            // The files' first batch (a, b) failed: only c was accepted.
+            accepted: vec![
+                (batch(ItemKind::Files, 2, 1), first),
+                (batch(ItemKind::List(ListKind::Hosts), 0, 1), second),
+                (batch(ItemKind::List(ListKind::Tags), 0, 1), second),
+            ],
+            ..Outcome::default()
+        };
+        let mut accepted = Accepted::default();
+        accepted.add("example.com", &work, &outcome);
+        let zone = &accepted.zones[0];
+        let files: Vec<_> = zone
+            .files
+            .iter()
+            .map(|f| (f.url.as_str(), f.batch))
+            .collect();
+        assert_eq!(files, [("https://example.com/c", 0)]);
+        assert_eq!(zone.hosts, [("www.example.com".to_string(), 1)]);
+        assert_eq!((zone.tags, zone.everything), (Some(2), None));
+        assert_eq!(accepted.at, [first, second, second]);
+    }
+
+    #[test]
+    fn each_verdict_gives_its_cause_and_evicted_none() {
+        let url = "https://example.com/";
+        let code = |v: Verdict| cause_of(url, &v).map(|c| c.code());
+        let evicted = Verdict::Evicted {
+            cache_status: "MISS".into(),
+        };
+        assert_eq!(code(evicted), None);
+        let old = Verdict::NoEffect {
+            cache_status: "HIT".into(),
+            age: 900,
+            since: 3,
+        };
+        assert_eq!(code(old), Some("purge-no-effect"));
+        let fastly = Verdict::NotProxied {
+            cdn: Some(Cdn::Fastly),
+        };
+        assert_eq!(
+            cause_of(url, &fastly),
+            Some(Cause::NotProxied {
+                url: url.into(),
+                other_cdn: Some("Fastly".into())
+            })
+        );
+        let garbage = Verdict::Unjudged(Unjudged::Failed(SiteFailure::Garbage));
+        assert_eq!(
+            cause_of(url, &garbage),
+            Some(Cause::ConfirmFailed {
+                url: url.into(),
+                problem: ConfirmProblem::Garbage
+            })
+        );
+    }
+}
