@@ -367,3 +367,23 @@ async fn the_built_binary_confirms_the_purge() {
     assert_eq!(run.output("confirmed"), "1/1");
     assert_eq!(site.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn a_credential_in_confirm_urls_is_refused_before_anything_is_sent() {
+    let (fake, site) = started().await;
+    let run = action(&fake, &site)
+        .token(CFUT_TOKEN)
+        .input("files", "https://www.example.com/a.css")
+        .input(
+            "confirm_urls",
+            &format!("https://www.example.com/?key={CFUT_TOKEN}"),
+        )
+        .run()
+        .await;
+    run.assert_failed(2, "invalid-input");
+    let (title, text) = run.error();
+    assert_eq!(title, "Credential among the items to purge");
+    assert!(text.contains("`confirm_urls`"), "{text}");
+    assert!(fake.answered().is_empty());
+    assert!(site.requests().is_empty());
+}
