@@ -69,7 +69,8 @@ pub async fn run(
     }
     let outcomes = send(client, &planned, journal.runner(), cancel).await;
     let mut accepted = Accepted::default();
-    for (p, outcome) in planned.iter().zip(&outcomes) {
+    // Held only for `confirm`: a copy of every purged URL is no cost to pay otherwise.
+    for (p, outcome) in planned.iter().zip(&outcomes).filter(|_| options.confirm) {
         accepted.add(p.zone.name().unwrap_or_default(), &p.work, outcome);
     }
     let result = report(&planned, outcomes, journal, cancel)?;
