@@ -15,7 +15,7 @@ use crate::diagnosis::Cause;
 use crate::env::Env;
 use crate::inputs::{self, credential, Credential, Input, Mode, RawInputs, RunContext, Settings};
 use crate::runner::{self, Mark, Report, RunResult, Runner, Subject};
-use crate::stages::{credential as verify, permission, purging, zone, Journal};
+use crate::stages::{confirm, credential as verify, permission, purging, zone, Journal};
 
 /// What a run takes besides its environment: the clock, the retry policy, the length of a
 /// second of `timeout_seconds`, and the cancellation the runner's signals set (with its grace).
@@ -27,6 +27,9 @@ pub struct Config {
     pub cancel: Cancel,
     /// What one second of `timeout_seconds` lasts: a second, but for tests.
     pub second: Duration,
+    /// How long after a batch was accepted `confirm` checks what it named: Cloudflare's purge
+    /// reaches every data centre within 2 s (contract §10).
+    pub settle: Duration,
 }
 
 impl Config {
@@ -36,6 +39,7 @@ impl Config {
             policy: RetryPolicy::default(),
             cancel: Cancel::default(),
             second: Duration::from_secs(1),
+            settle: Duration::from_secs(2),
         }
     }
 
@@ -128,7 +132,7 @@ fn offline(env: &Env, flags: &Flags, journal: &mut Journal) -> Option<Settings> 
     Some(settings)
 }
 
-/// Steps 3 to 5. Until the purge, a cancellation stops the run at once; the purge stops sending
+/// Steps 3 to 7. Until the purge, a cancellation stops the run at once; the purge stops sending
 /// and waits briefly for what is in flight.
 async fn online(
     mut settings: Settings,
@@ -136,6 +140,7 @@ async fn online(
     journal: &mut Journal,
     config: &Config,
 ) -> Result<(), Cause> {
+    let site_proxies = proxies.clone();
     let client = connect(&settings, proxies, journal.runner(), config)?;
     let checks = async {
         let verified = verify::verify(&client, &settings, journal, config.now).await?;
@@ -151,6 +156,7 @@ async fn online(
     // The mode's step says how far the run got: the one place `result` is set.
     let result = by_mode(
         &client,
+        &site_proxies,
         &mut settings,
         &verified,
         &resolved,
@@ -165,6 +171,7 @@ async fn online(
 /// Step 5 as the mode has it: the purge (or its plan), or the health checks' last word.
 async fn by_mode(
     client: &Client,
+    proxies: &Proxies,
     settings: &mut Settings,
     verified: &verify::Verified,
     resolved: &[zone::Resolved],
@@ -181,7 +188,14 @@ async fn by_mode(
             // The lists move into the plan: each item is held once.
             let purge = std::mem::take(&mut settings.purge);
             let options = &settings.options;
-            purging::run(client, options, purge, resolved, journal, &config.cancel).await
+            let purged =
+                purging::run(client, options, purge, resolved, journal, &config.cancel).await?;
+            let timing = confirm::Timing {
+                settle: config.settle,
+                cancel: &config.cancel,
+            };
+            confirm::run(options, proxies, purged.accepted, journal, timing).await?;
+            Ok(purged.result)
         }
         Mode::Verify if settings.options.dry_run => {
             permission::not_proven(journal);

@@ -22,6 +22,8 @@ pub enum Input {
     CheckPurgePermission,
     ApiUrl,
     TimeoutSeconds,
+    Confirm,
+    ConfirmUrls,
     CaCertificates,
 }
 
@@ -47,6 +49,8 @@ impl Input {
             Input::CheckPurgePermission => "check_purge_permission",
             Input::ApiUrl => "api_url",
             Input::TimeoutSeconds => "timeout_seconds",
+            Input::Confirm => "confirm",
+            Input::ConfirmUrls => "confirm_urls",
             Input::CaCertificates => "ca_certificates",
         }
     }

@@ -127,6 +127,10 @@ pub enum ConfirmProblem {
     Blocked(u16),
     /// `CF-Cache-Status: HIT` without `Age`: no way to tell when it was cached.
     HitWithoutAge,
+    /// What came back is no HTTP answer.
+    Garbage,
+    /// A cache-key header of the item cannot be sent in an HTTP request: nothing was sent.
+    BadHeader,
 }
 
 /// What a cause does to the run.
@@ -544,18 +548,18 @@ catalogue! {
         /// `CF-Cache-Status` (`DYNAMIC`, `BYPASS`), `None` when there was none.
         cache_status: Option<String>,
         /// Another CDN its headers show in front (Fastly, CloudFront, Vercel, Netlify).
-        other_cdn: Option<&'static str>,
+        other_cdn: Option<String>,
     }
         => entry("not-cached", "Checked URL not cached by Cloudflare", Notice, DOC_CACHE_STATUS,
             "There is nothing of it in Cloudflare's cache to purge: a stale page comes from the origin or from another cache in front of it (named when its headers show one), so purge or bypass that cache; or add a Cache Rule if Cloudflare should cache it",
-            online::not_cached(url, cache_status.as_deref(), *other_cdn)),
+            online::not_cached(url, cache_status.as_deref(), other_cdn.as_deref())),
         examples [{ url: "https://example.com/".into(), cache_status: Some("DYNAMIC".into()), other_cdn: None }];
     /// With `confirm`: a checked URL answered without `cf-ray`.
-    NotProxied { url: String, other_cdn: Option<&'static str> }
+    NotProxied { url: String, other_cdn: Option<String> }
         => entry("not-proxied", "Host not served through Cloudflare", Notice, DOC_PROXIED,
             "Purging at Cloudflare does not reach this host: turn on the proxy (orange cloud) of its DNS record in the Cloudflare dashboard, or purge the cache that serves it (named when its headers show one)",
-            online::not_proxied(url, *other_cdn)),
-        examples [{ url: "https://docs.example.com/".into(), other_cdn: Some("Fastly") }];
+            online::not_proxied(url, other_cdn.as_deref())),
+        examples [{ url: "https://docs.example.com/".into(), other_cdn: Some("Fastly".into()) }];
     /// With `confirm`: a checked URL answered 3xx, so the redirect was what got purged.
     PurgedRedirect { url: String, status: u16, location: Option<String> }
         => entry("purged-redirect", "Checked URL is a redirect", Notice, DOC_SINGLE_FILE,

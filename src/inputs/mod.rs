@@ -71,8 +71,10 @@ pub fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
     }
     if let (Some(names), Some(purge)) = (zones.as_deref().and_then(names), &purge) {
         // Zones given by name route offline; by ID, once their names are known.
+        let outside = items::outside_zones(purge, &names, base_url);
+        let confirm_urls = options.as_ref().map_or(&[][..], |o| &o.confirm_urls[..]);
         v.errors
-            .extend(items::outside_zones(purge, &names, base_url));
+            .extend(items::with_confirm_urls(outside, confirm_urls, &names));
     }
     if let (true, Some(zones), Some(credential), Some(purge), Some(options)) =
         (v.errors.is_empty(), zones, credential, purge, options)
@@ -108,7 +110,10 @@ fn credential_in_lists(raw: &RawInputs, purge: &PurgeInputs) -> Option<Cause> {
         given.hide_credential(&value);
     }
     let base_url = (Input::BaseUrl, vec![raw.get(Input::BaseUrl).to_string()]);
-    let lists = purge.lists().into_iter().chain(std::iter::once(base_url));
+    // `confirm` requests these URLs from the site: a credential in one would be sent there.
+    let confirm_urls = items::split_list(raw.get(Input::ConfirmUrls)).map(str::to_string);
+    let confirm_urls = (Input::ConfirmUrls, confirm_urls.collect());
+    let lists = purge.lists().into_iter().chain([base_url, confirm_urls]);
     lists.into_iter().find_map(|(input, items)| {
         let holds = items.iter().map(|item| revealed(item)).find_map(|item| {
             if given.finds(&item) {

@@ -31,6 +31,10 @@ pub struct Options {
     pub base_url: Option<String>,
     pub account_id: Option<String>,
     pub ca_certificates: Option<CaBundle>,
+    /// Check a sample of the purged URLs after the purge (contract §10).
+    pub confirm: bool,
+    /// The URLs `confirm` checks after a purge that names none of its own.
+    pub confirm_urls: Vec<Url>,
 }
 
 /// Read every option, collecting each problem.
@@ -50,6 +54,11 @@ pub fn read(raw: &RawInputs, ctx: &RunContext, errors: &mut Vec<Cause>) -> Optio
     let base_url = keep(errors, parse_base_url(raw.get(Input::BaseUrl).trim()));
     let account_id = keep(errors, parse_account_id(raw.get(Input::AccountId).trim()));
     let ca = keep(errors, read_ca(raw.get(Input::CaCertificates).trim(), ctx));
+    let confirm = keep(
+        errors,
+        parse_bool(Input::Confirm, raw.value(Input::Confirm)),
+    );
+    let confirm_urls = keep(errors, parse_confirm_urls(raw.get(Input::ConfirmUrls)));
     Some(Options {
         mode: mode?,
         dry_run: dry_run?,
@@ -60,6 +69,8 @@ pub fn read(raw: &RawInputs, ctx: &RunContext, errors: &mut Vec<Cause>) -> Optio
         base_url: base_url?,
         account_id: account_id?,
         ca_certificates: ca?,
+        confirm: confirm?,
+        confirm_urls: confirm_urls?,
     })
 }
 
@@ -156,6 +167,27 @@ fn parse_base_url(value: &str) -> Result<Option<String>, Cause> {
             "an http(s) URL such as https://www.example.com/docs, without query string, fragment or spaces",
         )),
     }
+}
+
+/// `confirm_urls`: whole `http(s)` URLs with a host, each once; the first that is not one is named.
+fn parse_confirm_urls(value: &str) -> Result<Vec<Url>, Cause> {
+    let mut urls: Vec<Url> = Vec::new();
+    for item in super::items::split_list(value) {
+        let url = Url::parse(item)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+        let Some(url) = url else {
+            return Err(invalid(
+                Input::ConfirmUrls,
+                &without_userinfo(item),
+                "full http(s) URLs such as https://www.example.com/, in the list syntax",
+            ));
+        };
+        if !urls.contains(&url) {
+            urls.push(url);
+        }
+    }
+    Ok(urls)
 }
 
 fn parse_account_id(value: &str) -> Result<Option<String>, Cause> {

@@ -60,6 +60,7 @@ pub enum Output {
     FailedCount,
     FailedFile,
     PurgeIds,
+    Confirmed,
 }
 
 /// One output written to `$GITHUB_OUTPUT`.
@@ -118,6 +119,8 @@ pub const INPUTS: &[InputSpec] = &[
     spec(I::CheckPurgePermission, "true", K::Bool, S::Behaviour, "Verify mode: prove the Cache Purge permission by purging one URL that is never served (a tag that is never used, when the token cannot read the zone's name)."),
     spec(I::ApiUrl, "https://api.cloudflare.com/client/v4", K::Text, S::Behaviour, "API base URL; http:// only for loopback addresses."),
     spec(I::TimeoutSeconds, "30", K::Number { min: 1, max: 600 }, S::Behaviour, "Timeout of each request, in seconds."),
+    spec(I::Confirm, "false", K::Bool, S::Behaviour, "After the purge, request up to 10 of the purged URLs from the site itself (no credential) and prove from Cloudflare's cache headers that each was evicted; purge-no-effect fails the step when one was not. Not in dry runs or verify mode."),
+    spec(I::ConfirmUrls, "", K::List, S::Behaviour, "URLs to check with confirm after a purge by tags, hosts, prefixes or everything, which name no URL of their own (same list syntax); each must be in a listed zone."),
     spec(I::CaCertificates, "", K::Text, S::Behaviour, "PEM file (absolute, or relative to the workspace) of extra CA certificates to trust for the API, for self-hosted runners behind a TLS-inspecting proxy; the built-in roots stay trusted."),
 ];
 
@@ -226,6 +229,11 @@ pub const OUTPUTS: &[OutputSpec] = &[
         output: Output::PurgeIds,
         name: "purge_ids",
         description: "Cloudflare's purge request ids, comma separated.",
+    },
+    OutputSpec {
+        output: Output::Confirmed,
+        name: "confirmed",
+        description: "With confirm: N/M, the URLs proven evicted of those checked; empty otherwise.",
     },
 ];
 

@@ -303,6 +303,7 @@ async fn send_one(shared: &Shared, zone: &Zone, batch: Batch) -> Sent {
             Sent::Accepted {
                 result: answer.result,
                 retries: answer.retries,
+                at: std::time::Instant::now(),
             }
         }
         Err(Ended::Failed(failure)) => {

@@ -1,6 +1,8 @@
 //! What each zone's purge ended as: how a batch ended (`Sent`, `Withheld`), the batches added up
 //! into the zone's `Outcome`, and the outage attributed to the zones whose batches it withheld.
 
+use std::time::Instant;
+
 use super::execute::Job;
 use super::work::Batch;
 use crate::cloudflare::{Failure, ItemKind, Peer, PurgeResult};
@@ -21,6 +23,9 @@ pub struct Outcome {
     pub rebatched: Option<(usize, usize)>,
     /// Batches not sent because the API looked down.
     pub given_up: usize,
+    /// Each accepted batch (or part of one) and when Cloudflare's answer came: `confirm` checks
+    /// what they named no sooner than its settle time after.
+    pub accepted: Vec<(Batch, Instant)>,
     /// The zone's first failed batch's cause.
     pub cause: Option<Cause>,
     /// The outage another zone met, when this zone failed none of its batches but had some
@@ -52,6 +57,7 @@ pub(super) enum Sent {
     Accepted {
         result: PurgeResult,
         retries: u32,
+        at: Instant,
     },
     Failed(Failure),
     Withheld(Withheld),
@@ -104,7 +110,12 @@ fn record(outcome: &mut Outcome, job: &Job, batch: Batch, sent: Sent, peer: &Pee
         outcome.batches += 1;
     }
     match sent {
-        Sent::Accepted { result, retries } => {
+        Sent::Accepted {
+            result,
+            retries,
+            at,
+        } => {
+            outcome.accepted.push((batch, at));
             outcome.purged += batch.len;
             outcome.batches_ok += 1;
             outcome.retries += retries;

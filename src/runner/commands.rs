@@ -130,6 +130,15 @@ impl Runner {
         self.emit(&one_line(line));
     }
 
+    /// A notice annotation: worth seeing, no cause of its own.
+    pub fn notice(&self, line: &str) {
+        if self.actions {
+            self.emit(&format!("::notice::{}", escape_data(line)));
+        } else {
+            self.emit(&format!("notice: {}", one_line(line)));
+        }
+    }
+
     pub fn debug(&self, line: &str) {
         if self.actions && self.debug {
             self.emit(&format!("::debug::{}", escape_data(line)));

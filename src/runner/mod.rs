@@ -8,7 +8,8 @@ mod summary;
 pub use commands::{escape_data, escape_property, Runner, MAX_MESSAGE};
 pub use outputs::{render_outputs, write_outputs};
 pub use report::{
-    capped, Check, Mark, PurgeReport, Report, RunResult, Subject, ZoneNames, ZonePurge, MAX_FAILED,
+    capped, Check, CheckedUrl, ConfirmReport, Mark, PurgeReport, Report, RunResult, Subject,
+    ZoneNames, ZonePurge, MAX_FAILED,
 };
 pub use summary::render_summary;
 

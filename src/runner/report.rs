@@ -33,6 +33,7 @@ pub enum Subject {
     Account,
     PurgePermission,
     Purge,
+    Confirm,
 }
 
 impl Subject {
@@ -47,6 +48,7 @@ impl Subject {
             Subject::Account => "Account",
             Subject::PurgePermission => "Purge permission",
             Subject::Purge => "Purge",
+            Subject::Confirm => "Purge took effect",
         }
     }
 }
@@ -157,6 +159,26 @@ impl PurgeReport {
     }
 }
 
+/// One URL `confirm` checked (contract §10): what the site answered and the verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedUrl {
+    pub url: String,
+    /// `None` when no answer came.
+    pub status: Option<u16>,
+    pub cache_status: Option<String>,
+    pub age: Option<u64>,
+    pub mark: Mark,
+    /// `evicted`, or the code of the cause it gave.
+    pub verdict: &'static str,
+}
+
+/// What `confirm` checked; `confirmed` is `evicted/checked.len()`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConfirmReport {
+    pub checked: Vec<CheckedUrl>,
+    pub evicted: usize,
+}
+
 /// A resolved zone, as the outputs name it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ZoneNames {
@@ -180,6 +202,8 @@ pub struct Report {
     pub token_expires_on: String,
     pub days_until_expiry: Option<i64>,
     pub purge: Option<PurgeReport>,
+    /// With `confirm`, once the checks ran.
+    pub confirm: Option<ConfirmReport>,
     /// Items never planned because the run stopped first (cancelled).
     pub unsent: Vec<String>,
 }
@@ -278,6 +302,11 @@ impl Report {
             Output::FailedCount => failed.len().to_string(),
             Output::FailedFile => failed_file.unwrap_or_default().to_string(),
             Output::PurgeIds => purge.ids().join(","),
+            Output::Confirmed => self
+                .confirm
+                .as_ref()
+                .map(|c| format!("{}/{}", c.evicted, c.checked.len()))
+                .unwrap_or_default(),
         };
         OUTPUTS
             .iter()

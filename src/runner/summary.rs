@@ -1,7 +1,7 @@
 //! The step summary: a health table of the checks, the cause and its fix, and what was purged.
 
 use super::commands::MAX_MESSAGE;
-use super::report::{Mark, PurgeReport, Report};
+use super::report::{ConfirmReport, Mark, PurgeReport, Report};
 use crate::text::{cut, plural, thousands};
 
 /// Markdown for `$GITHUB_STEP_SUMMARY`. Holds no secret: only facts the report holds.
@@ -16,6 +16,9 @@ pub fn render_summary(report: &Report, failed_file: Option<&str>, home: Option<&
     causes(&mut md, report, home);
     if let Some(purge) = &report.purge {
         purged(&mut md, purge);
+    }
+    if let Some(confirm) = &report.confirm {
+        confirmed(&mut md, confirm);
     }
     if let Some(file) = failed_file {
         md.push_str(&format!(
@@ -108,6 +111,32 @@ fn purged(md: &mut String, purge: &PurgeReport) {
         format!("Dry run: {batches} batches planned, nothing sent.")
     };
     md.push_str(&format!("\n{line}\n"));
+}
+
+/// The URLs `confirm` checked, as the site answered them.
+fn confirmed(md: &mut String, confirm: &ConfirmReport) {
+    md.push_str(&format!(
+        "\nPurge checked at the site: {}/{} URLs evicted.\n\n",
+        confirm.evicted,
+        confirm.checked.len()
+    ));
+    if confirm.checked.is_empty() {
+        return;
+    }
+    md.push_str("| Checked URL | Status | CF-Cache-Status | Age | Verdict |\n");
+    md.push_str("|---|--:|---|--:|---|\n");
+    let or_dash = |v: Option<String>| v.unwrap_or_else(|| "–".to_string());
+    for row in &confirm.checked {
+        md.push_str(&format!(
+            "| {} | {} | {} | {} | {} {} |\n",
+            cell(&row.url),
+            or_dash(row.status.map(|s| s.to_string())),
+            cell(&or_dash(row.cache_status.clone())),
+            or_dash(row.age.map(|a| a.to_string())),
+            row.mark.symbol(),
+            row.verdict
+        ));
+    }
 }
 
 /// Text made safe for one Markdown table cell or paragraph. A cell keeps what an annotation keeps:

@@ -1,6 +1,7 @@
 //! The stages of a run after the offline checks, each with the types it returns: the credential
-//! check, the zone resolution, the permission proof and the purge. Each records its own rows.
+//! check, the zone resolution, the permission proof, the purge and its confirmation. Each records its own rows.
 
+pub mod confirm;
 pub mod credential;
 pub mod permission;
 pub mod purging;

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::confirm::{self, Accepted};
 use super::routing::route;
 use super::zone::Resolved;
 use super::Journal;
@@ -23,6 +24,12 @@ struct Planned<'a> {
     batches: Vec<purge::Batch>,
 }
 
+/// How the purge ended: `purged` or `planned`, and what Cloudflare accepted, for `confirm`.
+pub struct Purged {
+    pub result: RunResult,
+    pub accepted: Accepted,
+}
+
 /// Route, plan, and send the purge (or, in a dry run, print the plan); `purged` or `planned`.
 pub async fn run(
     client: &Client,
@@ -31,8 +38,13 @@ pub async fn run(
     zones: &[Resolved],
     journal: &mut Journal,
     cancel: &Cancel,
-) -> Result<RunResult, Cause> {
+) -> Result<Purged, Cause> {
     let works = route(purge, zones, options.base_url.as_deref())?;
+    // Zones given by ID: their names are known now, still before anything is purged.
+    let names: Option<Vec<&str>> = zones.iter().map(Resolved::name).collect();
+    if let Some(outside) = names.and_then(|n| confirm::outside(&options.confirm_urls, &n)) {
+        return Err(outside);
+    }
     let planned: Vec<Planned> = zones
         .iter()
         .zip(works)
@@ -50,10 +62,19 @@ pub async fn run(
         .collect();
     if options.dry_run {
         dry_run(&planned, journal);
-        return Ok(RunResult::Planned);
+        return Ok(Purged {
+            result: RunResult::Planned,
+            accepted: Accepted::default(),
+        });
     }
     let outcomes = send(client, &planned, journal.runner(), cancel).await;
-    report(&planned, outcomes, journal, cancel)
+    let mut accepted = Accepted::default();
+    // Held only for `confirm`: a copy of every purged URL is no cost to pay otherwise.
+    for (p, outcome) in planned.iter().zip(&outcomes).filter(|_| options.confirm) {
+        accepted.add(p.zone.name().unwrap_or_default(), &p.work, outcome);
+    }
+    let result = report(&planned, outcomes, journal, cancel)?;
+    Ok(Purged { result, accepted })
 }
 
 fn dry_run(planned: &[Planned], journal: &mut Journal) {

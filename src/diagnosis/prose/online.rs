@@ -362,6 +362,10 @@ pub(in crate::diagnosis) fn confirm_failed(url: &str, problem: &ConfirmProblem) 
         ConfirmProblem::HitWithoutAge => {
             "it answered CF-Cache-Status HIT without an Age header, so when it was cached is unknown".to_string()
         }
+        ConfirmProblem::Garbage => "what came back is no HTTP answer".to_string(),
+        ConfirmProblem::BadHeader => {
+            "a cache-key header of the item cannot be sent in an HTTP request, so nothing was sent".to_string()
+        }
     };
     seen(format!(
         "{url} could not be checked after the purge ({why})"

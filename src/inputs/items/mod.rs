@@ -258,6 +258,26 @@ pub fn outside_zones(purge: &PurgeInputs, names: &[&str], base_url: Option<&str>
     })
 }
 
+/// `url-outside-zone` with the `confirm_urls` in none of the zones named added to the items
+/// `outside` already holds (one cause for every item outside, as the contract lists them).
+pub fn with_confirm_urls(
+    outside: Option<Cause>,
+    urls: &[url::Url],
+    names: &[&str],
+) -> Option<Cause> {
+    let (zones, mut items) = match outside {
+        Some(Cause::UrlOutsideZone { zones, items }) => (zones, items),
+        Some(other) => return Some(other),
+        None => (names.iter().map(|n| n.to_string()).collect(), Vec::new()),
+    };
+    let beyond = urls.iter().filter(|u| {
+        let host = u.host_str().unwrap_or_default();
+        zone_match::zone_for(&zone_match::host(host), names).is_none()
+    });
+    items.extend(beyond.map(|u| shown(u.as_str())));
+    (!items.is_empty()).then_some(Cause::UrlOutsideZone { zones, items })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

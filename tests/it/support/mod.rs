@@ -41,6 +41,9 @@ pub const GRACE: Grace = Grace {
     abandon: Duration::from_millis(800),
 };
 
+/// `confirm`'s wait after the purge (2 s in production), short enough not to slow the tests.
+pub const SETTLE: Duration = Duration::from_millis(50);
+
 /// A writer the test can read back after the run.
 #[derive(Clone, Default)]
 pub struct Buffer(Arc<Mutex<Vec<u8>>>);
@@ -236,10 +239,26 @@ impl Action {
             policy,
             cancel,
             second: SECOND,
+            settle: SETTLE,
         };
         let command = cloudflare_purge::cli::parse(self.args.iter().map(std::ffi::OsString::from));
         let code = i32::from(app::respond(&env, command, runner.clone(), &config).await);
         self.finish(code, stdout.text(), String::new())
+    }
+
+    /// Run in this process, cancelled (as the runner's SIGTERM cancels it) once `when` is done.
+    pub async fn run_cancelled_when(self, when: impl std::future::Future<Output = ()>) -> Run {
+        let cancel = Cancel::with_grace(GRACE);
+        let signal = cancel.clone();
+        let run = self.run_cancellable(cancel);
+        tokio::pin!(run);
+        tokio::select! {
+            run = &mut run => run,
+            () = when => {
+                signal.cancel();
+                run.await
+            }
+        }
     }
 
     /// Run the built binary with exactly this environment, as the runner starts the container.

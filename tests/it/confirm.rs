@@ -1,0 +1,389 @@
+//! `confirm` (contract §10) end to end: a run purges through the fake API, then checks the purged
+//! URLs at the fake site, reached as a user behind a proxy reaches a real one (`HTTPS_PROXY` to a
+//! CONNECT proxy, `NO_PROXY` for the loopback API, the fake's CA in `ca_certificates`).
+
+use std::time::{Duration, Instant};
+
+use crate::support::site::{FakeSite, Fault, Page};
+use crate::support::*;
+
+/// A run with `confirm` behind the fake site's proxy, trusting its CA.
+fn action(fake: &Fake, site: &FakeSite) -> Action {
+    let mut action = Action::new(fake)
+        .workspace_file("site-ca.pem", &site.ca_pem)
+        .input("ca_certificates", "site-ca.pem")
+        .input("confirm", "true");
+    for (name, value) in site.env() {
+        action = action.env(&name, &value);
+    }
+    action
+}
+
+async fn started() -> (Fake, FakeSite) {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let site = FakeSite::start().await;
+    (fake, site)
+}
+
+fn www(paths: &[&str]) -> String {
+    let urls: Vec<String> = paths
+        .iter()
+        .map(|p| format!("https://www.example.com{p}"))
+        .collect();
+    urls.join("\n")
+}
+
+/// The `confirm:` log lines, one per checked URL.
+fn checked_lines(run: &Run) -> Vec<&str> {
+    run.stdout
+        .lines()
+        .filter(|l| l.starts_with("confirm: ") && l.contains("CF-Cache-Status"))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_verdict_is_reported_and_an_old_hit_fails_the_step() {
+    let (fake, site) = started().await;
+    let cf = Page::cloudflare;
+    site.page("/miss", cf(200, Some("MISS"), None));
+    site.page("/expired", cf(200, Some("EXPIRED"), Some(0)));
+    site.page("/young", cf(200, Some("HIT"), Some(0)));
+    site.page("/old", cf(200, Some("HIT"), Some(3600)));
+    site.page(
+        "/dynamic",
+        cf(200, Some("DYNAMIC"), None)
+            .header("x-served-by", "cache-fra-eddf8230059-FRA")
+            .header("via", "1.1 varnish"),
+    );
+    site.page(
+        "/pages",
+        Page::direct(200)
+            .header("x-served-by", "cache-fra-1-FRA")
+            .header("x-cache", "HIT"),
+    );
+    site.page(
+        "/redirect",
+        cf(301, None, None).header("location", "https://www.example.com/new"),
+    );
+    site.page(
+        "/challenge",
+        cf(403, Some("DYNAMIC"), None).header("cf-mitigated", "challenge"),
+    );
+    let paths = [
+        "/miss",
+        "/expired",
+        "/young",
+        "/old",
+        "/dynamic",
+        "/pages",
+        "/redirect",
+        "/challenge",
+    ];
+    let run = action(&fake, &site)
+        .token(CFUT_TOKEN)
+        .input("files", &www(&paths))
+        .run()
+        .await;
+    run.assert_failed(1, "purge-no-effect");
+    assert_eq!(run.output("confirmed"), "3/8");
+    // The purge itself stands: every item accepted, none failed.
+    assert_eq!(run.output("purged_count"), "8");
+    assert_eq!(run.output("failed"), "");
+    let (title, text) = run.error();
+    assert_eq!(title, "Purge had no effect");
+    assert!(text.contains("https://www.example.com/old"), "{text}");
+    assert!(text.contains("Age 3600"), "{text}");
+    assert!(text.contains("Cache Rule"), "{text}");
+    assert_eq!(
+        run.output("warnings"),
+        "not-cached,not-proxied,purged-redirect,confirm-failed"
+    );
+    let warnings = run.warnings();
+    let text_of = |title: &str| {
+        let found = warnings.iter().find(|(t, _)| t == title);
+        found.map(|(_, text)| text.clone()).unwrap_or_default()
+    };
+    assert!(text_of("Checked URL not cached by Cloudflare").contains("Fastly"));
+    assert!(text_of("Host not served through Cloudflare").contains("Fastly"));
+    assert!(text_of("Checked URL is a redirect").contains("https://www.example.com/new"));
+    assert!(text_of("Purge could not be checked").contains("challenge"));
+    assert_eq!(checked_lines(&run).len(), 8, "{}", run.stdout);
+    assert!(run.summary.contains("| Checked URL |"), "{}", run.summary);
+    assert!(
+        run.summary
+            .contains("| https://www.example.com/old | 200 | HIT | 3600 | ✗ purge-no-effect |"),
+        "{}",
+        run.summary
+    );
+    assert!(run.summary.contains("3/8 URLs evicted"), "{}", run.summary);
+}
+
+#[tokio::test]
+async fn what_the_fake_api_purged_is_proven_evicted() {
+    let (fake, site) = started().await;
+    site.react_to(&fake);
+    let run = action(&fake, &site)
+        .token(CFUT_TOKEN)
+        .input("zone", ZONE_NAME)
+        .input("files", "https://www.example.com/app.js /style.css")
+        .run()
+        .await;
+    run.assert_ok("purged");
+    assert_eq!(run.output("confirmed"), "2/2");
+    assert_eq!(run.output("warnings"), "");
+    let checked: Vec<String> = site
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}{}", r.method, r.host, r.path))
+        .collect();
+    assert_eq!(
+        checked.len(),
+        2,
+        "one GET per URL, no redirect followed: {checked:?}"
+    );
+    assert!(checked.contains(&"GET www.example.com/app.js".to_string()));
+    assert!(checked.contains(&"GET example.com/style.css".to_string()));
+    assert!(run.summary.contains("| ✓ evicted |"), "{}", run.summary);
+}
+
+#[tokio::test]
+async fn no_credential_reaches_the_site_and_cache_key_headers_do() {
+    let (fake, site) = started().await;
+    fake.add_key(EMAIL, GLOBAL_KEY);
+    site.react_to(&fake);
+    let files =
+        r#"[{"url": "https://www.example.com/m.css", "headers": {"CF-Device-Type": "mobile"}}]"#;
+    let token_run = action(&fake, &site)
+        .token(CFUT_TOKEN)
+        .input("files", files)
+        .run()
+        .await;
+    token_run.assert_ok("purged");
+    let key_run = action(&fake, &site)
+        .input("email", EMAIL)
+        .secret("global_api_key", GLOBAL_KEY)
+        .input("files", files)
+        .run()
+        .await;
+    key_run.assert_ok("purged");
+    let requests = site.requests();
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert!(request.tls, "through the CONNECT tunnel over TLS");
+        for (name, value) in &request.headers {
+            assert!(
+                name != "authorization" && !name.starts_with("x-auth-"),
+                "{name} sent to the site"
+            );
+            for secret in [CFUT_TOKEN, GLOBAL_KEY, EMAIL] {
+                assert!(!value.contains(secret), "{name} carries a credential");
+            }
+        }
+        assert_eq!(request.headers["cf-device-type"], "mobile");
+        let agent = &request.headers["user-agent"];
+        assert!(agent.starts_with("cloudflare-purge/"), "{agent}");
+    }
+    for (_, headers) in site.connects() {
+        assert!(!headers.contains_key("proxy-authorization"));
+    }
+}
+
+#[tokio::test]
+async fn a_site_that_hangs_resets_fails_or_answers_garbage_leaves_the_purge_standing() {
+    let (fake, site) = started().await;
+    site.page("/hang", Page::fault(Fault::Hang));
+    site.page("/reset", Page::fault(Fault::Reset));
+    site.page("/garbage", Page::fault(Fault::Garbage));
+    site.page("/error", Page::cloudflare(502, Some("DYNAMIC"), None));
+    let started = Instant::now();
+    let run = action(&fake, &site)
+        .token(CFUT_TOKEN)
+        .input("timeout_seconds", "1")
+        .input("files", &www(&["/hang", "/reset", "/garbage", "/error"]))
+        .run()
+        .await;
+    assert!(started.elapsed() < Duration::from_secs(5));
+    run.assert_ok("purged");
+    assert_eq!(run.output("confirmed"), "0/4");
+    assert_eq!(run.output("purged_count"), "4");
+    let warnings = run.warnings();
+    assert_eq!(warnings.len(), 4, "{warnings:?}");
+    let texts: Vec<&str> = warnings.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(warnings
+        .iter()
+        .all(|(t, _)| t == "Purge could not be checked"));
+    for word in [
+        "timed out",
+        "closed before an answer",
+        "no HTTP answer",
+        "HTTP 502",
+    ] {
+        assert!(texts.iter().any(|t| t.contains(word)), "{word}: {texts:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_confirm_url_outside_every_zone_is_refused_before_any_request() {
+    let (fake, site) = started().await;
+    // By name: offline. By ID: once the name is known, before the purge.
+    for zone in [ZONE_NAME, ZONE_ID] {
+        let run = action(&fake, &site)
+            .token(CFUT_TOKEN)
+            .input("zone", zone)
+            .input("tags", "release")
+            .input(
+                "confirm_urls",
+                "https://www.example.com/ https://elsewhere.example/",
+            )
+            .run()
+            .await;
+        run.assert_failed(2, "url-outside-zone");
+        let (_, text) = run.error();
+        assert!(text.contains("https://elsewhere.example/"), "{text}");
+        assert!(!text.contains("https://www.example.com/"), "{text}");
+    }
+    assert!(fake.purges().is_empty());
+    assert!(site.requests().is_empty());
+    assert!(site.connects().is_empty());
+}
+
+#[tokio::test]
+async fn tags_are_checked_at_confirm_urls_and_without_them_a_notice_says_nothing_was() {
+    let (fake, site) = started().await;
+    site.page("/tagged", Page::cloudflare(200, Some("MISS"), None));
+    let run = action(&fake, &site)
+        .token(CFUT_TOKEN)
+        .input("tags", "release")
+        .run()
+        .await;
+    run.assert_ok("purged");
+    assert_eq!(run.output("confirmed"), "0/0");
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.starts_with("::notice::") && l.contains("confirm_urls")),
+        "{}",
+        run.stdout
+    );
+    assert!(site.requests().is_empty());
+    let run = action(&fake, &site)
+        .token(CFUT_TOKEN)
+        .input("tags", "release")
+        .input("confirm_urls", "https://www.example.com/tagged")
+        .run()
+        .await;
+    run.assert_ok("purged");
+    assert_eq!(run.output("confirmed"), "1/1");
+    assert_eq!(site.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn hosts_prefixes_and_everything_are_checked_at_the_url_they_stand_for() {
+    let (fake, site) = started().await;
+    site.react_to(&fake);
+    let run = action(&fake, &site)
+        .token(CFUT_TOKEN)
+        .input("hosts", "www.example.com")
+        .input("prefixes", "example.com/blog/")
+        .run()
+        .await;
+    run.assert_ok("purged");
+    assert_eq!(run.output("confirmed"), "2/2");
+    let run = action(&fake, &site)
+        .token(CFUT_TOKEN)
+        .input("purge_everything", "true")
+        .run()
+        .await;
+    run.assert_ok("purged");
+    assert_eq!(run.output("confirmed"), "1/1");
+    let mut checked: Vec<String> = site
+        .requests()
+        .iter()
+        .map(|r| format!("{}{}", r.host, r.path))
+        .collect();
+    checked.sort();
+    assert_eq!(
+        checked,
+        ["example.com/", "example.com/blog/", "www.example.com/"]
+    );
+}
+
+#[tokio::test]
+async fn nothing_is_checked_in_a_dry_run_in_verify_mode_or_without_confirm() {
+    let (fake, site) = started().await;
+    site.react_to(&fake);
+    let runs = [
+        action(&fake, &site).input("dry_run", "true"),
+        action(&fake, &site).input("mode", "verify"),
+        action(&fake, &site).input("confirm", "false"),
+    ];
+    for action in runs {
+        let run = action
+            .token(CFUT_TOKEN)
+            .input("files", "https://www.example.com/a.css")
+            .run()
+            .await;
+        assert_eq!(run.code, 0, "{}", run.stdout);
+        assert_eq!(run.output("confirmed"), "");
+    }
+    assert!(site.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_cancellation_during_the_checks_keeps_the_purge_and_reports_what_was_checked() {
+    let (fake, site) = started().await;
+    site.page("/fast", Page::cloudflare(200, Some("MISS"), None));
+    site.page("/hang", Page::fault(Fault::Hang));
+    let when = async {
+        while site.requests().len() < 2 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        // The fast answer is in by now; the hanging one never comes.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let started = Instant::now();
+    let run = action(&fake, &site)
+        .token(CFUT_TOKEN)
+        .input("files", &www(&["/fast", "/hang"]))
+        .run_cancelled_when(when)
+        .await;
+    assert!(started.elapsed() < Duration::from_secs(5));
+    run.assert_ok("purged");
+    assert_eq!(run.output("purged_count"), "2");
+    assert_eq!(run.output("confirmed"), "1/1");
+    assert!(run.stdout.contains("confirm: cancelled; 1 of 2 checked"));
+}
+
+#[tokio::test]
+async fn the_built_binary_confirms_the_purge() {
+    let (fake, site) = started().await;
+    site.react_to(&fake);
+    let run = action(&fake, &site)
+        .token(CFUT_TOKEN)
+        .input("files", "https://www.example.com/app.js")
+        .run_binary()
+        .await;
+    run.assert_ok("purged");
+    assert_eq!(run.output("confirmed"), "1/1");
+    assert_eq!(site.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_credential_in_confirm_urls_is_refused_before_anything_is_sent() {
+    let (fake, site) = started().await;
+    let run = action(&fake, &site)
+        .token(CFUT_TOKEN)
+        .input("files", "https://www.example.com/a.css")
+        .input(
+            "confirm_urls",
+            &format!("https://www.example.com/?key={CFUT_TOKEN}"),
+        )
+        .run()
+        .await;
+    run.assert_failed(2, "invalid-input");
+    let (title, text) = run.error();
+    assert_eq!(title, "Credential among the items to purge");
+    assert!(text.contains("`confirm_urls`"), "{text}");
+    assert!(fake.answered().is_empty());
+    assert!(site.requests().is_empty());
+}
