@@ -13,7 +13,9 @@ use crate::cloudflare::{
 };
 use crate::diagnosis::Cause;
 use crate::env::Env;
-use crate::inputs::{self, credential, Credential, Input, Mode, RawInputs, RunContext, Settings};
+use crate::inputs::{
+    self, credential, quote, Credential, Input, Mode, RawInputs, RunContext, Settings,
+};
 use crate::runner::{self, Mark, Report, RunResult, Runner, Subject};
 use crate::stages::{credential as verify, permission, purging, zone, Journal};
 
@@ -83,7 +85,7 @@ pub async fn run(env: &Env, flags: &Flags, runner: Arc<Runner>, config: &Config)
 fn bad_proxy(bad: &BadProxy) -> Cause {
     Cause::ProxyNotUrl {
         variable: bad.variable,
-        value: credential::shown(&inputs::options::without_userinfo(&bad.value)),
+        value: quote::safe_quote(&quote::without_userinfo(&bad.value)),
     }
 }
 

@@ -3,18 +3,24 @@
 
 pub mod context;
 pub mod credential;
+pub mod ids;
 pub mod items;
+pub mod list;
 pub mod options;
+pub mod quote;
 pub mod raw;
+pub mod shape;
 pub mod table;
+pub mod value;
 pub mod zone;
 
 pub use context::RunContext;
 pub use credential::{Credential, Shape};
 pub use items::{FileItem, FileTarget, PurgeInputs};
-pub use options::{Mode, Options};
+pub use options::Options;
 pub use raw::RawInputs;
 pub use table::Input;
+pub use value::Mode;
 pub use zone::ZoneRef;
 
 use crate::diagnosis::Cause;
@@ -113,7 +119,7 @@ fn credential_in_lists(raw: &RawInputs, purge: &PurgeInputs) -> Option<Cause> {
         let holds = items.iter().map(|item| revealed(item)).find_map(|item| {
             if given.finds(&item) {
                 Some("the credential given (or a part of it)")
-            } else if credential::holds_prefixed(&item.to_ascii_lowercase()) {
+            } else if quote::holds_prefixed(&item.to_ascii_lowercase()) {
                 Some("something shaped like a credential (cfut_, cfat_ or cfk_)")
             } else {
                 None
@@ -135,7 +141,7 @@ fn revealed(item: &str) -> String {
 /// A credential in one input and an ID in the credential's: two values pasted the wrong way round.
 fn swapped(raw: &RawInputs) -> Option<Cause> {
     let token = raw.get(Input::ApiToken).trim();
-    if !zone::is_hex_id(token) {
+    if !ids::is_hex_id(token) {
         return None;
     }
     [
@@ -144,7 +150,7 @@ fn swapped(raw: &RawInputs) -> Option<Cause> {
     ]
     .into_iter()
     .find_map(|(input, id)| {
-        let shape = credential::shape_of(raw.get(input).trim())?;
+        let shape = quote::shape_of(raw.get(input).trim())?;
         Some(Cause::InputsSwapped {
             input,
             holds: shape,

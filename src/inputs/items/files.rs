@@ -7,9 +7,10 @@ use serde_json::Value;
 use url::Url;
 
 use super::failed;
-use super::list::split_list;
 use crate::cloudflare::ItemKind;
 use crate::diagnosis::Cause;
+use crate::inputs::list::split_list;
+use crate::inputs::quote::safe_quote;
 use crate::names::Input;
 
 /// One entry of `files`: a URL or a path, with optional cache-key headers.
@@ -86,12 +87,8 @@ fn list_line(line: &str) -> Result<Vec<Given>, Cause> {
 }
 
 fn json_object(line: &str) -> Result<Given, String> {
-    let value: Value = serde_json::from_str(line).map_err(|e| {
-        format!(
-            "{} (not a JSON object: {e})",
-            crate::inputs::credential::shown(line)
-        )
-    })?;
+    let value: Value = serde_json::from_str(line)
+        .map_err(|e| format!("{} (not a JSON object: {e})", safe_quote(line)))?;
     failed::decode(&value)
 }
 
@@ -112,7 +109,7 @@ pub fn read_list_file(path: &std::path::Path) -> Result<Vec<Given>, Cause> {
     let shown = path.display().to_string();
     let fail = |why: String| Cause::InvalidInput {
         input: Input::FilesFrom,
-        value: crate::inputs::credential::shown(&shown),
+        value: safe_quote(&shown),
         expected: format!("a readable UTF-8 file of URLs or paths, one per line ({why})"),
     };
     let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;

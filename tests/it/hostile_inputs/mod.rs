@@ -10,11 +10,11 @@ use std::collections::{BTreeSet, HashMap};
 use crate::support::*;
 use cloudflare_purge::diagnosis::{examples, Cause, Severity};
 use cloudflare_purge::env::Env;
-use cloudflare_purge::inputs::credential::{classify, clean, problem, Shape};
 use cloudflare_purge::inputs::items::files::{parse_files, target_of};
-use cloudflare_purge::inputs::items::split_list;
+use cloudflare_purge::inputs::list::split_list;
+use cloudflare_purge::inputs::shape::{classify, clean, problem, Shape};
 use cloudflare_purge::inputs::{
-    self, zone, Credential, FileTarget, RawInputs, RunContext, ZoneRef,
+    self, ids, zone, Credential, FileTarget, RawInputs, RunContext, ZoneRef,
 };
 use cloudflare_purge::names::Input;
 use cloudflare_purge::runner::{escape_data, escape_property, render_outputs};
@@ -308,12 +308,12 @@ fn check_validated(pairs: &[(String, String)]) -> Result<(), TestCaseError> {
     prop_assert!(!settings.zones.is_empty());
     for zone in &settings.zones {
         match zone {
-            ZoneRef::Id(id) => prop_assert!(zone::is_hex_id(id)),
-            ZoneRef::Name(name) => prop_assert_eq!(zone::domain(name), Some(name.clone())),
+            ZoneRef::Id(id) => prop_assert!(ids::is_hex_id(id)),
+            ZoneRef::Name(name) => prop_assert_eq!(ids::domain(name), Some(name.clone())),
         }
     }
     if let Some(account) = &settings.options.account_id {
-        prop_assert!(zone::is_hex_id(account));
+        prop_assert!(ids::is_hex_id(account));
     }
     prop_assert!(matches!(
         settings.options.api_url.scheme(),
