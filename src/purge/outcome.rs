@@ -1,7 +1,7 @@
 //! What each zone's purge ended as: how a batch ended (`Sent`, `Withheld`), the batches added up
 //! into the zone's `Outcome`, and the outage attributed to the zones whose batches it withheld.
 
-use super::execute::Job;
+use super::job::Job;
 use super::work::Batch;
 use crate::cloudflare::{Failure, ItemKind, Peer, PurgeResult};
 use crate::diagnosis::{judge, Cause};

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::files::{Given, Headers};
+use super::given::{Given, Headers};
 use crate::cloudflare::ItemKind;
 use crate::inputs::quote::safe_quote;
 

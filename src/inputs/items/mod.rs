@@ -2,10 +2,12 @@
 
 pub mod failed;
 pub mod files;
+pub mod given;
 pub mod host_lists;
 pub mod zone_match;
 
-pub use files::{FileItem, FileTarget, Headers};
+pub use files::{FileItem, FileTarget};
+pub use given::Headers;
 
 use super::context::RunContext;
 use super::list::{dedup, split_list};
@@ -172,7 +174,7 @@ fn files(raw: &RawInputs, ctx: &RunContext) -> Result<PurgeInputs, Cause> {
     let mut bad = Vec::new();
     let mut wildcards = Vec::new();
     read.files.reserve(given.len());
-    for files::Given {
+    for given::Given {
         text,
         headers,
         kind,
