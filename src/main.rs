@@ -11,11 +11,11 @@ use cloudflare_purge::app::{self, Config};
 use cloudflare_purge::cancel::Cancel;
 use cloudflare_purge::cli;
 use cloudflare_purge::env::Env;
-use cloudflare_purge::runner::Runner;
+use cloudflare_purge::runner::Log;
 
 fn main() -> ExitCode {
     let env = Env::from_process();
-    let runner = Arc::new(Runner::stdout(&env));
+    let runner = Arc::new(Log::stdout(&env));
     match start(&env, &runner) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
@@ -26,7 +26,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn start(env: &Env, runner: &Arc<Runner>) -> anyhow::Result<u8> {
+fn start(env: &Env, runner: &Arc<Log>) -> anyhow::Result<u8> {
     let command = cli::parse(std::env::args_os().skip(1));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -5,7 +5,7 @@ mod outputs;
 mod report;
 mod summary;
 
-pub use commands::{escape_data, escape_property, Runner, MAX_MESSAGE};
+pub use commands::{escape_data, escape_property, Log, MAX_MESSAGE};
 pub use outputs::{render_outputs, write_outputs};
 pub use report::{
     capped, Check, Mark, PurgeReport, Report, RunResult, Subject, ZoneNames, ZonePurge, MAX_FAILED,
@@ -38,7 +38,7 @@ pub const FAILED_FILE: &str = "cloudflare-purge-failed.txt";
 /// Outputs and summary, also on failure; nothing is written where the runner named no file. Outside
 /// Actions the outputs are printed instead. The failed file that could not be written still leaves
 /// the outputs and the summary written.
-pub fn publish(env: &Env, runner: &Runner, report: &Report) -> Result<(), PublishError> {
+pub fn publish(env: &Env, runner: &Log, report: &Report) -> Result<(), PublishError> {
     let failed = report.failed_items();
     let (failed_file, file_error) = match capped(&failed) {
         (_, true) => match write_failed_file(env, &failed) {
@@ -70,7 +70,7 @@ pub fn publish(env: &Env, runner: &Runner, report: &Report) -> Result<(), Publis
 
 fn write_runner_files(
     env: &Env,
-    runner: &Runner,
+    runner: &Log,
     report: &Report,
     outputs: &[(&str, String)],
     failed_file: Option<&str>,

@@ -2,7 +2,7 @@
 //! and a prefix to the zone of their host (the longest name wins); a path to every zone, joined to
 //! `https://<zone name>` (or to `base_url`, then routed as a URL); tags and `purge_everything` to all.
 
-use super::zone::Resolved;
+use super::resolve::Resolved;
 use crate::cloudflare::ListKind;
 use crate::diagnosis::Cause;
 use crate::inputs::items::{files, zone_match, FileItem, FileTarget};

@@ -16,7 +16,7 @@ use std::time::Duration;
 use cloudflare_purge::app::{self, Config};
 use cloudflare_purge::cloudflare::RetryPolicy;
 use cloudflare_purge::env::Env;
-use cloudflare_purge::runner::Runner;
+use cloudflare_purge::runner::Log;
 pub use fake::*;
 
 /// The production policy's shape (4 attempts, exponential backoff, `Retry-After` honoured up to a
@@ -200,7 +200,7 @@ impl Action {
     pub async fn run_with(self, policy: RetryPolicy) -> Run {
         let env = Env::from_pairs(self.env.clone());
         let stdout = Buffer::default();
-        let runner = Arc::new(Runner::new(&env, Box::new(stdout.clone())));
+        let runner = Arc::new(Log::new(&env, Box::new(stdout.clone())));
         let config = Config {
             now: time::OffsetDateTime::now_utc(),
             policy,

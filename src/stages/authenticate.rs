@@ -3,7 +3,7 @@
 
 use time::OffsetDateTime;
 
-use super::zone::checked;
+use super::resolve::checked;
 use super::Journal;
 use crate::cloudflare::{endpoints, CfMessage, Client, TokenStatus, Zone};
 use crate::diagnosis::expiry::{self, Lifetime};
