@@ -158,3 +158,6 @@ fn swapped(raw: &RawInputs) -> Option<Cause> {
         })
     })
 }
+
+#[cfg(test)]
+mod tests;
