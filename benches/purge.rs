@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cloudflare_purge::text::thousands;
+use cloudflare_purge::test_surface::thousands;
 use support::*;
 
 /// Targets of issues 5 and 11.
@@ -372,7 +372,7 @@ async fn measure(binary: &str, case: &Case) -> Measured {
 fn runner_command(binary: &str, workspace: &Path, fake: &Fake) -> Command {
     let mut command = Command::new(binary);
     command.env_clear();
-    for input in cloudflare_purge::inputs::table::INPUTS {
+    for input in cloudflare_purge::test_surface::INPUTS {
         command.env(
             format!("INPUT_{}", input.name.to_uppercase()),
             input.default,

@@ -7,11 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use cloudflare_purge::app::{self, Config};
-use cloudflare_purge::cancel::Cancel;
-use cloudflare_purge::cli;
-use cloudflare_purge::env::Env;
-use cloudflare_purge::runner::Log;
+use cloudflare_purge::{parse_args, respond, Cancel, Config, Env, Log};
 
 fn main() -> ExitCode {
     let env = Env::from_process();
@@ -27,7 +23,7 @@ fn main() -> ExitCode {
 }
 
 fn start(env: &Env, runner: &Arc<Log>) -> anyhow::Result<u8> {
-    let command = cli::parse(std::env::args_os().skip(1));
+    let command = parse_args(std::env::args_os().skip(1));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -36,7 +32,7 @@ fn start(env: &Env, runner: &Arc<Log>) -> anyhow::Result<u8> {
     // Before any work: as PID 1 (the container's entry point) a signal without a handler is
     // ignored, and elsewhere it would kill the run with no report.
     watch_signals(config.cancel.clone())?;
-    Ok(runtime.block_on(app::respond(env, command, runner.clone(), &config)))
+    Ok(runtime.block_on(respond(env, command, runner.clone(), &config)))
 }
 
 /// After the first signal the run stops sending, reports and exits, within its grace for requests

@@ -16,7 +16,9 @@ pub mod zone;
 
 pub use context::RunContext;
 pub use credential::{Credential, Shape};
-pub use items::{FileItem, FileTarget, PurgeInputs};
+#[cfg(test)]
+pub use items::FileTarget;
+pub use items::PurgeInputs;
 pub use options::Options;
 pub use raw::RawInputs;
 pub use table::Input;

@@ -9,7 +9,6 @@ mod work;
 
 pub use execute::{execute, Progress};
 pub use job::{Job, Lane, Target};
-pub use outcome::{Outcome, Withheld};
-pub use pacing::TokenBucket;
+pub use outcome::Outcome;
 pub use plan::{plan, Limits};
 pub use work::{Batch, ResolvedFile, Work};

@@ -2,7 +2,7 @@
 //! Run with `BLESS=1` to rewrite the generated parts after changing the table.
 
 use cloudflare_purge::docs;
-use cloudflare_purge::inputs::table::{INPUTS, OUTPUTS};
+use cloudflare_purge::test_surface::{INPUTS, OUTPUTS};
 
 fn check_generated(file: &str, begin: &str, end: &str, body: &str) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
@@ -74,13 +74,13 @@ fn the_readme_tables_match_the_code() {
 #[test]
 fn the_code_reads_exactly_the_inputs_of_the_table() {
     // Every INPUT_<NAME> of the table is read back as its input; the reading is driven by the table.
-    let env = cloudflare_purge::env::Env::from_pairs(INPUTS.iter().map(|i| {
+    let env = cloudflare_purge::Env::from_pairs(INPUTS.iter().map(|i| {
         (
             format!("INPUT_{}", i.name.to_uppercase()),
             format!("value of {}", i.name),
         )
     }));
-    let raw = cloudflare_purge::inputs::RawInputs::read(&env);
+    let raw = cloudflare_purge::test_surface::RawInputs::read(&env);
     for input in INPUTS {
         assert_eq!(raw.get(input.input), format!("value of {}", input.name));
     }
@@ -88,7 +88,7 @@ fn the_code_reads_exactly_the_inputs_of_the_table() {
 
 #[test]
 fn the_code_writes_exactly_the_outputs_of_the_table() {
-    let report = cloudflare_purge::runner::Report::default();
+    let report = cloudflare_purge::test_surface::Report::default();
     let written: Vec<&str> = report.outputs(None).iter().map(|(o, _)| o.name()).collect();
     let declared: Vec<&str> = OUTPUTS.iter().map(|o| o.name).collect();
     assert_eq!(written, declared);
@@ -108,7 +108,7 @@ fn shared(file: &str) -> Option<String> {
 
 #[test]
 fn the_contract_cause_codes_are_all_in_the_catalogue() {
-    let catalogued: std::collections::BTreeSet<&str> = cloudflare_purge::diagnosis::examples()
+    let catalogued: std::collections::BTreeSet<&str> = cloudflare_purge::test_surface::examples()
         .iter()
         .map(|c| c.code())
         .collect();
@@ -345,7 +345,7 @@ fn security_md_lists_exactly_the_requests_the_action_can_send() {
         .collect();
     listed.sort();
     listed.dedup();
-    let mut requests = cloudflare_purge::cloudflare::endpoints::every_request();
+    let mut requests = cloudflare_purge::test_surface::every_request();
     requests.sort();
     assert_eq!(listed, requests);
 }
@@ -355,7 +355,7 @@ fn security_md_quotes_a_message_the_action_really_writes() {
     let text = read("SECURITY.md");
     let quoted = "api_token (41 characters) has a line break inside it at position 21";
     assert!(text.contains(quoted));
-    let written: Vec<String> = cloudflare_purge::diagnosis::examples()
+    let written: Vec<String> = cloudflare_purge::test_surface::examples()
         .iter()
         .map(|c| c.seen())
         .collect();
@@ -398,7 +398,7 @@ fn every_readme_section_an_annotation_links_to_is_a_heading_of_the_readme() {
         })
         .collect();
     let mut linked = 0;
-    for cause in cloudflare_purge::diagnosis::examples() {
+    for cause in cloudflare_purge::test_surface::examples() {
         assert!(
             !cause.doc().contains("marketplace"),
             "{} links to a Marketplace page that does not exist",
