@@ -25,7 +25,7 @@ pub mod site;
 mod stages;
 mod text;
 
-pub use app::{respond, run, Config};
+pub use app::{respond, Config};
 pub use cancel::Cancel;
 pub use cli::{parse as parse_args, Command};
 pub use cloudflare::RetryPolicy;
