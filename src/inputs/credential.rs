@@ -1,7 +1,7 @@
-//! The credential: which one was given, its shape judged offline, the email beside a Global API Key,
+//! The credential: which one was given (its shape judged by `shape`), the email beside a Global API Key,
 //! and every form of it that must be masked.
 
-pub use super::shape::{classify, clean, mask_forms, problem, Shape};
+use super::shape::{classify, clean, mask_forms, problem, Shape};
 
 use super::context::RunContext;
 use super::quote::{prefixed_pieces, shape_of};

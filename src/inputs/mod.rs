@@ -15,12 +15,13 @@ pub mod value;
 pub mod zone;
 
 pub use context::RunContext;
-pub use credential::{Credential, Shape};
+pub use credential::Credential;
 #[cfg(test)]
 pub use items::FileTarget;
 pub use items::PurgeInputs;
 pub use options::Options;
 pub use raw::RawInputs;
+pub use shape::Shape;
 pub use table::Input;
 pub use value::Mode;
 pub use zone::ZoneRef;
