@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cloudflare_purge::text::thousands;
+use cloudflare_purge::test_surface::thousands;
 use support::*;
 
 /// Targets of issues 5 and 11.
@@ -391,7 +391,7 @@ fn runner_command(binary: &str, workspace: &Path, fake: &Fake) -> Command {
 /// The runner's environment for a container action, on `command`.
 fn runner_env(command: &mut Command, workspace: &Path, fake: &Fake) {
     command.env_clear();
-    for input in cloudflare_purge::inputs::table::INPUTS {
+    for input in cloudflare_purge::test_surface::INPUTS {
         command.env(
             format!("INPUT_{}", input.name.to_uppercase()),
             input.default,

@@ -13,9 +13,11 @@ use crate::cloudflare::{
 };
 use crate::diagnosis::Cause;
 use crate::env::Env;
-use crate::inputs::{self, credential, Credential, Input, Mode, RawInputs, RunContext, Settings};
-use crate::runner::{self, Mark, Report, RunResult, Runner, Subject};
-use crate::stages::{confirm, credential as verify, permission, purging, zone, Journal};
+use crate::inputs::{
+    self, credential, quote, Credential, Input, Mode, RawInputs, RunContext, Settings,
+};
+use crate::runner::{self, Log, Mark, Report, RunResult, Subject};
+use crate::stages::{authenticate, confirm, permission, purging, resolve, Journal};
 
 /// What a run takes besides its environment: the clock, the retry policy, the length of a
 /// second of `timeout_seconds`, and the cancellation the runner's signals set (with its grace).
@@ -51,7 +53,7 @@ impl Config {
 }
 
 /// What the command line asked: the help, the version, or the run; the exit status.
-pub async fn respond(env: &Env, command: Command, runner: Arc<Runner>, config: &Config) -> u8 {
+pub async fn respond(env: &Env, command: Command, runner: Arc<Log>, config: &Config) -> u8 {
     let flags = match command {
         Command::Help => return print(&runner, &cli::help()),
         Command::Version => return print(&runner, &cli::version()),
@@ -69,7 +71,7 @@ pub async fn respond(env: &Env, command: Command, runner: Arc<Runner>, config: &
     report.exit_code()
 }
 
-fn print(runner: &Runner, text: &str) -> u8 {
+fn print(runner: &Log, text: &str) -> u8 {
     for line in text.lines() {
         runner.info(line);
     }
@@ -77,7 +79,7 @@ fn print(runner: &Runner, text: &str) -> u8 {
 }
 
 /// The whole run, as a report.
-pub async fn run(env: &Env, flags: &Flags, runner: Arc<Runner>, config: &Config) -> Report {
+pub async fn run(env: &Env, flags: &Flags, runner: Arc<Log>, config: &Config) -> Report {
     let mut journal = Journal::new(runner);
     let Some(settings) = offline(env, flags, &mut journal) else {
         return journal.report;
@@ -97,7 +99,7 @@ pub async fn run(env: &Env, flags: &Flags, runner: Arc<Runner>, config: &Config)
 fn bad_proxy(bad: &BadProxy) -> Cause {
     Cause::ProxyNotUrl {
         variable: bad.variable,
-        value: credential::shown(&inputs::options::without_userinfo(&bad.value)),
+        value: quote::safe_quote(&quote::without_userinfo(&bad.value)),
     }
 }
 
@@ -143,16 +145,16 @@ async fn online(
     let site_proxies = proxies.clone();
     let client = connect(&settings, proxies, journal.runner(), config)?;
     let checks = async {
-        let verified = verify::verify(&client, &settings, journal, config.now).await?;
+        let verified = authenticate::verify(&client, &settings, journal, config.now).await?;
         let resolved =
-            zone::resolve(&client, &settings.zones, verified.zone.clone(), journal).await?;
+            resolve::resolve(&client, &settings.zones, verified.zone.clone(), journal).await?;
         Ok((verified, resolved))
     };
     let (verified, resolved) = tokio::select! {
         checked = checks => checked?,
         () = config.cancel.cancelled() => return Err(cancelled_before_purge(&settings, journal)),
     };
-    zone::record(&resolved, journal);
+    resolve::record(&resolved, journal);
     // The mode's step says how far the run got: the one place `result` is set.
     let result = by_mode(
         &client,
@@ -173,8 +175,8 @@ async fn by_mode(
     client: &Client,
     proxies: &Proxies,
     settings: &mut Settings,
-    verified: &verify::Verified,
-    resolved: &[zone::Resolved],
+    verified: &authenticate::Verified,
+    resolved: &[resolve::Resolved],
     journal: &mut Journal,
     config: &Config,
 ) -> Result<RunResult, Cause> {
@@ -236,7 +238,7 @@ fn cancelled_before_purge(settings: &Settings, journal: &mut Journal) -> Cause {
 fn connect(
     settings: &Settings,
     proxies: Proxies,
-    runner: &Arc<Runner>,
+    runner: &Arc<Log>,
     config: &Config,
 ) -> Result<Client, Cause> {
     let auth = match &settings.credential {

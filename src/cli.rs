@@ -132,7 +132,7 @@ fn spec_of(name: &str) -> Option<&'static InputSpec> {
 
 fn unknown(flag: &str) -> Cause {
     Cause::BadFlag {
-        flag: crate::inputs::credential::shown(flag),
+        flag: crate::inputs::quote::safe_quote(flag),
         problem: "is not a flag of cloudflare-purge",
         closest: closest(flag),
     }
@@ -145,7 +145,7 @@ fn lexopt_problem(error: lexopt::Error) -> Cause {
         _ => String::new(),
     };
     Cause::BadFlag {
-        flag: crate::inputs::credential::shown(&flag),
+        flag: crate::inputs::quote::safe_quote(&flag),
         problem: "could not be read",
         closest: None,
     }

@@ -6,15 +6,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use cloudflare_purge::app::{self, Config};
-use cloudflare_purge::cancel::Cancel;
-use cloudflare_purge::cli;
-use cloudflare_purge::env::Env;
-use cloudflare_purge::runner::Runner;
+use cloudflare_purge::{parse_args, respond, Cancel, Config, Env, Log};
 
 fn main() -> ExitCode {
     let env = Env::from_process();
-    let runner = Arc::new(Runner::stdout(&env));
+    let runner = Arc::new(Log::stdout(&env));
     match start(&env, &runner) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
@@ -25,8 +21,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn start(env: &Env, runner: &Arc<Runner>) -> anyhow::Result<u8> {
-    let command = cli::parse(std::env::args_os().skip(1));
+fn start(env: &Env, runner: &Arc<Log>) -> anyhow::Result<u8> {
+    let command = parse_args(std::env::args_os().skip(1));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -35,7 +31,7 @@ fn start(env: &Env, runner: &Arc<Runner>) -> anyhow::Result<u8> {
     // Before any work: as PID 1 (the container's entry point) a signal without a handler is
     // ignored, and elsewhere it would kill the run with no report.
     watch_signals(config.cancel.clone())?;
-    Ok(runtime.block_on(app::respond(env, command, runner.clone(), &config)))
+    Ok(runtime.block_on(respond(env, command, runner.clone(), &config)))
 }
 
 /// Listen for the runner's signals on a thread of their own, so that a run blocked in a read

@@ -70,7 +70,7 @@ fn every_catalogued_cause_is_produced_by_a_run_of_the_tests() {
         .lines()
         .filter_map(|l| l.strip_prefix("cause "))
         .collect();
-    let catalogued: BTreeSet<&'static str> = cloudflare_purge::diagnosis::examples()
+    let catalogued: BTreeSet<&'static str> = cloudflare_purge::test_surface::examples()
         .iter()
         .map(|c| c.code())
         .collect();

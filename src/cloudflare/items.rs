@@ -119,10 +119,6 @@ impl<F> Items<F> {
     pub fn len(&self) -> usize {
         ItemKind::all().map(|kind| self.count(kind)).sum()
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 #[cfg(test)]

@@ -10,9 +10,7 @@ mod retry;
 mod tls;
 mod transport;
 
-pub use endpoints::{
-    Account, AccountRef, Endpoint, Plan, PurgeBody, PurgeResult, TokenStatus, User, Zone,
-};
+pub use endpoints::{Plan, PurgeBody, PurgeResult, TokenStatus, Zone};
 pub use envelope::{BodyKind, CfMessage};
 pub(crate) use errors::net_kind;
 pub use errors::{ApiError, Failure, Foreign, NetKind};
@@ -21,6 +19,5 @@ pub use proxy::{BadProxy, Proxies};
 pub use retry::RetryPolicy;
 pub use tls::CaBundle;
 pub use transport::{
-    is_loopback, Answer, Auth, Client, Ended, Gate, Immediately, Peer, RequestLog, SetupError,
-    MAX_BODY,
+    is_loopback, Auth, Client, Ended, Gate, Peer, RequestLog, SetupError, MAX_BODY,
 };

@@ -3,7 +3,9 @@
 //! what was seen and the fix here, and its examples. Words that need more than a line are in `prose/`.
 
 use super::prose::{general as fix, offline, online, seen, Explained};
-use crate::cloudflare::{BodyKind, CfMessage, Foreign, NetKind};
+#[cfg(any(test, feature = "docs"))]
+use crate::cloudflare::BodyKind;
+use crate::cloudflare::{CfMessage, Foreign, NetKind};
 use crate::names::Input;
 
 const DOC_TOKENS: &str =
@@ -224,6 +226,7 @@ macro_rules! catalogue {
 
         /// One instance (or more) of every cause, in contract order: for the README's table and the
         /// completeness tests.
+        #[cfg(any(test, feature = "docs"))]
         pub fn examples() -> Vec<Cause> {
             let mut all = Vec::new();
             $(all.extend(examples_of!($name $($($example)+)?));)*
@@ -233,6 +236,7 @@ macro_rules! catalogue {
 }
 
 /// A block's examples as causes: the variant alone when it has no facts, else one per `{ facts }`.
+#[cfg(any(test, feature = "docs"))]
 macro_rules! examples_of {
     ($name:ident) => {
         [Cause::$name]
@@ -243,6 +247,7 @@ macro_rules! examples_of {
 }
 
 /// An answer from the API, as the examples quote it.
+#[cfg(any(test, feature = "docs"))]
 fn cf(code: i64, message: &str) -> Vec<CfMessage> {
     vec![CfMessage::new(code, message)]
 }

@@ -78,7 +78,6 @@ mod tests {
 
     fn token(status: &str, expires_on: Option<&str>, not_before: Option<&str>) -> TokenStatus {
         TokenStatus {
-            id: "x".into(),
             status: status.into(),
             expires_on: expires_on.map(str::to_string),
             not_before: not_before.map(str::to_string),

@@ -24,12 +24,15 @@ pub mod expiry;
 pub mod judge;
 mod prose;
 
+#[cfg(any(test, feature = "docs"))]
+pub use catalogue::{examples, Entry};
 pub use catalogue::{
-    examples, quote, AccountProof, Cause, ConfirmProblem, Entry, Group, InnerWhitespace,
-    MissingReason, Rejected, Repaired, Severity, ShapeProblem, SiteAnswer, Unexpected,
+    quote, AccountProof, Cause, ConfirmProblem, InnerWhitespace, MissingReason, Rejected, Repaired,
+    Severity, ShapeProblem, SiteAnswer, Unexpected,
 };
 
-/// Where the token-creation form starts pre-filled with the two permissions this action needs.
-pub const TOKEN_LINK: &str = token_link!();
 /// The same, with the advice to narrow its zones.
 pub const TOKEN_FORM: &str = token_form!();
+
+#[cfg(test)]
+mod tests;

@@ -3,18 +3,27 @@
 
 pub mod context;
 pub mod credential;
+pub mod ids;
 pub mod items;
+pub mod list;
 pub mod options;
+pub mod quote;
 pub mod raw;
+pub mod shape;
 pub mod table;
+pub mod value;
 pub mod zone;
 
 pub use context::RunContext;
-pub use credential::{Credential, Shape};
-pub use items::{FileItem, FileTarget, PurgeInputs};
-pub use options::{Mode, Options};
+pub use credential::Credential;
+#[cfg(test)]
+pub use items::FileTarget;
+pub use items::PurgeInputs;
+pub use options::Options;
 pub use raw::RawInputs;
+pub use shape::Shape;
 pub use table::Input;
+pub use value::Mode;
 pub use zone::ZoneRef;
 
 use crate::diagnosis::Cause;
@@ -111,14 +120,14 @@ fn credential_in_lists(raw: &RawInputs, purge: &PurgeInputs) -> Option<Cause> {
     }
     let base_url = (Input::BaseUrl, vec![raw.get(Input::BaseUrl).to_string()]);
     // `confirm` requests these URLs from the site: a credential in one would be sent there.
-    let confirm_urls = items::split_list(raw.get(Input::ConfirmUrls)).map(str::to_string);
+    let confirm_urls = list::split_list(raw.get(Input::ConfirmUrls)).map(str::to_string);
     let confirm_urls = (Input::ConfirmUrls, confirm_urls.collect());
     let lists = purge.lists().into_iter().chain([base_url, confirm_urls]);
     lists.into_iter().find_map(|(input, items)| {
         let holds = items.iter().map(|item| revealed(item)).find_map(|item| {
             if given.finds(&item) {
                 Some("the credential given (or a part of it)")
-            } else if credential::holds_prefixed(&item.to_ascii_lowercase()) {
+            } else if quote::holds_prefixed(&item.to_ascii_lowercase()) {
                 Some("something shaped like a credential (cfut_, cfat_ or cfk_)")
             } else {
                 None
@@ -140,7 +149,7 @@ fn revealed(item: &str) -> String {
 /// A credential in one input and an ID in the credential's: two values pasted the wrong way round.
 fn swapped(raw: &RawInputs) -> Option<Cause> {
     let token = raw.get(Input::ApiToken).trim();
-    if !zone::is_hex_id(token) {
+    if !ids::is_hex_id(token) {
         return None;
     }
     [
@@ -149,7 +158,7 @@ fn swapped(raw: &RawInputs) -> Option<Cause> {
     ]
     .into_iter()
     .find_map(|(input, id)| {
-        let shape = credential::shape_of(raw.get(input).trim())?;
+        let shape = quote::shape_of(raw.get(input).trim())?;
         Some(Cause::InputsSwapped {
             input,
             holds: shape,
@@ -157,3 +166,6 @@ fn swapped(raw: &RawInputs) -> Option<Cause> {
         })
     })
 }
+
+#[cfg(test)]
+mod tests;

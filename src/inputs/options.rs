@@ -5,19 +5,14 @@ use std::time::Duration;
 use url::Url;
 
 use super::context::RunContext;
-use super::credential::shown;
+use super::ids::is_hex_id;
 use super::items::FileTarget;
+use super::quote::without_userinfo;
 use super::raw::RawInputs;
 use super::table::{Input, Kind};
-use super::zone::is_hex_id;
+use super::value::{invalid, parse_bool, parse_mode, Mode};
 use crate::cloudflare::CaBundle;
 use crate::diagnosis::Cause;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Purge,
-    Verify,
-}
 
 /// Everything that shapes the run besides what to purge and with which credential.
 #[derive(Debug, Clone)]
@@ -78,31 +73,6 @@ fn keep<T>(errors: &mut Vec<Cause>, result: Result<T, Cause>) -> Option<T> {
     result.map_err(|e| errors.push(e)).ok()
 }
 
-/// `invalid-input` for `input`, quoting the value as given (one line, cut).
-pub fn invalid(input: Input, value: &str, expected: &str) -> Cause {
-    Cause::InvalidInput {
-        input,
-        value: shown(value),
-        expected: expected.to_string(),
-    }
-}
-
-fn parse_mode(value: &str) -> Result<Mode, Cause> {
-    match value.to_ascii_lowercase().as_str() {
-        "purge" => Ok(Mode::Purge),
-        "verify" => Ok(Mode::Verify),
-        _ => Err(invalid(Input::Mode, value, "purge or verify")),
-    }
-}
-
-pub fn parse_bool(input: Input, value: &str) -> Result<bool, Cause> {
-    match value.to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" => Ok(true),
-        "false" | "0" | "no" => Ok(false),
-        _ => Err(invalid(input, value, "true or false (also 1/0, yes/no)")),
-    }
-}
-
 /// A whole number within the range the table declares for `input`.
 fn parse_number(input: Input, raw: &RawInputs) -> Result<i64, Cause> {
     let value = raw.value(input);
@@ -140,18 +110,6 @@ fn parse_api_url(value: &str) -> Result<Url, Cause> {
     Ok(url)
 }
 
-/// A URL as it may be quoted: anything between `://` and an `@` of its authority becomes `***`.
-pub fn without_userinfo(value: &str) -> String {
-    let Some((scheme, rest)) = value.split_once("://") else {
-        return value.to_string();
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    match authority.rfind('@') {
-        Some(at) => format!("{scheme}://***{}", &rest[at..]),
-        None => value.to_string(),
-    }
-}
-
 fn parse_base_url(value: &str) -> Result<Option<String>, Cause> {
     if value.is_empty() {
         return Ok(None);
@@ -172,7 +130,7 @@ fn parse_base_url(value: &str) -> Result<Option<String>, Cause> {
 /// `confirm_urls`: whole `http(s)` URLs with a host, each once; the first that is not one is named.
 fn parse_confirm_urls(value: &str) -> Result<Vec<Url>, Cause> {
     let mut urls: Vec<Url> = Vec::new();
-    for item in super::items::split_list(value) {
+    for item in super::list::split_list(value) {
         let url = Url::parse(item)
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());

@@ -68,6 +68,8 @@ pub enum Output {
 pub struct OutputSpec {
     pub output: Output,
     pub name: &'static str,
+    /// Read by the action files' renderers only (feature `docs`).
+    #[cfg_attr(not(feature = "docs"), allow(dead_code))]
     pub description: &'static str,
 }
 

@@ -1,7 +1,8 @@
 //! The zone input: zone IDs or domain names in the list syntax (a pasted URL is reduced to its host).
 
-use super::credential::shown;
-use super::items::{dedup, split_list};
+use super::ids::{domain, is_hex_id};
+use super::list::{dedup, split_list};
+use super::quote::safe_quote;
 use crate::diagnosis::Cause;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -21,7 +22,7 @@ pub fn parse(value: &str) -> Result<(Vec<ZoneRef>, Vec<Cause>), Cause> {
                 zones.push(zone);
                 warnings.extend(warning);
             }
-            None => invalid.push(shown(entry)),
+            None => invalid.push(safe_quote(entry)),
         }
     }
     if !invalid.is_empty() {
@@ -50,32 +51,6 @@ fn parse_one(value: &str) -> Option<(ZoneRef, Option<Cause>)> {
         return Some((ZoneRef::Id(value.to_ascii_lowercase()), None));
     }
     domain(value).map(|d| (ZoneRef::Name(d), None))
-}
-
-/// 32 hex characters: how Cloudflare writes zone and account IDs.
-pub fn is_hex_id(value: &str) -> bool {
-    value.len() == 32 && value.chars().all(|c| c.is_ascii_hexdigit())
-}
-
-/// A registrable-looking domain in ASCII (IDNs are converted to punycode), or `None`.
-pub fn domain(value: &str) -> Option<String> {
-    let trimmed = value.trim_end_matches('.');
-    let url::Host::Domain(ascii) = url::Host::parse(trimmed).ok()? else {
-        return None;
-    };
-    let labels: Vec<&str> = ascii.split('.').collect();
-    let label_ok = |l: &&str| {
-        !l.is_empty()
-            && l.len() <= 63
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-    };
-    let tld_ok = labels
-        .last()
-        .is_some_and(|t| !t.chars().all(|c| c.is_ascii_digit()));
-    (labels.len() >= 2 && ascii.len() <= 253 && labels.iter().all(label_ok) && tld_ok)
-        .then_some(ascii)
 }
 
 #[cfg(test)]

@@ -5,19 +5,16 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use super::job::Job;
 use super::outcome::{attribute_outage, summarise, Outcome, Sent, Withheld};
 use super::pacing::TokenBucket;
-use super::plan::Limits;
-use super::work::{Batch, Work};
+use super::work::Batch;
 use crate::cancel::Cancel;
 use crate::cloudflare::{endpoints, Client, Ended, Gate, ItemKind, ListKind};
 use crate::diagnosis::judge;
 
-/// Requests of one lane in flight at once; the buckets, not this, set the pace.
-const MAX_IN_FLIGHT: usize = 8;
 /// Cloudflare allows 1,200 requests per 5 minutes per token; the checks before the purge use a few.
 const API_BUDGET: f64 = 1150.0;
 const API_RATE: f64 = 1200.0 / 300.0;
@@ -25,41 +22,6 @@ const API_RATE: f64 = 1200.0 / 300.0;
 /// every retry), the zone's rest are not sent: each would spend its retries, and the run's
 /// 1,200-request budget, on an outage. Per zone: one zone's failing backend leaves the others be.
 const OUTAGE_STREAK: usize = 3;
-/// How much later the first burst may reach Cloudflare than the requests after it (new connections).
-const SKEW: Duration = Duration::from_millis(50);
-
-/// The buckets of one account and plan. Cloudflare's purge limits are per account and plan, so
-/// zones of one account on one plan share a lane; other lanes run beside it, unaffected by its 429s.
-pub struct Lane {
-    urls: TokenBucket,
-    requests: TokenBucket,
-    in_flight: Semaphore,
-}
-
-impl Lane {
-    pub fn new(limits: &Limits) -> Self {
-        Lane {
-            urls: TokenBucket::holding_back(limits.url_rate, limits.url_rate, SKEW),
-            requests: TokenBucket::holding_back(limits.request_burst, limits.request_rate, SKEW),
-            in_flight: Semaphore::new(MAX_IN_FLIGHT),
-        }
-    }
-}
-
-/// The zone the batches go to: its id for the path, its name for the messages.
-#[derive(Debug, Clone)]
-pub struct Target {
-    pub zone_id: String,
-    pub label: String,
-}
-
-/// One zone's share of the purge.
-pub struct Job {
-    pub target: Target,
-    pub work: Arc<Work>,
-    pub batches: Vec<Batch>,
-    pub lane: Arc<Lane>,
-}
 
 /// Reported after each finished batch, across zones.
 #[derive(Debug, Clone, Copy)]

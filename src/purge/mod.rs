@@ -1,13 +1,14 @@
 //! The purge: items become batches within the plan's limits, sent concurrently under client-side pacing.
 
 mod execute;
+mod job;
 mod outcome;
 mod pacing;
 mod plan;
 mod work;
 
-pub use execute::{execute, Job, Lane, Progress, Target};
-pub use outcome::{Outcome, Withheld};
-pub use pacing::TokenBucket;
+pub use execute::{execute, Progress};
+pub use job::{Job, Lane, Target};
+pub use outcome::Outcome;
 pub use plan::{plan, Limits};
 pub use work::{Batch, ResolvedFile, Work};

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use super::execute::Job;
+use super::job::Job;
 use super::work::Batch;
 use crate::cloudflare::{Failure, ItemKind, Peer, PurgeResult};
 use crate::diagnosis::{judge, Cause};

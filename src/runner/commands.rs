@@ -24,10 +24,11 @@ pub fn escape_property(value: &str) -> String {
     escape_data(value).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Where lines go: workflow commands inside Actions, readable lines outside; into the writer the run
-/// was given (stdout in production, a buffer in tests). Every line is redacted first, inside Actions
-/// and out: the runner's masker hides whole values only, and a local run has none.
-pub struct Runner {
+/// The run's log, the one sink of its lines: workflow commands inside Actions, readable lines
+/// outside; into the writer the run was given (stdout in production, a buffer in tests). Every line
+/// is redacted first, inside Actions and out: the runner's masker hides whole values only, and a
+/// local run has none.
+pub struct Log {
     pub actions: bool,
     pub debug: bool,
     out: Mutex<Box<dyn Write + Send>>,
@@ -36,9 +37,9 @@ pub struct Runner {
     home: Option<String>,
 }
 
-impl Runner {
+impl Log {
     pub fn new(env: &Env, out: Box<dyn Write + Send>) -> Self {
-        Runner {
+        Log {
             actions: env.is("GITHUB_ACTIONS", "true"),
             debug: env.is("RUNNER_DEBUG", "1"),
             out: Mutex::new(out),
@@ -53,7 +54,7 @@ impl Runner {
     }
 
     pub fn stdout(env: &Env) -> Self {
-        Runner::new(env, Box::new(std::io::stdout()))
+        Log::new(env, Box::new(std::io::stdout()))
     }
 
     fn emit(&self, line: &str) {

@@ -5,11 +5,15 @@ mod outputs;
 mod report;
 mod summary;
 
-pub use commands::{escape_data, escape_property, Runner, MAX_MESSAGE};
-pub use outputs::{render_outputs, write_outputs};
+pub use commands::Log;
+#[cfg(test)]
+pub use commands::{escape_data, escape_property};
+#[cfg(test)]
+pub use outputs::render_outputs;
+pub use outputs::write_outputs;
 pub use report::{
-    capped, Check, CheckedUrl, ConfirmReport, Mark, PurgeReport, Report, RunResult, Subject,
-    ZoneNames, ZonePurge, MAX_FAILED,
+    capped, CheckedUrl, ConfirmReport, Mark, PurgeReport, Report, RunResult, Subject, ZoneNames,
+    ZonePurge,
 };
 pub use summary::render_summary;
 
@@ -39,7 +43,7 @@ pub const FAILED_FILE: &str = "cloudflare-purge-failed.txt";
 /// Outputs and summary, also on failure; nothing is written where the runner named no file. Outside
 /// Actions the outputs are printed instead. The failed file that could not be written still leaves
 /// the outputs and the summary written.
-pub fn publish(env: &Env, runner: &Runner, report: &Report) -> Result<(), PublishError> {
+pub fn publish(env: &Env, runner: &Log, report: &Report) -> Result<(), PublishError> {
     let failed = report.failed_items();
     let (failed_file, file_error) = match capped(&failed) {
         (_, true) => match write_failed_file(env, &failed) {
@@ -71,7 +75,7 @@ pub fn publish(env: &Env, runner: &Runner, report: &Report) -> Result<(), Publis
 
 fn write_runner_files(
     env: &Env,
-    runner: &Runner,
+    runner: &Log,
     report: &Report,
     outputs: &[(&str, String)],
     failed_file: Option<&str>,

@@ -129,7 +129,7 @@ impl PurgeReport {
     /// Every item not purged, once, in zone order.
     pub fn failed(&self) -> Vec<String> {
         let all = self.zones.iter().flat_map(|z| z.failed.iter().cloned());
-        crate::inputs::items::dedup(all.collect())
+        crate::inputs::list::dedup(all.collect())
     }
 
     pub fn ids(&self) -> Vec<String> {

@@ -1,33 +1,33 @@
 //! The stages of a run after the offline checks, each with the types it returns: the credential
 //! check, the zone resolution, the permission proof, the purge and its confirmation. Each records its own rows.
 
+pub mod authenticate;
 pub mod confirm;
-pub mod credential;
 pub mod permission;
 pub mod purging;
+pub mod resolve;
 pub mod routing;
-pub mod zone;
 
 use std::sync::Arc;
 
 use crate::diagnosis::Cause;
-use crate::runner::{Mark, Report, Runner, Subject};
+use crate::runner::{Log, Mark, Report, Subject};
 
 /// What the stages tell: annotations as they happen, and the report they add up to.
 pub struct Journal {
-    runner: Arc<Runner>,
+    runner: Arc<Log>,
     pub report: Report,
 }
 
 impl Journal {
-    pub fn new(runner: Arc<Runner>) -> Self {
+    pub fn new(runner: Arc<Log>) -> Self {
         Journal {
             runner,
             report: Report::default(),
         }
     }
 
-    pub fn runner(&self) -> &Arc<Runner> {
+    pub fn runner(&self) -> &Arc<Log> {
         &self.runner
     }
 

@@ -1,6 +1,6 @@
 //! Verify mode's proof of the Cache Purge permission: one purge of something that is never served.
 
-use super::zone::Resolved;
+use super::resolve::Resolved;
 use super::Journal;
 use crate::cloudflare::{endpoints, Client, ItemKind, ListKind, PurgeBody};
 use crate::diagnosis::{judge, Cause};

@@ -5,15 +5,15 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::confirm::{self, Accepted};
+use super::resolve::Resolved;
 use super::routing::route;
-use super::zone::Resolved;
 use super::Journal;
 use crate::cancel::Cancel;
 use crate::cloudflare::Client;
 use crate::diagnosis::Cause;
 use crate::inputs::{Options, PurgeInputs};
 use crate::purge::{self, Job, Lane, Limits, Outcome, Progress, Target, Work};
-use crate::runner::{Mark, PurgeReport, RunResult, Runner, Subject, ZonePurge};
+use crate::runner::{Log, Mark, PurgeReport, RunResult, Subject, ZonePurge};
 use crate::text::{plural, thousands};
 
 /// One zone's work and plan.
@@ -96,7 +96,7 @@ fn dry_run(planned: &[Planned], journal: &mut Journal) {
 async fn send(
     client: &Client,
     planned: &[Planned<'_>],
-    runner: &Arc<Runner>,
+    runner: &Arc<Log>,
     cancel: &Cancel,
 ) -> Vec<Outcome> {
     let mut lanes: BTreeMap<(String, &'static str), Arc<Lane>> = BTreeMap::new();
@@ -141,7 +141,7 @@ async fn send(
 }
 
 /// About ten progress lines for a long purge, none for a single request.
-fn progress_lines(runner: &Runner, long: bool, batches: usize) -> impl FnMut(Progress) + '_ {
+fn progress_lines(runner: &Log, long: bool, batches: usize) -> impl FnMut(Progress) + '_ {
     let every = batches.div_ceil(10).max(1);
     move |p: Progress| {
         if long && (p.done_batches % every == 0 || p.done_batches == p.total_batches) {
@@ -204,7 +204,7 @@ fn report(
 fn zone_rows(
     planned: &[Planned],
     outcomes: Vec<Outcome>,
-    runner: &Runner,
+    runner: &Log,
 ) -> (PurgeReport, Option<Cause>) {
     let mut rows = Vec::new();
     let mut first: Option<Cause> = None;
@@ -255,7 +255,7 @@ fn planned_row(p: &Planned) -> ZonePurge {
     zone_row(p, outcome)
 }
 
-fn print_plan(runner: &Runner, p: &Planned) {
+fn print_plan(runner: &Log, p: &Planned) {
     runner.group(&format!(
         "Dry run: {}: {} ({} plan limits), nothing sent",
         p.zone.label(),

@@ -2,11 +2,12 @@
 //! and a prefix to the zone of their host (the longest name wins); a path to every zone, joined to
 //! `https://<zone name>` (or to `base_url`, then routed as a URL); tags and `purge_everything` to all.
 
-use super::zone::Resolved;
+use super::resolve::Resolved;
 use crate::cloudflare::ListKind;
 use crate::diagnosis::Cause;
-use crate::inputs::credential::shown;
-use crate::inputs::items::{dedup, files, zone_match, FileItem, FileTarget};
+use crate::inputs::items::{files, zone_match, FileItem, FileTarget};
+use crate::inputs::list::dedup;
+use crate::inputs::quote::safe_quote;
 use crate::inputs::{Input, PurgeInputs};
 use crate::purge::{ResolvedFile, Work};
 
@@ -70,7 +71,7 @@ fn route_lists(purge: &mut PurgeInputs, router: &Router, works: &mut [Work]) -> 
         for item in std::mem::take(purge.list_mut(list)) {
             match router.zone_of(&host_of(&item)) {
                 Some(i) => works[i].list_mut(list).push(item),
-                None => outside.push(shown(&item)),
+                None => outside.push(safe_quote(&item)),
             }
         }
     }
@@ -104,7 +105,7 @@ fn route_files(
                 url,
                 headers: file.headers,
             }),
-            None => outside.push(shown(&url)),
+            None => outside.push(safe_quote(&url)),
         }
     }
     outside

@@ -1,7 +1,7 @@
 //! The command line (contract §8), as a user types it: help, version, flags, positional files, a
 //! mistyped flag, a bare boolean, and which source wins.
 
-use cloudflare_purge::inputs::table::INPUTS;
+use cloudflare_purge::test_surface::INPUTS;
 
 use crate::support::*;
 

@@ -2,7 +2,7 @@
 //! Run with `BLESS=1` to rewrite the generated parts after changing the table.
 
 use cloudflare_purge::docs;
-use cloudflare_purge::inputs::table::{INPUTS, OUTPUTS};
+use cloudflare_purge::test_surface::{INPUTS, OUTPUTS};
 
 fn check_generated(file: &str, begin: &str, end: &str, body: &str) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
@@ -74,13 +74,13 @@ fn the_readme_tables_match_the_code() {
 #[test]
 fn the_code_reads_exactly_the_inputs_of_the_table() {
     // Every INPUT_<NAME> of the table is read back as its input; the reading is driven by the table.
-    let env = cloudflare_purge::env::Env::from_pairs(INPUTS.iter().map(|i| {
+    let env = cloudflare_purge::Env::from_pairs(INPUTS.iter().map(|i| {
         (
             format!("INPUT_{}", i.name.to_uppercase()),
             format!("value of {}", i.name),
         )
     }));
-    let raw = cloudflare_purge::inputs::RawInputs::read(&env);
+    let raw = cloudflare_purge::test_surface::RawInputs::read(&env);
     for input in INPUTS {
         assert_eq!(raw.get(input.input), format!("value of {}", input.name));
     }
@@ -88,7 +88,7 @@ fn the_code_reads_exactly_the_inputs_of_the_table() {
 
 #[test]
 fn the_code_writes_exactly_the_outputs_of_the_table() {
-    let report = cloudflare_purge::runner::Report::default();
+    let report = cloudflare_purge::test_surface::Report::default();
     let written: Vec<&str> = report.outputs(None).iter().map(|(o, _)| o.name()).collect();
     let declared: Vec<&str> = OUTPUTS.iter().map(|o| o.name).collect();
     assert_eq!(written, declared);
@@ -108,7 +108,7 @@ fn shared(file: &str) -> Option<String> {
 
 #[test]
 fn the_contract_cause_codes_are_all_in_the_catalogue() {
-    let catalogued: std::collections::BTreeSet<&str> = cloudflare_purge::diagnosis::examples()
+    let catalogued: std::collections::BTreeSet<&str> = cloudflare_purge::test_surface::examples()
         .iter()
         .map(|c| c.code())
         .collect();
@@ -170,57 +170,164 @@ fn the_reference_bodies_fixture_is_the_shared_reference() {
 fn modules_import_only_from_the_layers_below_theirs() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let doc = std::fs::read_to_string(root.join("docs/architecture.md")).unwrap();
+    let layers = declared_layers(&doc);
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut Vec::new(), &mut files);
+    let mut checked = 0;
+    for (module, text) in &files {
+        for used in used_paths(module, text) {
+            // The folder both paths are in, and the two modules of it they go through.
+            let common = module.iter().zip(&used).take_while(|(a, b)| a == b).count();
+            let (Some(from), Some(to)) = (module.get(common), used.get(common)) else {
+                continue; // A module using its own children, or its parents' items.
+            };
+            let folder = module[..common].join("/");
+            let order = layers
+                .get(&folder)
+                .unwrap_or_else(|| panic!("src/{folder} has no layers in docs/architecture.md"));
+            let level = |m: &str| order.get(m).copied();
+            let Some(from_level) = level(from) else {
+                panic!("src/{folder}/{from} is not in docs/architecture.md's layers of {folder:?}")
+            };
+            match level(to) {
+                Some(to_level) => assert!(
+                    to_level < from_level,
+                    "src/{} uses {}, which is not below it",
+                    module.join("/"),
+                    used.join("::")
+                ),
+                // The top level holds only modules; inside a folder, an item of its `mod.rs`.
+                None => assert!(!folder.is_empty(), "crate::{to} is in no layer"),
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} imports seen");
+}
+
+/// Each folder's modules (`""` for `src/`) and their levels, lowest first, from the "Layers"
+/// section of docs/architecture.md: the numbered list for `src/`, then one line per folder,
+/// `` - `inputs/`: `table`, `list` < `raw` `` with `<` between levels.
+fn declared_layers(
+    doc: &str,
+) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>> {
     let section = &doc[doc.find("## Layers").unwrap()..doc.find("## Files").unwrap()];
-    let mut layer_of = std::collections::BTreeMap::new();
+    let mut layers = std::collections::BTreeMap::new();
+    let top: &mut std::collections::BTreeMap<String, usize> =
+        layers.entry(String::new()).or_default();
     for (level, line) in section
         .lines()
         .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_digit()))
         .enumerate()
     {
         for module in line.split('`').skip(1).step_by(2) {
-            layer_of.insert(module.to_string(), level);
+            top.insert(module.to_string(), level);
         }
     }
-    let src = root.join("src");
-    let mut checked = 0;
-    for entry in std::fs::read_dir(&src).unwrap() {
-        let path = entry.unwrap().path();
-        let module = path.file_stem().unwrap().to_string_lossy().into_owned();
-        if module == "lib" || module == "main" {
-            continue;
-        }
-        let level = *layer_of
-            .get(&module)
-            .unwrap_or_else(|| panic!("src/{module} is not in docs/architecture.md's layers"));
-        let mut text = String::new();
-        read_rust(&path, &mut text);
-        for used in text.split("crate::").skip(1) {
-            let name: String = used
-                .chars()
-                .take_while(|c| c.is_ascii_lowercase() || *c == '_')
-                .collect();
-            if name == module || name.is_empty() {
-                continue;
+    for line in section.lines().filter_map(|l| l.strip_prefix("- `")) {
+        let (folder, order) = line.split_once("/`:").unwrap();
+        let levels = layers.entry(folder.to_string()).or_default();
+        for (level, group) in order.split(" < ").enumerate() {
+            for module in group.split('`').skip(1).step_by(2) {
+                levels.insert(module.to_string(), level);
             }
-            let below = layer_of.get(&name).is_some_and(|l| *l < level);
-            assert!(
-                below,
-                "src/{module} uses crate::{name}, which is not below it"
-            );
-            checked += 1;
         }
     }
-    assert!(checked > 20, "only {checked} imports seen");
+    layers
 }
 
-fn read_rust(path: &std::path::Path, into: &mut String) {
-    if path.is_dir() {
-        for entry in std::fs::read_dir(path).unwrap() {
-            read_rust(&entry.unwrap().path(), into);
+/// Every `.rs` file under `dir` as its module path (`src/inputs/items/mod.rs` is `inputs::items`)
+/// and its text without the unit tests, which may use anything.
+fn rust_files(dir: &std::path::Path, at: &mut Vec<String>, into: &mut Vec<(Vec<String>, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() {
+            at.push(stem);
+            rust_files(&path, at, into);
+            at.pop();
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            if at.is_empty() && (stem == "lib" || stem == "main") {
+                continue;
+            }
+            let mut module = at.clone();
+            if stem != "mod" {
+                module.push(stem);
+            }
+            if module.iter().any(|m| m == "tests") {
+                continue; // unit tests, which may use anything
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
+            into.push((module, code.to_string()));
         }
-    } else if path.extension().is_some_and(|e| e == "rs") {
-        into.push_str(&std::fs::read_to_string(path).unwrap());
     }
+}
+
+/// The absolute paths a module's text names: `crate::`, `super::` and `self::` paths, each name
+/// of a `{…}` group on its own.
+fn used_paths(module: &[String], text: &str) -> Vec<Vec<String>> {
+    let mut found = Vec::new();
+    let starts = ["crate::", "super::", "self::"];
+    for (at, _) in text.char_indices() {
+        let rest = &text[at..];
+        let Some(start) = starts.iter().find(|s| rest.starts_with(*s)) else {
+            continue;
+        };
+        let before = text[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':' || c == '$') {
+            continue; // `super::super::` is read from its first `super`
+        }
+        let mut base: Vec<String> = match *start {
+            "crate::" => Vec::new(),
+            "self::" => module.to_vec(),
+            _ => module[..module.len().saturating_sub(1)].to_vec(),
+        };
+        let mut rest = &rest[start.len()..];
+        while let Some(more) = rest.strip_prefix("super::") {
+            base.pop();
+            rest = more;
+        }
+        for name in first_names(rest) {
+            let mut path = base.clone();
+            path.push(name);
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// The names a path goes on with: `a::b` is `a`, `{a, b::c}` is `a` and `b`.
+fn first_names(rest: &str) -> Vec<String> {
+    let ident = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let Some(group) = rest.strip_prefix('{') else {
+        return vec![ident(rest)]
+            .into_iter()
+            .filter(|n| !n.is_empty())
+            .collect();
+    };
+    let (mut depth, mut names, mut part) = (0, Vec::new(), String::new());
+    for c in group.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => break,
+            '}' => depth -= 1,
+            ',' if depth == 0 => names.push(std::mem::take(&mut part)),
+            _ if depth == 0 => part.push(c),
+            _ => {}
+        }
+    }
+    names.push(part);
+    names
+        .iter()
+        .map(|p| ident(p))
+        .filter(|n| !n.is_empty() && n != "self")
+        .collect()
 }
 
 fn read(file: &str) -> String {
@@ -238,7 +345,7 @@ fn security_md_lists_exactly_the_requests_the_action_can_send() {
         .collect();
     listed.sort();
     listed.dedup();
-    let mut requests = cloudflare_purge::cloudflare::endpoints::every_request();
+    let mut requests = cloudflare_purge::test_surface::every_request();
     requests.sort();
     assert_eq!(listed, requests);
 }
@@ -248,7 +355,7 @@ fn security_md_quotes_a_message_the_action_really_writes() {
     let text = read("SECURITY.md");
     let quoted = "api_token (41 characters) has a line break inside it at position 21";
     assert!(text.contains(quoted));
-    let written: Vec<String> = cloudflare_purge::diagnosis::examples()
+    let written: Vec<String> = cloudflare_purge::test_surface::examples()
         .iter()
         .map(|c| c.seen())
         .collect();
@@ -291,7 +398,7 @@ fn every_readme_section_an_annotation_links_to_is_a_heading_of_the_readme() {
         })
         .collect();
     let mut linked = 0;
-    for cause in cloudflare_purge::diagnosis::examples() {
+    for cause in cloudflare_purge::test_surface::examples() {
         assert!(
             !cause.doc().contains("marketplace"),
             "{} links to a Marketplace page that does not exist",

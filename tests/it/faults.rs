@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use cloudflare_purge::cloudflare::RetryPolicy;
+use cloudflare_purge::RetryPolicy;
 
 use crate::support::*;
 

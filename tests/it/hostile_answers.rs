@@ -3,7 +3,7 @@
 //! one catalogued cause, never a panic, and the credential never goes anywhere but the API.
 
 use crate::support::*;
-use cloudflare_purge::inputs::table::OUTPUTS;
+use cloudflare_purge::test_surface::OUTPUTS;
 use serde_json::{json, Value};
 use tokio::task::JoinSet;
 

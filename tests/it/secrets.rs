@@ -4,7 +4,6 @@
 use std::ops::Range;
 
 use crate::support::*;
-use cloudflare_purge::runner::escape_data;
 
 /// A credential input as the workflow passed it, and the part of it that is secret.
 struct Given {

@@ -4,12 +4,12 @@
 
 use std::time::{Duration, Instant};
 
-use cloudflare_purge::cloudflare::{CaBundle, NetKind, Proxies};
-use cloudflare_purge::env::Env;
 use cloudflare_purge::site::{
     judge, read_poll, Cdn, Get, Mode, Poll, SiteAnswer, SiteClient, SiteFailure, Unjudged, Verdict,
     CONFIRM_BODY, WAIT_BODY,
 };
+use cloudflare_purge::test_surface::{CaBundle, NetKind, Proxies};
+use cloudflare_purge::Env;
 use url::Url;
 
 use crate::support::site::{FakeSite, Fault, Page, OLD_AGE};

@@ -362,7 +362,7 @@ async fn a_rate_limited_zone_does_not_hold_back_another_accounts_batches() {
                 .concat()
                 .join(" "),
         )
-        .run_with(cloudflare_purge::cloudflare::RetryPolicy {
+        .run_with(cloudflare_purge::RetryPolicy {
             max_attempts: 2,
             ..POLICY
         })

@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
-use super::files::{Given, Headers};
+use super::given::{Given, Headers};
 use crate::cloudflare::ItemKind;
-use crate::inputs::credential::shown;
+use crate::inputs::quote::safe_quote;
 
 /// How the `failed` output names an item: a file as it is, in its JSON form when it has cache-key
 /// headers or a comma (which the list syntax would split); an item of another kind as
@@ -42,7 +42,7 @@ pub fn other_keys(braced: bool) -> String {
 /// A JSON item: a URL string, `{"url": …, "headers": {…}}`, or one item of another kind as
 /// `encode` writes it.
 pub fn decode(value: &Value) -> Result<Given, String> {
-    let shown_value = || shown(&value.to_string());
+    let shown_value = || safe_quote(&value.to_string());
     let object = match value {
         Value::String(url) => return Ok(Given::plain(url.trim())),
         Value::Object(object) => object,
@@ -60,7 +60,7 @@ pub fn decode(value: &Value) -> Result<Given, String> {
         .keys()
         .find(|k| ![url_key, "headers"].contains(&k.as_str()))
     {
-        let key = shown(key);
+        let key = safe_quote(key);
         return Err(format!(
             "{} (the key \"{key}\" is not one of \"{url_key}\", \"headers\"; or alone {})",
             shown_value(),

@@ -1,15 +1,15 @@
 //! The `files` input: URLs and paths, its JSON form with cache-key headers, `files_from`, URL checks.
 
-use std::collections::BTreeMap;
 use std::io::{BufRead, Read};
 
 use serde_json::Value;
 use url::Url;
 
 use super::failed;
-use super::list::split_list;
-use crate::cloudflare::ItemKind;
+use super::given::{Given, Headers};
 use crate::diagnosis::Cause;
+use crate::inputs::list::split_list;
+use crate::inputs::quote::safe_quote;
 use crate::names::Input;
 
 /// One entry of `files`: a URL or a path, with optional cache-key headers.
@@ -26,33 +26,11 @@ pub enum FileTarget {
     Path(String),
 }
 
-/// Custom cache-key headers of one file.
-pub type Headers = BTreeMap<String, String>;
-
 /// Cloudflare answers 414 for a URI over 32 KB: a longer line cannot be a URL it serves.
 pub const MAX_LINE: usize = 32 * 1024;
 /// A `files_from` file larger than this holds more than the 500,000 items a run takes (at an
 /// average of 128 bytes a URL, far above what deploy lists hold).
 pub const MAX_LIST_FILE: u64 = 64 * 1024 * 1024;
-
-/// One entry of `files` as written, before it is judged.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Given {
-    pub text: String,
-    pub headers: Option<Headers>,
-    /// A file, or (in the JSON form `failed` writes, to be fed back) an item of another kind.
-    pub kind: ItemKind,
-}
-
-impl Given {
-    pub fn plain(text: &str) -> Self {
-        Given {
-            text: text.to_string(),
-            headers: None,
-            kind: ItemKind::Files,
-        }
-    }
-}
 
 /// The `files` input: a JSON array, or the list syntax, where a line that starts with `{` is one
 /// item in its JSON form (as the `failed` output writes files with cache-key headers).
@@ -86,12 +64,8 @@ fn list_line(line: &str) -> Result<Vec<Given>, Cause> {
 }
 
 fn json_object(line: &str) -> Result<Given, String> {
-    let value: Value = serde_json::from_str(line).map_err(|e| {
-        format!(
-            "{} (not a JSON object: {e})",
-            crate::inputs::credential::shown(line)
-        )
-    })?;
+    let value: Value = serde_json::from_str(line)
+        .map_err(|e| format!("{} (not a JSON object: {e})", safe_quote(line)))?;
     failed::decode(&value)
 }
 
@@ -112,7 +86,7 @@ pub fn read_list_file(path: &std::path::Path) -> Result<Vec<Given>, Cause> {
     let shown = path.display().to_string();
     let fail = |why: String| Cause::InvalidInput {
         input: Input::FilesFrom,
-        value: crate::inputs::credential::shown(&shown),
+        value: safe_quote(&shown),
         expected: format!("a readable UTF-8 file of URLs or paths, one per line ({why})"),
     };
     let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;

@@ -2,7 +2,8 @@
 //! a host's trailing `/`) is repaired with a warning; what would purge nothing or be refused is an error.
 
 use crate::diagnosis::{Rejected, Repaired};
-use crate::inputs::zone::domain;
+use crate::inputs::ids::domain;
+use crate::inputs::quote::safe_quote;
 
 /// Cloudflare's purge-by-prefix page: at most 31 `/` separators in a prefix.
 pub const MAX_PREFIX_SEPARATORS: usize = 31;
@@ -20,14 +21,14 @@ impl Checked {
     fn take(&mut self, given: &str, bare: &str, cleaned: String, problem: Option<&'static str>) {
         if let Some(why) = problem {
             self.rejected.push(Rejected {
-                item: crate::inputs::credential::shown(given),
+                item: safe_quote(given),
                 why,
             });
             return;
         }
         if bare != given {
             self.repaired.push(Repaired {
-                from: crate::inputs::credential::shown(given),
+                from: safe_quote(given),
                 to: cleaned.clone(),
             });
         }

@@ -2,18 +2,19 @@
 
 pub mod failed;
 pub mod files;
+pub mod given;
 pub mod host_lists;
-pub mod list;
 pub mod zone_match;
 
-pub use files::{FileItem, FileTarget, Headers};
-pub use list::{dedup, split_list};
+pub use files::{FileItem, FileTarget};
+pub use given::Headers;
 
 use super::context::RunContext;
-use super::credential::shown;
-use super::options::{invalid, parse_bool, Mode};
+use super::list::{dedup, split_list};
+use super::quote::{safe_quote, without_userinfo};
 use super::raw::RawInputs;
 use super::table::Input;
+use super::value::{invalid, parse_bool, Mode};
 use crate::cloudflare::{ItemKind, Items, ListKind};
 use crate::diagnosis::Cause;
 
@@ -173,7 +174,7 @@ fn files(raw: &RawInputs, ctx: &RunContext) -> Result<PurgeInputs, Cause> {
     let mut bad = Vec::new();
     let mut wildcards = Vec::new();
     read.files.reserve(given.len());
-    for files::Given {
+    for given::Given {
         text,
         headers,
         kind,
@@ -201,7 +202,7 @@ fn files(raw: &RawInputs, ctx: &RunContext) -> Result<PurgeInputs, Cause> {
 
 /// A file as it may be quoted back: shaped like a credential by its shape only, without user info.
 fn quoted(text: &str) -> String {
-    shown(&super::options::without_userinfo(text))
+    safe_quote(&without_userinfo(text))
 }
 
 /// A file's target; `Err(true)` for a wildcard, `Err(false)` for what is no URL or path.
@@ -225,7 +226,7 @@ pub fn wildcard_base(purge: &PurgeInputs, base_url: Option<&str>) -> Option<Caus
         .files
         .iter()
         .filter(|f| matches!(f.target, FileTarget::Path(_)))
-        .map(|f| shown(&files::resolve(&f.target, base)))
+        .map(|f| safe_quote(&files::resolve(&f.target, base)))
         .collect();
     (!items.is_empty()).then_some(Cause::FilesWildcard { items })
 }
@@ -242,7 +243,7 @@ pub fn outside_zones(purge: &PurgeInputs, names: &[&str], base_url: Option<&str>
             (FileTarget::Path(_), None) => continue,
         };
         if zone_match::url_host(&url).is_none_or(|h| outside(&h)) {
-            items.push(shown(&url));
+            items.push(safe_quote(&url));
         }
     }
     for list in ListKind::ALL {
@@ -250,7 +251,11 @@ pub fn outside_zones(purge: &PurgeInputs, names: &[&str], base_url: Option<&str>
             continue;
         };
         let given = purge.list(list).iter();
-        items.extend(given.filter(|i| outside(&host_of(i))).map(|i| shown(i)));
+        items.extend(
+            given
+                .filter(|i| outside(&host_of(i)))
+                .map(|i| safe_quote(i)),
+        );
     }
     (!items.is_empty()).then(|| Cause::UrlOutsideZone {
         zones: names.iter().map(|n| n.to_string()).collect(),
@@ -274,7 +279,7 @@ pub fn with_confirm_urls(
         let host = u.host_str().unwrap_or_default();
         zone_match::zone_for(&zone_match::host(host), names).is_none()
     });
-    items.extend(beyond.map(|u| shown(u.as_str())));
+    items.extend(beyond.map(|u| safe_quote(u.as_str())));
     (!items.is_empty()).then_some(Cause::UrlOutsideZone { zones, items })
 }
 

@@ -1,47 +1,7 @@
 //! 9109 and 1000, decided on Cloudflare's words (issue 12): an account-owned token the user endpoint
 //! calls invalid is not "unknown" when a zone lookup answers as to a known token.
 
-use cloudflare_purge::cloudflare::{ApiError, CfMessage, Failure, Peer};
-use cloudflare_purge::diagnosis::judge::{standing, transport, Standing};
-use cloudflare_purge::diagnosis::Cause;
-
 use crate::support::*;
-
-fn errors_of(case: &str) -> Vec<CfMessage> {
-    serde_json::from_value(observed(case)["errors"].clone()).unwrap()
-}
-
-#[test]
-fn each_observed_9109_and_1000_body_has_its_meaning() {
-    let table = [
-        ("well-formed but wrong/unknown token", Standing::Unknown),
-        ("account-owned token on user endpoint", Standing::Unknown),
-        ("invalid token on /zones", Standing::Unknown),
-        (
-            "token lacks access to resource",
-            Standing::KnownWithoutAccess,
-        ),
-        ("invalid token on account WAF lists", Standing::Unclear),
-    ];
-    for (case, meaning) in table {
-        assert_eq!(standing(&errors_of(case)), meaning, "{case}");
-    }
-    // The client-IP filter is judged on every endpoint, before any endpoint's own reading.
-    let filtered = Failure {
-        error: ApiError::Refused {
-            status: 403,
-            errors: errors_of("client IP filter"),
-        },
-        attempts: 1,
-        retry_after: None,
-    };
-    assert_eq!(
-        transport(&filtered, &Peer::default()),
-        Some(Cause::TokenIpRestricted {
-            location: "183.154.104.196".into()
-        })
-    );
-}
 
 /// A legacy-format (40 characters) account-owned token, which Cloudflare's user endpoint calls invalid.
 fn account_token(read: bool, purge: bool) -> Token {

@@ -226,10 +226,10 @@ async fn offline_causes_exit_2_before_any_request() {
             fake.paths()
         );
         let (title, text) = &run.errors()[0];
-        let titles: Vec<String> = cloudflare_purge::diagnosis::examples()
+        let titles: Vec<String> = cloudflare_purge::test_surface::examples()
             .into_iter()
             .filter(|c| c.code() == case.code)
-            .map(|c| cloudflare_purge::runner::escape_property(c.title()))
+            .map(|c| escape_property(c.title()))
             .collect();
         assert!(titles.contains(title), "{}: {title}", case.code);
         for words in &case.says {
@@ -345,39 +345,4 @@ async fn repaired_inputs_warn_and_go_on() {
         "{}",
         run.summary
     );
-}
-
-#[test]
-fn a_general_fix_is_made_of_the_specific_ones() {
-    use cloudflare_purge::diagnosis::{Cause, MissingReason};
-    use cloudflare_purge::names::Input;
-    use MissingReason::*;
-    for reason in [ForkPullRequest, Dependabot, SecretNameMismatch, LocalRun] {
-        let cause = Cause::MissingCredentials { reason };
-        let (fix, general) = (cause.fix(), cause.entry().general);
-        assert!(general.contains(&fix[1..]), "{fix} not in {general}");
-    }
-    let same_but = |cause: Cause, here: &str, anywhere: &str| {
-        assert_eq!(cause.entry().general, cause.fix().replace(here, anywhere));
-        assert_ne!(cause.entry().general, cause.fix());
-    };
-    let location = "203.0.113.7".to_string();
-    same_but(
-        Cause::TokenIpRestricted { location },
-        "203.0.113.7",
-        "the runner's address",
-    );
-    let input = Input::GlobalApiKey;
-    same_but(
-        Cause::TokenPlaceholder { input, length: 4 },
-        "`global_api_key:",
-        "`api_token:",
-    );
-    let (value, expected) = ("maybe".to_string(), "true".to_string());
-    let invalid = Cause::InvalidInput {
-        input: Input::DryRun,
-        value,
-        expected,
-    };
-    same_but(invalid, "`dry_run`", "the named input");
 }

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use crate::support::*;
-use cloudflare_purge::cancel::Cancel;
+use cloudflare_purge::Cancel;
 
 /// Wait until the fake has received `n` purges.
 async fn until_purges(fake: &Fake, n: usize) {

@@ -13,11 +13,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cloudflare_purge::app::{self, Config};
-use cloudflare_purge::cancel::{Cancel, Grace};
-use cloudflare_purge::cloudflare::RetryPolicy;
-use cloudflare_purge::env::Env;
-use cloudflare_purge::runner::Runner;
+use cloudflare_purge::{Cancel, Config, Env, Grace, Log, RetryPolicy};
 pub use fake::*;
 
 /// The production policy's shape (4 attempts, exponential backoff, `Retry-After` honoured up to a
@@ -107,7 +103,7 @@ impl Action {
     pub fn new(fake: &Fake) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut env = BTreeMap::new();
-        for input in cloudflare_purge::inputs::table::INPUTS {
+        for input in cloudflare_purge::test_surface::INPUTS {
             env.insert(
                 format!("INPUT_{}", input.name.to_uppercase()),
                 input.default.to_string(),
@@ -150,7 +146,7 @@ impl Action {
             .unset("GITHUB_ACTIONS")
             .unset("GITHUB_OUTPUT")
             .unset("GITHUB_STEP_SUMMARY");
-        for input in cloudflare_purge::inputs::table::INPUTS {
+        for input in cloudflare_purge::test_surface::INPUTS {
             action = action.unset(&format!("INPUT_{}", input.name.to_uppercase()));
         }
         action.args(&["--api-url", &fake.api_url()])
@@ -233,7 +229,7 @@ impl Action {
     async fn run_config(self, policy: RetryPolicy, cancel: Cancel) -> Run {
         let env = Env::from_pairs(self.env.clone());
         let stdout = Buffer::default();
-        let runner = Arc::new(Runner::new(&env, Box::new(stdout.clone())));
+        let runner = Arc::new(Log::new(&env, Box::new(stdout.clone())));
         let config = Config {
             now: self.now.unwrap_or_else(time::OffsetDateTime::now_utc),
             policy,
@@ -241,8 +237,9 @@ impl Action {
             second: SECOND,
             settle: SETTLE,
         };
-        let command = cloudflare_purge::cli::parse(self.args.iter().map(std::ffi::OsString::from));
-        let code = i32::from(app::respond(&env, command, runner.clone(), &config).await);
+        let command = cloudflare_purge::parse_args(self.args.iter().map(std::ffi::OsString::from));
+        let code =
+            i32::from(cloudflare_purge::respond(&env, command, runner.clone(), &config).await);
         self.finish(code, stdout.text(), String::new())
     }
 
@@ -410,7 +407,7 @@ impl Run {
                 .map(|(_, code)| code)
         });
         // In Actions it carries the title, which names one cause of the catalogue.
-        let examples = cloudflare_purge::diagnosis::examples();
+        let examples = cloudflare_purge::test_surface::examples();
         let titled = ["error", "warning"]
             .into_iter()
             .flat_map(|level| self.annotations(level))
@@ -530,4 +527,17 @@ impl Run {
             }
         }
     }
+}
+
+/// Message data escaped as the runner's workflow commands need it: `%`, CR and LF (percent first).
+pub fn escape_data(value: &str) -> String {
+    value
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A property value escaped as the runner needs it: as data, plus `:` and `,`.
+pub fn escape_property(value: &str) -> String {
+    escape_data(value).replace(':', "%3A").replace(',', "%2C")
 }

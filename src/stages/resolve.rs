@@ -5,7 +5,8 @@ use super::Journal;
 use crate::cloudflare::{endpoints, CfMessage, Client, Zone};
 use crate::diagnosis::judge::{self, Standing};
 use crate::diagnosis::{Cause, Unexpected};
-use crate::inputs::{zone as zone_input, ZoneRef};
+use crate::inputs::ids::{domain, is_hex_id};
+use crate::inputs::ZoneRef;
 use crate::purge::Limits;
 use crate::runner::{Mark, Subject, ZoneNames};
 
@@ -174,7 +175,7 @@ async fn not_found(client: &Client, zone: &str, errors: &[CfMessage]) -> Cause {
 /// The closest parent domain of `name` that is a zone the credential can see (`www.example.com`
 /// → `example.com`); none for an ID, or a name of two labels.
 async fn parent_zone(client: &Client, name: &str) -> Option<String> {
-    if zone_input::is_hex_id(name) {
+    if is_hex_id(name) {
         return None;
     }
     let labels: Vec<&str> = name.split('.').collect();
@@ -196,9 +197,8 @@ async fn parent_zone(client: &Client, name: &str) -> Option<String> {
 
 /// A zone from the API, checked: its id goes into purge paths and its name into URLs.
 pub fn checked(zone: Zone) -> Result<Zone, Cause> {
-    let id_ok = zone_input::is_hex_id(&zone.id);
-    let name_ok =
-        zone_input::domain(&zone.name).is_some_and(|d| d == zone.name.to_ascii_lowercase());
+    let id_ok = is_hex_id(&zone.id);
+    let name_ok = domain(&zone.name).is_some_and(|d| d == zone.name.to_ascii_lowercase());
     if id_ok && name_ok {
         Ok(zone)
     } else {

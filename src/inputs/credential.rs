@@ -1,12 +1,10 @@
-//! The credential: which one was given, its shape judged offline, the email beside a Global API Key,
+//! The credential: which one was given (its shape judged by `shape`), the email beside a Global API Key,
 //! and every form of it that must be masked.
 
-mod placeholder;
-pub mod shape;
-
-pub use shape::{classify, clean, mask_forms, problem, Shape};
+use super::shape::{classify, clean, mask_forms, problem, Shape};
 
 use super::context::RunContext;
+use super::quote::{prefixed_pieces, shape_of};
 use super::raw::RawInputs;
 use super::table::Input;
 use crate::diagnosis::Cause;
@@ -115,7 +113,7 @@ pub fn secrets(raw: &RawInputs) -> Vec<String> {
         }
         let value = raw.get(spec.input);
         let whole = std::iter::once(value.trim());
-        let items = whole.chain(super::items::split_list(value));
+        let items = whole.chain(super::list::split_list(value));
         let free_form = spec.input == Input::Tags;
         all.extend(
             items
@@ -143,47 +141,4 @@ pub fn credentials(raw: &RawInputs) -> Vec<String> {
     .map(|(value, _)| value)
     .filter(|value| value.len() >= crate::secret::PIECE)
     .collect()
-}
-
-/// What a value (a whole item) would be taken for, when it has the shape of a credential.
-pub fn shape_of(value: &str) -> Option<&'static str> {
-    let cleaned = clean(value, Input::ApiToken).value;
-    match classify(&cleaned, Input::ApiToken) {
-        Shape::LegacyToken | Shape::UserToken | Shape::AccountToken => Some("an API token"),
-        Shape::LegacyGlobalKey | Shape::PrefixedGlobalKey => Some("a Global API Key"),
-        Shape::OriginCa => Some("an Origin CA key"),
-        _ => None,
-    }
-}
-
-/// Whether a value holds a `cfut_…`, `cfat_…` or `cfk_…` credential anywhere.
-pub fn holds_prefixed(value: &str) -> bool {
-    prefixed_pieces(value).next().is_some()
-}
-
-/// `cfut_…`, `cfat_…` and `cfk_…` credentials anywhere in a value: their prefix makes them
-/// unmistakable, so they are hidden even inside a URL.
-fn prefixed_pieces(value: &str) -> impl Iterator<Item = &str> {
-    value
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|piece| {
-            ["cfut_", "cfat_", "cfk_"].iter().any(|p| {
-                piece.strip_prefix(p).is_some_and(|rest| {
-                    rest.len() >= 40 && rest.chars().all(|c| c.is_ascii_alphanumeric())
-                })
-            })
-        })
-}
-
-/// A value of any input as it may be quoted back: one short line, and never a credential — a value
-/// shaped like one is described by its shape only.
-pub fn shown(value: &str) -> String {
-    if let Some(shape) = shape_of(value) {
-        return format!("[something shaped like {shape}]");
-    }
-    let mut value = value.to_string();
-    for piece in prefixed_pieces(&value.clone()) {
-        value = value.replace(piece, "[something shaped like a credential]");
-    }
-    crate::text::shown(&value)
 }

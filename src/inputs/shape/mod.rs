@@ -1,8 +1,10 @@
 //! Credential shapes, judged offline: which kind a value is, or what is wrong with it — never echoing it.
 
-use super::placeholder::is_placeholder;
+mod placeholder;
+
 use crate::diagnosis::{Cause, InnerWhitespace, ShapeProblem};
 use crate::names::Input;
+use placeholder::is_placeholder;
 
 /// What a credential value looks like.
 #[derive(Debug, Clone, PartialEq, Eq)]

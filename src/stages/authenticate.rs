@@ -3,7 +3,7 @@
 
 use time::OffsetDateTime;
 
-use super::zone::checked;
+use super::resolve::checked;
 use super::Journal;
 use crate::cloudflare::{endpoints, CfMessage, Client, TokenStatus, Zone};
 use crate::diagnosis::expiry::{self, Lifetime};
@@ -34,7 +34,6 @@ impl Owner {
 /// A verified credential.
 #[derive(Debug, Clone)]
 pub struct Verified {
-    pub owner: Owner,
     /// A token's lifetime; `None` for a Global API Key, which never expires.
     pub lifetime: Option<Lifetime>,
     /// The zone, when learning an account token's account meant reading it.
@@ -77,7 +76,6 @@ pub async fn verify(
     journal.report.credential = owner.output();
     let lifetime = judge_lifetime(&status, settings, journal, now)?;
     Ok(Verified {
-        owner,
         lifetime: Some(lifetime),
         zone,
     })
@@ -217,7 +215,6 @@ async fn global_key(client: &Client, journal: &mut Journal) -> Result<Verified, 
     journal.check(Subject::GlobalApiKey, Mark::Ok, "accepted by Cloudflare");
     journal.check(Subject::Expiry, Mark::Ok, "a Global API Key never expires");
     Ok(Verified {
-        owner: Owner::GlobalKey,
         lifetime: None,
         zone: None,
     })

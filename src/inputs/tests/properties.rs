@@ -43,9 +43,9 @@ proptest! {
                 prop_assert!(!zones.is_empty());
                 for zone in zones {
                     match zone {
-                        ZoneRef::Id(id) => prop_assert!(zone::is_hex_id(&id) && id == id.to_ascii_lowercase()),
+                        ZoneRef::Id(id) => prop_assert!(ids::is_hex_id(&id) && id == id.to_ascii_lowercase()),
                         ZoneRef::Name(name) => {
-                            prop_assert_eq!(zone::domain(&name), Some(name.clone()));
+                            prop_assert_eq!(ids::domain(&name), Some(name.clone()));
                             prop_assert!(name.is_ascii() && !name.contains(|c: char| c.is_whitespace() || c.is_control()));
                         }
                     }

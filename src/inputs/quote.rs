@@ -1,0 +1,60 @@
+//! Safe quoting: a value as it may be quoted back in a message, never a credential, never the
+//! user info of a URL.
+
+use super::shape::{classify, clean, Shape};
+use crate::names::Input;
+
+/// What a value (a whole item) would be taken for, when it has the shape of a credential.
+pub fn shape_of(value: &str) -> Option<&'static str> {
+    let cleaned = clean(value, Input::ApiToken).value;
+    match classify(&cleaned, Input::ApiToken) {
+        Shape::LegacyToken | Shape::UserToken | Shape::AccountToken => Some("an API token"),
+        Shape::LegacyGlobalKey | Shape::PrefixedGlobalKey => Some("a Global API Key"),
+        Shape::OriginCa => Some("an Origin CA key"),
+        _ => None,
+    }
+}
+
+/// Whether a value holds a `cfut_…`, `cfat_…` or `cfk_…` credential anywhere.
+pub fn holds_prefixed(value: &str) -> bool {
+    prefixed_pieces(value).next().is_some()
+}
+
+/// `cfut_…`, `cfat_…` and `cfk_…` credentials anywhere in a value: their prefix makes them
+/// unmistakable, so they are hidden even inside a URL.
+pub fn prefixed_pieces(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|piece| {
+            ["cfut_", "cfat_", "cfk_"].iter().any(|p| {
+                piece.strip_prefix(p).is_some_and(|rest| {
+                    rest.len() >= 40 && rest.chars().all(|c| c.is_ascii_alphanumeric())
+                })
+            })
+        })
+}
+
+/// A value of any input as it may be quoted back: one short line, and never a credential — a value
+/// shaped like one is described by its shape only.
+pub fn safe_quote(value: &str) -> String {
+    if let Some(shape) = shape_of(value) {
+        return format!("[something shaped like {shape}]");
+    }
+    let mut value = value.to_string();
+    for piece in prefixed_pieces(&value.clone()) {
+        value = value.replace(piece, "[something shaped like a credential]");
+    }
+    crate::text::shown(&value)
+}
+
+/// A URL as it may be quoted: anything between `://` and an `@` of its authority becomes `***`.
+pub fn without_userinfo(value: &str) -> String {
+    let Some((scheme, rest)) = value.split_once("://") else {
+        return value.to_string();
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    match authority.rfind('@') {
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => value.to_string(),
+    }
+}

@@ -1,0 +1,49 @@
+//! One zone's share of the purge (`Job`): the zone it goes to, its work and batches, and the lane
+//! of its account and plan that paces it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+
+use super::pacing::TokenBucket;
+use super::plan::Limits;
+use super::work::{Batch, Work};
+
+/// Requests of one lane in flight at once; the buckets, not this, set the pace.
+const MAX_IN_FLIGHT: usize = 8;
+/// How much later the first burst may reach Cloudflare than the requests after it (new connections).
+const SKEW: Duration = Duration::from_millis(50);
+
+/// The buckets of one account and plan. Cloudflare's purge limits are per account and plan, so
+/// zones of one account on one plan share a lane; other lanes run beside it, unaffected by its 429s.
+pub struct Lane {
+    pub(super) urls: TokenBucket,
+    pub(super) requests: TokenBucket,
+    pub(super) in_flight: Semaphore,
+}
+
+impl Lane {
+    pub fn new(limits: &Limits) -> Self {
+        Lane {
+            urls: TokenBucket::holding_back(limits.url_rate, limits.url_rate, SKEW),
+            requests: TokenBucket::holding_back(limits.request_burst, limits.request_rate, SKEW),
+            in_flight: Semaphore::new(MAX_IN_FLIGHT),
+        }
+    }
+}
+
+/// The zone the batches go to: its id for the path, its name for the messages.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub zone_id: String,
+    pub label: String,
+}
+
+/// One zone's share of the purge.
+pub struct Job {
+    pub target: Target,
+    pub work: Arc<Work>,
+    pub batches: Vec<Batch>,
+    pub lane: Arc<Lane>,
+}
