@@ -58,6 +58,8 @@ pub enum ShapeProblem {
     Characters { count: usize, first_at: usize },
     /// A whole `NAME=value` line was pasted; `name` is the variable name (not secret).
     Assignment { name: String },
+    /// A `cfast_…` value: a Cloudflare Access service-token client secret, not an API credential.
+    AccessSecret,
 }
 
 /// Whitespace found inside a credential (outer whitespace is trimmed silently).
@@ -309,11 +311,12 @@ catalogue! {
         => entry("nothing-to-purge", "Nothing to purge", WrongInput, DOC_PURGE,
             "List what to purge in `files`, `tags`, `hosts` or `prefixes`, or set `purge_everything: true` explicitly; use `mode: verify` to only check the credentials",
             seen("No files, tags, hosts or prefixes were given and purge_everything is not true"));
-    ConflictingPurgeInputs { lists: Vec<Input> }
+    /// Offline from the inputs; or Cloudflare's 1092 for a request the inputs made (`said` holds it).
+    ConflictingPurgeInputs { lists: Vec<Input>, said: Vec<CfMessage> }
         => entry("conflicting-purge-inputs", "purge_everything together with lists", WrongInput, DOC_PURGE,
             "Remove the lists to purge the whole zone, or remove `purge_everything: true` to purge only what is listed",
-            offline::conflicting(lists)),
-        examples [{ lists: vec![Input::Files] }];
+            offline::conflicting(lists, said)),
+        examples [{ lists: vec![Input::Files], said: Vec::new() }];
     InvalidUrl { items: Vec<String> }
         => entry("invalid-url", "Not a URL or path", WrongInput, DOC_PURGE,
             "Give full URLs such as https://example.com/app.css or paths such as /app.css (joined to base_url); separate items with newlines, commas or spaces",
@@ -640,8 +643,17 @@ impl Cause {
 pub fn quote(errors: &[CfMessage]) -> String {
     let parts: Vec<String> = errors.iter().flat_map(|e| e.flatten()).collect();
     if parts.is_empty() {
-        "an error without a message".into()
-    } else {
+        return "an error without a message".into();
+    }
+    let mut pages: Vec<&str> = errors.iter().flat_map(CfMessage::documentation).collect();
+    pages.dedup();
+    if pages.is_empty() {
         parts.join(", ")
+    } else {
+        format!(
+            "{} (Cloudflare's page: {})",
+            parts.join(", "),
+            pages.join(", ")
+        )
     }
 }

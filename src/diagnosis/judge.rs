@@ -177,6 +177,20 @@ pub fn purge(failure: &Failure, peer: &Peer, zone: &str) -> Cause {
     }
     let status = failure.status().unwrap_or_default();
     let errors = failure.errors().to_vec();
+    // 1134 "Unable to purge, rate limit reached" is a rate limit whatever its status (the
+    // transport retried it like a 429).
+    if failure.has_code(1134) && !is_auth_refusal(failure) {
+        return Cause::RateLimited {
+            attempts: failure.attempts,
+            errors,
+        };
+    }
+    if failure.has_code(1092) {
+        return Cause::ConflictingPurgeInputs {
+            lists: Vec::new(),
+            said: errors,
+        };
+    }
     // The legacy code 1095 "no access to purge this zone" is a permission refusal whatever its status.
     if is_auth_refusal(failure) || failure.has_code(1095) {
         Cause::PurgePermissionMissing {
@@ -289,6 +303,23 @@ mod tests {
         assert_eq!(
             purge(&garbage, &Peer::default(), "z").code(),
             "unexpected-response"
+        );
+    }
+
+    #[test]
+    fn the_facts_of_2026() {
+        let f = refused(429, 1134, "Unable to purge, rate limit reached");
+        assert_eq!(purge(&f, &Peer::default(), "z").code(), "rate-limited");
+        let f = refused(400, 1134, "Unable to purge, rate limit reached");
+        assert_eq!(purge(&f, &Peer::default(), "z").code(), "rate-limited");
+        let f = refused(
+            400,
+            1092,
+            "Request cannot contain \"purge_everything\" and any of",
+        );
+        assert_eq!(
+            purge(&f, &Peer::default(), "z").code(),
+            "conflicting-purge-inputs"
         );
     }
 

@@ -154,7 +154,7 @@ pub(in crate::diagnosis) fn rejected(zone: &str, status: u16, errors: &[CfMessag
 
 pub(in crate::diagnosis) fn rate_limited(attempts: u32, errors: &[CfMessage]) -> Explained {
     seen(format!(
-        "Cloudflare still answered 429 Too Many Requests after {}{}",
+        "Cloudflare still refused for its rate limit (429 Too Many Requests, or 1134 for purges) after {}{}",
         plural(attempts as usize, "attempt"),
         quoted(errors)
     ))

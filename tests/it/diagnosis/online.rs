@@ -310,6 +310,24 @@ async fn answers_that_are_not_a_yes_are_named_with_cloudflares_words() {
             why: "a 429 is tried four times",
         },
         Case {
+            answers: Received::is_purge,
+            reply: Reply::json(429, purge_rate_limit()).header("retry-after", "0"),
+            code: "rate-limited",
+            says: "1134 \"Unable to purge, rate limit reached",
+            counted: purges,
+            sent: 4,
+            why: "the purge rate limit (1134) is tried four times like 971",
+        },
+        Case {
+            answers: Received::is_purge,
+            reply: Reply::json(400, purge_rate_limit()),
+            code: "rate-limited",
+            says: "Cloudflare's page: https://developers.cloudflare.com/cache/how-to/purge-cache/#availability-and-limits",
+            counted: purges,
+            sent: 4,
+            why: "1134 is a rate limit whatever its status, and its documentation_url is shown",
+        },
+        Case {
             answers: |r| r.path == "/user/tokens/verify",
             reply: Reply::html(502),
             code: "cloudflare-unavailable",
@@ -458,4 +476,26 @@ fn the_causes_of_confirm_and_wait_fail_or_warn_as_the_contract_says() {
     assert!(text("not-proxied").contains("Fastly"));
     assert!(text("confirm-failed").contains("challenge"));
     assert!(text("purged-redirect").contains("https://example.com/app.css"));
+}
+
+#[tokio::test]
+async fn cloudflares_1092_is_conflicting_purge_inputs_in_its_words() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    fake.script(
+        Received::is_purge,
+        None,
+        Reply::json(400, purge_everything_and_lists()),
+    );
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("tags", "a")
+        .run()
+        .await;
+    run.assert_failed(2, "conflicting-purge-inputs");
+    assert!(
+        run.error().1.contains("1092 \"Request cannot contain"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(fake.purges().len(), 1, "a 400 is not retried");
 }

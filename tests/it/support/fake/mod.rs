@@ -40,6 +40,21 @@ pub fn observed(case: &str) -> Value {
         .clone()
 }
 
+/// 1134, the purge rate limit as Cloudflare's purge page documents it, with the page it names.
+pub fn purge_rate_limit() -> Value {
+    json!({"success": false, "errors": [{"code": 1134,
+        "message": "Unable to purge, rate limit reached. Please wait and consider throttling your request speed",
+        "documentation_url": "https://developers.cloudflare.com/cache/how-to/purge-cache/#availability-and-limits"}],
+        "messages": [], "result": null})
+}
+
+/// 1092, Cloudflare's refusal of `purge_everything` together with a list (reference README).
+pub fn purge_everything_and_lists() -> Value {
+    json!({"success": false, "errors": [{"code": 1092,
+        "message": "Request cannot contain \"purge_everything\" and any of \"files\", \"tags\", \"hosts\" or \"prefixes\""}],
+        "messages": [], "result": null})
+}
+
 /// What the fake received.
 #[derive(Debug, Clone)]
 pub struct Received {

@@ -190,6 +190,9 @@ fn purge(w: &mut World, caller: &Caller, zone_id: &str, r: &Received) -> Reply {
         .into_iter()
         .filter(|k| body.get(*k).is_some())
         .collect();
+    if keys.len() > 1 && keys.contains(&"purge_everything") {
+        return Reply::json(400, purge_everything_and_lists());
+    }
     if keys.len() != 1 {
         return Reply::json(400, observed("purge: no recognised key"));
     }
@@ -215,8 +218,7 @@ fn purge(w: &mut World, caller: &Caller, zone_id: &str, r: &Received) -> Reply {
     }
     if let Some(buckets) = &mut w.buckets {
         if !take(buckets, &zone, keys[0] == "files", count as f64) {
-            return Reply::json(429, observed("global API rate limit (2026)"))
-                .header("retry-after", "1");
+            return Reply::json(429, purge_rate_limit()).header("retry-after", "1");
         }
     }
     w.purge_counter += 1;
