@@ -328,6 +328,8 @@ mod tests {
         let f = refused(400, 1094, "Only 30 prefixes can be purged per request");
         assert_eq!(smaller_limit(&f, 100), Some(30));
         assert_eq!(smaller_limit(&f, 30), None, "no smaller limit: no loop");
+        let f = refused(400, 1094, "Only 30 URLs can be purged per request");
+        assert_eq!(smaller_limit(&f, 100), Some(30));
         let f = refused(400, 1082, "URL not in this zone");
         assert_eq!(smaller_limit(&f, 100), None);
         let f = refused(403, 1094, "Only 30 prefixes can be purged per request");

@@ -17,8 +17,9 @@ pub struct Outcome {
     pub batches_ok: usize,
     /// Requests that ended, the parts of a split batch each counted.
     pub batches: usize,
-    /// The prefix limit Cloudflare named, and how many batches were sent again at it.
-    pub rebatched: Option<(usize, usize)>,
+    /// Per kind (URLs, prefixes): the smaller limit Cloudflare named, and how many batches were
+    /// sent again at it.
+    pub rebatched: Vec<(ItemKind, usize, usize)>,
     /// Batches not sent because the API looked down.
     pub given_up: usize,
     /// The zone's first failed batch's cause.
@@ -55,7 +56,7 @@ pub(super) enum Sent {
     },
     Failed(Failure),
     Withheld(Withheld),
-    /// A prefix batch over the per-request limit Cloudflare named, sent again in parts of that
+    /// A URL or prefix batch over the per-request limit Cloudflare named, sent again in parts of that
     /// size; the parts are never split again.
     Split {
         parts: Vec<(Batch, Sent)>,
@@ -127,8 +128,17 @@ fn record(outcome: &mut Outcome, job: &Job, batch: Batch, sent: Sent, peer: &Pee
         }
         Sent::Split { parts } => {
             let size = parts.first().map_or(0, |(part, _)| part.len);
-            let (limit, count) = outcome.rebatched.unwrap_or((size, 0));
-            outcome.rebatched = Some((limit.min(size), count + 1));
+            match outcome
+                .rebatched
+                .iter_mut()
+                .find(|(k, ..)| *k == batch.kind)
+            {
+                Some((_, limit, count)) => {
+                    *limit = (*limit).min(size);
+                    *count += 1;
+                }
+                None => outcome.rebatched.push((batch.kind, size, 1)),
+            }
             for (part, sent) in parts {
                 record(outcome, job, part, sent, peer);
             }

@@ -85,10 +85,11 @@ fn purged(md: &mut String, purge: &PurgeReport) {
         ));
     }
     for zone in &purge.zones {
-        if let Some((limit, batches)) = zone.rebatched {
+        for (kind, limit, batches) in &zone.rebatched {
             md.push_str(&format!(
-                "\n{}: Cloudflare took at most {limit} prefixes a request, so {} sent again in requests of {limit}.\n",
+                "\n{}: Cloudflare took at most {limit} {} a request, so {} sent again in requests of {limit}.\n",
                 cell(&zone.label),
+                kind.noun(),
                 match batches {
                     1 => "1 batch was".to_string(),
                     n => format!("{n} batches were"),

@@ -247,6 +247,8 @@ pub struct World {
     /// Refuse prefix batches larger than this, naming `named` as the limit (Cloudflare's prefix
     /// page says 30 a request; its limits table says 100).
     pub prefix_limit: Option<(usize, usize)>,
+    /// Refuse URL batches larger than this, naming `named` (some zones still take only 30 URLs).
+    pub url_limit: Option<(usize, usize)>,
     pub purge_counter: usize,
     /// The status of each answer, in the order of `received`.
     pub statuses: Vec<u16>,
@@ -351,6 +353,7 @@ impl Fake {
             received: vec![],
             buckets: None,
             prefix_limit: None,
+            url_limit: None,
             purge_counter: 0,
             statuses: vec![],
         };
@@ -416,6 +419,11 @@ impl Fake {
     /// Refuse prefix batches of more than `limit`, with a 400 that names `named` as the limit.
     pub fn limit_prefixes(&self, limit: usize, named: usize) {
         self.world.lock().unwrap().prefix_limit = Some((limit, named));
+    }
+
+    /// Refuse URL batches of more than `limit`, with a 400 that names `named` as the limit.
+    pub fn limit_urls(&self, limit: usize, named: usize) {
+        self.world.lock().unwrap().url_limit = Some((limit, named));
     }
 
     /// Enforce Cloudflare's purge limits per account and plan, as 429s with `Retry-After: 1`.

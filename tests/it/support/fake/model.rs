@@ -212,6 +212,13 @@ fn purge(w: &mut World, caller: &Caller, zone_id: &str, r: &Received) -> Reply {
             return Reply::json(400, body);
         }
     }
+    if let (Some((limit, named)), "files") = (w.url_limit, keys[0]) {
+        if count > limit {
+            let message = format!("Only {named} URLs can be purged per request");
+            let body = json!({"success": false, "errors": [{"code": 1094, "message": message}], "messages": [], "result": null});
+            return Reply::json(400, body);
+        }
+    }
     if count > limit {
         let body = json!({"success": false, "errors": [{"code": 1094, "message": format!("Only {limit} items can be purged per request")}], "messages": [], "result": null});
         return Reply::json(400, body);
