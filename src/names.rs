@@ -22,6 +22,10 @@ pub enum Input {
     CheckPurgePermission,
     ApiUrl,
     TimeoutSeconds,
+    Invalidate,
+    WaitFor,
+    WaitForText,
+    WaitTimeoutSeconds,
     CaCertificates,
 }
 
@@ -47,6 +51,10 @@ impl Input {
             Input::CheckPurgePermission => "check_purge_permission",
             Input::ApiUrl => "api_url",
             Input::TimeoutSeconds => "timeout_seconds",
+            Input::Invalidate => "invalidate",
+            Input::WaitFor => "wait_for",
+            Input::WaitForText => "wait_for_text",
+            Input::WaitTimeoutSeconds => "wait_timeout_seconds",
             Input::CaCertificates => "ca_certificates",
         }
     }

@@ -11,7 +11,7 @@ mod tls;
 mod transport;
 
 pub use endpoints::{
-    Account, AccountRef, Endpoint, Plan, PurgeBody, PurgeResult, TokenStatus, User, Zone,
+    Account, AccountRef, Endpoint, Eviction, Plan, PurgeBody, PurgeResult, TokenStatus, User, Zone,
 };
 pub use envelope::{BodyKind, CfMessage};
 pub(crate) use errors::net_kind;

@@ -3,7 +3,7 @@
 //! what was seen and the fix here, and its examples. Words that need more than a line are in `prose/`.
 
 use super::prose::{general as fix, offline, online, seen, Explained};
-use crate::cloudflare::{BodyKind, CfMessage, Foreign, NetKind};
+use crate::cloudflare::{BodyKind, CfMessage, Eviction, Foreign, NetKind};
 use crate::names::Input;
 
 const DOC_TOKENS: &str =
@@ -485,11 +485,13 @@ catalogue! {
             concat!("Give the token the permission Zone → Cache Purge → Purge, with this zone in its Zone Resources (dashboard → My Profile → API Tokens, or Manage Account → Account API Tokens → Edit), or create one pre-filled at ", token_form!()),
             online::permission_missing(zone, *status, errors)),
         examples [{ zone: "example.com".into(), status: 403, errors: cf(10000, "Authentication error") }];
-    PurgeRejected { zone: String, status: u16, errors: Vec<CfMessage> }
+    /// `unavailable`: an invalidation answered 404 or "No route", so the endpoint is not there.
+    PurgeRejected { zone: String, status: u16, errors: Vec<CfMessage>, how: Eviction, unavailable: bool }
         => entry("purge-rejected", "Cloudflare rejected the purge", Cloudflare, DOC_PURGE,
             "Check the listed items against Cloudflare's message; the other batches were still sent",
-            online::rejected(zone, *status, errors)),
-        examples [{ zone: "example.com".into(), status: 400, errors: cf(1012, "Request must contain one of \"purge_everything\", \"files\", \"tags\", \"hosts\" or \"prefixes\"") }];
+            online::rejected(zone, *status, errors, *how, *unavailable)),
+        examples [{ zone: "example.com".into(), status: 400, errors: cf(1012, "Request must contain one of \"purge_everything\", \"files\", \"tags\", \"hosts\" or \"prefixes\""), how: Eviction::Purge, unavailable: false },
+                  { zone: "example.com".into(), status: 404, errors: cf(7000, "No route for that URI"), how: Eviction::Invalidate, unavailable: true }];
     RateLimited { attempts: u32, errors: Vec<CfMessage> }
         => entry("rate-limited", "Rate limited by Cloudflare", Cloudflare, DOC_LIMITS,
             "Cloudflare allows 1,200 API requests per 5 minutes per user and fewer purges on small plans; space out deploys or purge by tag/prefix instead of many URLs",

@@ -1,7 +1,7 @@
 //! Judging: Cloudflare's answers (status, code and message together) become cause values.
 
 use super::{Cause, Unexpected};
-use crate::cloudflare::{ApiError, CfMessage, Failure, Foreign, Peer};
+use crate::cloudflare::{ApiError, CfMessage, Eviction, Failure, Foreign, Peer};
 
 /// Causes any endpoint can meet: the token's client-IP filter, transport, availability, rate
 /// limits and foreign bodies. `None` means Cloudflare refused the request, which only the caller's
@@ -170,8 +170,19 @@ pub fn smaller_limit(failure: &Failure, len: usize) -> Option<usize> {
         .min()
 }
 
-/// Judge a failed purge request.
-pub fn purge(failure: &Failure, peer: &Peer, zone: &str) -> Cause {
+/// Judge a failed purge (or invalidation) request.
+pub fn purge(failure: &Failure, peer: &Peer, zone: &str, how: Eviction) -> Cause {
+    // invalidate_cache answered 404 or "No route": the endpoint is not there for this zone.
+    let missing = failure.status() == Some(404) || failure.has_code(7000) || failure.has_code(7003);
+    if how == Eviction::Invalidate && missing {
+        return Cause::PurgeRejected {
+            zone: zone.to_string(),
+            status: failure.status().unwrap_or_default(),
+            errors: failure.errors().to_vec(),
+            how,
+            unavailable: true,
+        };
+    }
     if let Some(cause) = transport(failure, peer) {
         return cause;
     }
@@ -203,6 +214,8 @@ pub fn purge(failure: &Failure, peer: &Peer, zone: &str) -> Cause {
             zone: zone.to_string(),
             status,
             errors,
+            how,
+            unavailable: false,
         }
     }
 }
@@ -243,7 +256,7 @@ mod tests {
         ));
         let f = refused(403, 9109, "Unauthorized to access requested resource");
         assert_eq!(
-            purge(&f, &Peer::default(), "example.com").code(),
+            purge(&f, &Peer::default(), "example.com", Eviction::Purge).code(),
             "purge-permission-missing"
         );
     }
@@ -254,7 +267,8 @@ mod tests {
             purge(
                 &refused(401, 10000, "Authentication error"),
                 &Peer::default(),
-                "z"
+                "z",
+                Eviction::Purge
             )
             .code(),
             "purge-permission-missing"
@@ -263,17 +277,24 @@ mod tests {
             purge(
                 &refused(400, 1012, "Request must contain one of"),
                 &Peer::default(),
-                "z"
+                "z",
+                Eviction::Purge
             )
             .code(),
             "purge-rejected"
         );
         assert_eq!(
-            purge(&refused(429, 971, "Please wait"), &Peer::default(), "z").code(),
+            purge(
+                &refused(429, 971, "Please wait"),
+                &Peer::default(),
+                "z",
+                Eviction::Purge
+            )
+            .code(),
             "rate-limited"
         );
         assert_eq!(
-            purge(&refused(503, 0, ""), &Peer::default(), "z").code(),
+            purge(&refused(503, 0, ""), &Peer::default(), "z", Eviction::Purge).code(),
             "cloudflare-unavailable"
         );
         let html = Failure {
@@ -285,7 +306,7 @@ mod tests {
             retry_after: None,
         };
         assert_eq!(
-            purge(&html, &Peer::default(), "z"),
+            purge(&html, &Peer::default(), "z", Eviction::Purge),
             Cause::CloudflareUnavailable {
                 status: 502,
                 attempts: 4,
@@ -301,7 +322,7 @@ mod tests {
             retry_after: None,
         };
         assert_eq!(
-            purge(&garbage, &Peer::default(), "z").code(),
+            purge(&garbage, &Peer::default(), "z", Eviction::Purge).code(),
             "unexpected-response"
         );
     }
@@ -309,18 +330,58 @@ mod tests {
     #[test]
     fn the_facts_of_2026() {
         let f = refused(429, 1134, "Unable to purge, rate limit reached");
-        assert_eq!(purge(&f, &Peer::default(), "z").code(), "rate-limited");
+        assert_eq!(
+            purge(&f, &Peer::default(), "z", Eviction::Purge).code(),
+            "rate-limited"
+        );
         let f = refused(400, 1134, "Unable to purge, rate limit reached");
-        assert_eq!(purge(&f, &Peer::default(), "z").code(), "rate-limited");
+        assert_eq!(
+            purge(&f, &Peer::default(), "z", Eviction::Purge).code(),
+            "rate-limited"
+        );
         let f = refused(
             400,
             1092,
             "Request cannot contain \"purge_everything\" and any of",
         );
         assert_eq!(
-            purge(&f, &Peer::default(), "z").code(),
+            purge(&f, &Peer::default(), "z", Eviction::Purge).code(),
             "conflicting-purge-inputs"
         );
+    }
+
+    #[test]
+    fn an_invalidation_refused_with_404_or_no_route_says_to_purge_instead() {
+        for f in [
+            refused(404, 7000, "No route for that URI"),
+            refused(
+                400,
+                7003,
+                "Could not route to /client/v4/zones/x/invalidate_cache",
+            ),
+        ] {
+            let cause = purge(&f, &Peer::default(), "z", Eviction::Invalidate);
+            assert!(
+                matches!(
+                    cause,
+                    Cause::PurgeRejected {
+                        unavailable: true,
+                        ..
+                    }
+                ),
+                "{cause:?}"
+            );
+            assert!(cause.fix().contains("invalidate: false"), "{}", cause.fix());
+        }
+        let f = refused(400, 1012, "Request must contain one of");
+        let cause = purge(&f, &Peer::default(), "z", Eviction::Invalidate);
+        assert!(matches!(
+            cause,
+            Cause::PurgeRejected {
+                unavailable: false,
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::pacing::TokenBucket;
 use super::plan::Limits;
 use super::work::{Batch, Work};
 use crate::cancel::Cancel;
-use crate::cloudflare::{endpoints, Client, Ended, Gate, ItemKind, ListKind};
+use crate::cloudflare::{Client, Ended, Eviction, Gate, ItemKind, ListKind};
 use crate::diagnosis::judge;
 
 /// Requests of one lane in flight at once; the buckets, not this, set the pace.
@@ -62,6 +62,8 @@ pub struct Job {
     pub work: Arc<Work>,
     pub batches: Vec<Batch>,
     pub lane: Arc<Lane>,
+    /// Purge or invalidate: which endpoint every batch goes to.
+    pub how: Eviction,
 }
 
 /// Reported after each finished batch, across zones.
@@ -312,7 +314,8 @@ async fn send_parts(shared: &Shared, zone: &Zone, batch: Batch, size: usize) -> 
 }
 
 async fn send_one(shared: &Shared, zone: &Zone, batch: Batch) -> Sent {
-    let endpoint = endpoints::purge(&zone.job.target.zone_id, &zone.job.work.body(&batch));
+    let job = &zone.job;
+    let endpoint = job.how.request(&job.target.zone_id, &job.work.body(&batch));
     let gate = BatchGate {
         shared,
         zone,

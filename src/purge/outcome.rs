@@ -118,7 +118,7 @@ fn record(outcome: &mut Outcome, job: &Job, batch: Batch, sent: Sent, peer: &Pee
             outcome.retries += failure.attempts.saturating_sub(1);
             if outcome.cause.is_none() {
                 let label = &job.target.label;
-                outcome.cause = Some(judge::purge(&failure, peer, label));
+                outcome.cause = Some(judge::purge(&failure, peer, label, job.how));
             }
             outcome.failed.extend(job.work.failed_lines(&batch));
         }

@@ -10,6 +10,7 @@ mod faults;
 mod found;
 mod hostile_answers;
 mod hostile_inputs;
+mod invalidate;
 mod purge;
 mod robust;
 mod secrets;

@@ -68,8 +68,13 @@ pub struct Received {
 }
 
 impl Received {
+    /// A purge or an invalidation (`invalidate_cache` takes the same bodies and limits).
     pub fn is_purge(&self) -> bool {
-        self.method == "POST" && self.path.ends_with("/purge_cache")
+        self.method == "POST" && (self.path.ends_with("/purge_cache") || self.is_invalidation())
+    }
+
+    pub fn is_invalidation(&self) -> bool {
+        self.method == "POST" && self.path.ends_with("/invalidate_cache")
     }
 
     /// The items of a purge body (files as URLs).
@@ -259,7 +264,7 @@ impl World {
         self.zones.iter().find(|z| z["id"] == id)
     }
 
-    /// When a purge that was answered 200 last covered `url` (`https://host/path`): by its file,
+    /// When a purge (or an invalidation) that was answered 200 last covered `url` (`https://host/path`): by its file,
     /// its host, a prefix of it, or everything. The fake site reacts to it.
     pub fn purged_at(&self, url: &str) -> Option<Instant> {
         let bare = url.split_once("://").map_or(url, |(_, rest)| rest);
@@ -463,10 +468,10 @@ impl Fake {
 
     /// The purges sent to one zone.
     pub fn purges_of(&self, zone_id: &str) -> Vec<Received> {
-        let path = format!("/zones/{zone_id}/purge_cache");
+        let prefix = format!("/zones/{zone_id}/");
         self.purges()
             .into_iter()
-            .filter(|r| r.path == path)
+            .filter(|r| r.path.starts_with(&prefix))
             .collect()
     }
 

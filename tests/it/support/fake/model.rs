@@ -156,7 +156,8 @@ pub(super) fn answer(w: &mut World, r: &Received) -> Reply {
             Some(_) => unauthorized(),
             None => could_not_route(&r.path),
         },
-        ("POST", ["zones", id, "purge_cache"]) => purge(w, &caller, id, r),
+        // The soft purge answers like the purge: the same bodies, limits and buckets.
+        ("POST", ["zones", id, "purge_cache" | "invalidate_cache"]) => purge(w, &caller, id, r),
         _ => Reply::json(400, observed("empty id segment")),
     }
 }
