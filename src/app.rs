@@ -15,14 +15,17 @@ use crate::diagnosis::Cause;
 use crate::env::Env;
 use crate::inputs::{self, credential, Credential, Input, Mode, RawInputs, RunContext, Settings};
 use crate::runner::{self, Mark, Report, RunResult, Runner, Subject};
-use crate::stages::{credential as verify, permission, purging, zone, Journal};
+use crate::stages::{credential as verify, permission, purging, wait, zone, Journal};
 
-/// What a run takes besides its environment: the clock, the retry policy, and the cancellation
-/// the runner's signals set.
+pub use crate::site::WaitClock;
+
+/// What a run takes besides its environment: the clock, the retry policy, the clock of the wait
+/// for the new build, and the cancellation the runner's signals set.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub now: OffsetDateTime,
     pub policy: RetryPolicy,
+    pub wait_clock: WaitClock,
     pub cancel: Cancel,
 }
 
@@ -31,6 +34,7 @@ impl Config {
         Config {
             now: OffsetDateTime::now_utc(),
             policy: RetryPolicy::default(),
+            wait_clock: WaitClock::default(),
             cancel: Cancel::default(),
         }
     }
@@ -118,7 +122,7 @@ fn offline(env: &Env, flags: &Flags, journal: &mut Journal) -> Option<Settings> 
     Some(settings)
 }
 
-/// Steps 3 to 5. Until the purge, a cancellation stops the run at once; the purge stops sending
+/// Steps 3 to 6 (the wait for the new build, step 5, is checked like the zones). Until the purge, a cancellation stops the run at once; the purge stops sending
 /// and waits briefly for what is in flight.
 async fn online(
     mut settings: Settings,
@@ -126,18 +130,19 @@ async fn online(
     journal: &mut Journal,
     config: &Config,
 ) -> Result<(), Cause> {
-    let client = connect(&settings, proxies, journal.runner(), config)?;
+    let client = connect(&settings, proxies.clone(), journal.runner(), config)?;
     let checks = async {
         let verified = verify::verify(&client, &settings, journal, config.now).await?;
         let resolved =
             zone::resolve(&client, &settings.zones, verified.zone.clone(), journal).await?;
+        zone::record(&resolved, journal);
+        wait::until_live(&settings, &proxies, journal, config.wait_clock).await?;
         Ok((verified, resolved))
     };
     let (verified, resolved) = tokio::select! {
         checked = checks => checked?,
         () = config.cancel.cancelled() => return Err(cancelled_before_purge(&settings, journal)),
     };
-    zone::record(&resolved, journal);
     // The mode's step says how far the run got: the one place `result` is set.
     let result = by_mode(
         &client,

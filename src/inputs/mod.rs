@@ -12,7 +12,7 @@ pub mod zone;
 pub use context::RunContext;
 pub use credential::{Credential, Shape};
 pub use items::{FileItem, FileTarget, PurgeInputs};
-pub use options::{Mode, Options};
+pub use options::{Mode, Options, WaitFor};
 pub use raw::RawInputs;
 pub use table::Input;
 pub use zone::ZoneRef;

@@ -32,6 +32,8 @@ pub enum Subject {
     Zone,
     Account,
     PurgePermission,
+    /// `wait_for` (contract §11).
+    NewBuildLive,
     Purge,
 }
 
@@ -46,6 +48,7 @@ impl Subject {
             Subject::Zone => "Zone",
             Subject::Account => "Account",
             Subject::PurgePermission => "Purge permission",
+            Subject::NewBuildLive => "New build live",
             Subject::Purge => "Purge",
         }
     }

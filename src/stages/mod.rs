@@ -5,6 +5,7 @@ pub mod credential;
 pub mod permission;
 pub mod purging;
 pub mod routing;
+pub mod wait;
 pub mod zone;
 
 use std::sync::Arc;

@@ -17,4 +17,5 @@ mod secrets;
 mod site;
 mod support;
 mod verify;
+mod wait;
 mod zones;

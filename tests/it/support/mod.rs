@@ -204,6 +204,8 @@ impl Action {
         let config = Config {
             now: time::OffsetDateTime::now_utc(),
             policy,
+            // The wait's 2 s, 3 s, 4.5 s… slept as 2 ms, 3 ms, 4.5 ms, and counted as scheduled.
+            wait_clock: app::WaitClock { shrink: 1000 },
             cancel: Default::default(),
         };
         let command = cloudflare_purge::cli::parse(self.args.iter().map(std::ffi::OsString::from));

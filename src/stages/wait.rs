@@ -1,0 +1,184 @@
+//! Step 5 of the order of work (contract §11): before the first purge, `wait_for` is polled until it
+//! shows `wait_for_text`; a dry run asks once, verify mode does not wait.
+
+use std::time::{Duration, Instant};
+
+use super::Journal;
+use crate::cloudflare::{NetKind, Proxies};
+use crate::diagnosis::{Cause, SiteAnswer as Seen};
+use crate::inputs::{Mode, Settings, WaitFor};
+use crate::runner::{Mark, Subject};
+use crate::site::{poll_delay, read_poll, Poll, SiteAnswer, SiteClient, SiteFailure, WaitClock};
+
+/// Wait, when the settings ask for it, until the new build is live. A timeout is
+/// `origin-not-updated` with every item left in `failed` (nothing was purged).
+pub async fn until_live(
+    settings: &Settings,
+    proxies: &Proxies,
+    journal: &mut Journal,
+    clock: WaitClock,
+) -> Result<(), Cause> {
+    let Some(wait) = &settings.options.wait else {
+        return Ok(());
+    };
+    if settings.options.mode == Mode::Verify {
+        journal
+            .runner()
+            .info("wait_for is not used in mode: verify (nothing is purged, so there is nothing to wait for).");
+        return Ok(());
+    }
+    let options = &settings.options;
+    let roots = options.ca_certificates.as_ref();
+    let site =
+        SiteClient::new(options.timeout, proxies.clone(), roots).map_err(|_| setup_failed(wait))?;
+    if options.dry_run {
+        once(&site, wait, journal).await;
+        return Ok(());
+    }
+    let cause = match polls(&site, wait, journal, clock).await {
+        Ok(()) => return Ok(()),
+        Err(cause) => cause,
+    };
+    journal.report.unsent = settings.purge.failed_lines();
+    Err(journal.failed(Subject::NewBuildLive, cause))
+}
+
+/// A client for the site cannot be made with these CA certificates: no poll can be sent.
+fn setup_failed(wait: &WaitFor) -> Cause {
+    Cause::OriginNotUpdated {
+        url: wait.url.to_string(),
+        waited_seconds: 0,
+        last: None,
+        text_found: false,
+    }
+}
+
+/// A dry run: one request says whether the new build is live now; nothing waits.
+async fn once(site: &SiteClient, wait: &WaitFor, journal: &mut Journal) {
+    let answer = site.poll(&wait.url, &wait.text).await;
+    let poll = read_poll(&answer);
+    journal.runner().info(&format!(
+        "wait_for (dry run): {} {}",
+        wait.url,
+        describe(&poll)
+    ));
+    let (mark, detail) = match poll.is_found() {
+        true => (Mark::Ok, "dry run: live now"),
+        false => (Mark::Warn, "dry run: not live now (a run would wait)"),
+    };
+    journal.check(Subject::NewBuildLive, mark, detail);
+}
+
+/// Poll until the text shows or the timeout passes.
+async fn polls(
+    site: &SiteClient,
+    wait: &WaitFor,
+    journal: &mut Journal,
+    clock: WaitClock,
+) -> Result<(), Cause> {
+    let start = Instant::now();
+    let mut scheduled = Duration::ZERO;
+    let mut warned = false;
+    let mut last: Option<SiteAnswer> = None;
+    for attempt in 1u32.. {
+        let answer = site.poll(&wait.url, &wait.text).await;
+        let poll = read_poll(&answer);
+        let waited = clock.waited(start, scheduled);
+        journal.runner().info(&format!(
+            "wait_for: poll {attempt}, {} waited: {}",
+            seconds(waited),
+            describe(&poll)
+        ));
+        if poll.is_found() {
+            journal.check(
+                Subject::NewBuildLive,
+                Mark::Ok,
+                format!("after {}", seconds(waited)),
+            );
+            return Ok(());
+        }
+        if matches!(poll, Poll::Cached { .. }) && !warned {
+            warned = true;
+            journal.note(Cause::WaitUrlCached {
+                url: wait.url.to_string(),
+            });
+        }
+        if let Ok(answer) = answer {
+            last = Some(answer);
+        }
+        if waited >= wait.timeout {
+            return Err(timed_out(wait, waited, last));
+        }
+        // The last poll falls on the timeout, not after it.
+        let delay = poll_delay(attempt).min(wait.timeout - waited);
+        clock.pause(delay).await;
+        scheduled += delay;
+    }
+    Err(timed_out(wait, clock.waited(start, scheduled), last))
+}
+
+fn timed_out(wait: &WaitFor, waited: Duration, last: Option<SiteAnswer>) -> Cause {
+    Cause::OriginNotUpdated {
+        url: wait.url.to_string(),
+        waited_seconds: waited.as_secs(),
+        text_found: last.as_ref().is_some_and(|a| a.found),
+        last: last.map(|a| Seen {
+            status: a.status,
+            cache_status: a.cache_status,
+            age: a.age,
+        }),
+    }
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{} s", d.as_secs())
+}
+
+/// One poll for the progress line: status, `CF-Cache-Status`, found or not.
+fn describe(poll: &Poll) -> String {
+    let cache = |c: &Option<String>| c.clone().unwrap_or_else(|| "none".into());
+    match poll {
+        Poll::Found {
+            status,
+            cache_status,
+        } => format!(
+            "HTTP {status}, CF-Cache-Status {}, text found",
+            cache(cache_status)
+        ),
+        Poll::NotFound {
+            status,
+            cache_status,
+        }
+        | Poll::ServerError {
+            status,
+            cache_status,
+        } => format!(
+            "HTTP {status}, CF-Cache-Status {}, text not found",
+            cache(cache_status)
+        ),
+        Poll::Cached { status } => {
+            format!("HTTP {status}, CF-Cache-Status HIT, text not found")
+        }
+        Poll::Redirect { status, location } => format!(
+            "HTTP {status} to {} (not followed), text not found",
+            location.as_deref().unwrap_or("no Location")
+        ),
+        Poll::Failed(failure) => format!("no answer ({})", failure_words(failure)),
+    }
+}
+
+fn failure_words(failure: &SiteFailure) -> &'static str {
+    match failure {
+        SiteFailure::Network(kind) => match kind {
+            NetKind::Dns => "DNS lookup failed",
+            NetKind::Connect => "could not connect",
+            NetKind::Tls | NetKind::TlsUnknownIssuer => "TLS failed",
+            NetKind::Timeout => "timed out",
+            NetKind::Dropped => "connection dropped",
+            _ => "the proxy failed",
+        },
+        SiteFailure::Garbage => "not an HTTP answer",
+        SiteFailure::BadProxy(_) => "the proxy variable holds no proxy URL",
+        SiteFailure::BadHeader => "a header could not be sent",
+    }
+}
