@@ -136,7 +136,7 @@ async fn online(
         let resolved =
             zone::resolve(&client, &settings.zones, verified.zone.clone(), journal).await?;
         zone::record(&resolved, journal);
-        wait::until_live(&settings, &proxies, journal, config.wait_clock).await?;
+        wait::until_live(&settings, &resolved, &proxies, journal, config.wait_clock).await?;
         Ok((verified, resolved))
     };
     let (verified, resolved) = tokio::select! {

@@ -145,6 +145,17 @@ mod tests {
         assert_eq!(poll_delay(u32::MAX), LONGEST);
     }
 
+    #[test]
+    fn a_shrunk_clock_counts_the_schedule_and_the_real_one_what_passed() {
+        let start = std::time::Instant::now();
+        let scheduled = Duration::from_secs(9);
+        assert_eq!(
+            WaitClock { shrink: 1000 }.waited(start, scheduled),
+            scheduled
+        );
+        assert!(WaitClock::default().waited(start, scheduled) < Duration::from_secs(1));
+    }
+
     fn answer(status: u16, cache: Option<&str>, found: bool) -> SiteAnswer {
         SiteAnswer {
             status,

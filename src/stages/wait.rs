@@ -3,10 +3,13 @@
 
 use std::time::{Duration, Instant};
 
+use super::routing::route;
+use super::zone::Resolved;
 use super::Journal;
 use crate::cloudflare::{NetKind, Proxies};
 use crate::diagnosis::{Cause, SiteAnswer as Seen};
 use crate::inputs::{Mode, Settings, WaitFor};
+use crate::purge;
 use crate::runner::{Mark, Subject};
 use crate::site::{poll_delay, read_poll, Poll, SiteAnswer, SiteClient, SiteFailure, WaitClock};
 
@@ -14,6 +17,7 @@ use crate::site::{poll_delay, read_poll, Poll, SiteAnswer, SiteClient, SiteFailu
 /// `origin-not-updated` with every item left in `failed` (nothing was purged).
 pub async fn until_live(
     settings: &Settings,
+    zones: &[Resolved],
     proxies: &Proxies,
     journal: &mut Journal,
     clock: WaitClock,
@@ -39,8 +43,24 @@ pub async fn until_live(
         Ok(()) => return Ok(()),
         Err(cause) => cause,
     };
-    journal.report.unsent = settings.purge.failed_lines();
+    journal.report.unsent = unsent(settings, zones);
     Err(journal.failed(Subject::NewBuildLive, cause))
+}
+
+/// Every item, as `failed` names it once the zones are known (contract §3: a path joined to its
+/// base, once per zone it goes to); as given when they cannot be routed.
+fn unsent(settings: &Settings, zones: &[Resolved]) -> Vec<String> {
+    let base = settings.options.base_url.as_deref();
+    let Ok(works) = route(settings.purge.clone(), zones, base) else {
+        return settings.purge.failed_lines();
+    };
+    let mut lines = Vec::new();
+    for (zone, work) in zones.iter().zip(&works) {
+        for batch in purge::plan(work, &zone.limits()) {
+            lines.extend(work.failed_lines(&batch));
+        }
+    }
+    lines
 }
 
 /// A client for the site cannot be made with these CA certificates: no poll can be sent.
@@ -180,5 +200,32 @@ fn failure_words(failure: &SiteFailure) -> &'static str {
         SiteFailure::Garbage => "not an HTTP answer",
         SiteFailure::BadProxy(_) => "the proxy variable holds no proxy URL",
         SiteFailure::BadHeader => "a header could not be sent",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_progress_line_gives_status_cache_status_and_whether_the_text_was_found() {
+        let found = Poll::Found {
+            status: 200,
+            cache_status: None,
+        };
+        assert_eq!(
+            describe(&found),
+            "HTTP 200, CF-Cache-Status none, text found"
+        );
+        let moved = Poll::Redirect {
+            status: 301,
+            location: Some("https://example.com/v2".into()),
+        };
+        assert_eq!(
+            describe(&moved),
+            "HTTP 301 to https://example.com/v2 (not followed), text not found"
+        );
+        let failed = Poll::Failed(SiteFailure::Network(NetKind::Timeout));
+        assert_eq!(describe(&failed), "no answer (timed out)");
     }
 }

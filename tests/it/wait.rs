@@ -160,10 +160,10 @@ async fn a_build_that_never_goes_live_fails_with_nothing_purged() {
         message.contains("HTTP 200, CF-Cache-Status MISS, without the text"),
         "{message}"
     );
-    // As a cancellation before the purge lists them: every item as given, read back by `files`.
+    // Paths joined to the zone, as `files` reads them back.
     assert_eq!(
         run.output("failed"),
-        "/app.css\n/index.html\n{\"tag\":\"blog\"}"
+        "https://example.com/app.css\nhttps://example.com/index.html\n{\"tag\":\"blog\"}"
     );
     assert_eq!(run.output("failed_count"), "3");
     assert!(
