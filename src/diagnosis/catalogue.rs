@@ -36,6 +36,7 @@ const DOC_DEPENDABOT: &str = "https://docs.github.com/en/code-security/dependabo
 const DOC_ZONE_READ: &str =
     "https://developers.cloudflare.com/fundamentals/api/reference/permissions/";
 const DOC_INPUTS: &str = "README.md#inputs-and-outputs";
+const DOC_WAIT: &str = "README.md#purge-once-the-new-build-is-live-wait_for";
 const DOC_CACHE_STATUS: &str = "https://developers.cloudflare.com/cache/concepts/cache-responses/";
 const DOC_PROXIED: &str = "https://developers.cloudflare.com/dns/proxy-status/";
 
@@ -527,7 +528,7 @@ catalogue! {
         /// Whether the last answer held the text (it may have, with a status that does not count).
         text_found: bool,
     }
-        => entry("origin-not-updated", "New build not live", Site, DOC_INPUTS,
+        => entry("origin-not-updated", "New build not live", Site, DOC_WAIT,
             "Nothing was purged (purging now would cache the old build again). Check that the deploy before this step finished and that the new build serves `wait_for_text` at `wait_for` (in its body or a header, on an uncached URL); if the build takes longer, raise `wait_timeout_seconds`. Then re-run the job, or give the `failed` output to `files`",
             online::origin_not_updated(url, *waited_seconds, last.as_ref(), *text_found)),
         examples [{ url: "https://example.com/version.txt".into(), waited_seconds: 300, last: Some(SiteAnswer { status: 200, cache_status: Some("DYNAMIC".into()), age: None }), text_found: false }];
@@ -575,7 +576,7 @@ catalogue! {
         examples [{ url: "https://example.com/".into(), problem: ConfirmProblem::Challenge(403) }];
     /// While waiting: the wait URL came from Cloudflare's cache without the text (contract §11).
     WaitUrlCached { url: String }
-        => entry("wait-url-cached", "Wait URL answered from the cache", Notice, DOC_CACHE_STATUS,
+        => entry("wait-url-cached", "Wait URL answered from the cache", Notice, DOC_WAIT,
             "Point `wait_for` at a URL Cloudflare does not cache, or at the origin's own host name; the waiting goes on until `wait_timeout_seconds`",
             online::wait_url_cached(url)),
         examples [{ url: "https://example.com/version.txt".into() }];

@@ -162,7 +162,7 @@ pub const OUTPUTS: &[OutputSpec] = &[
     OutputSpec {
         output: Output::Result,
         name: "result",
-        description: "purged, verified, planned (dry run) or failed.",
+        description: "purged, invalidated (invalidate: true), verified, planned (dry run) or failed.",
     },
     OutputSpec {
         output: Output::Cause,
