@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 use super::routing::route;
 use super::zone::Resolved;
 use super::Journal;
-use crate::cloudflare::{NetKind, Proxies};
+use crate::cloudflare::{NetKind, Proxies, SetupError};
 use crate::diagnosis::{Cause, SiteAnswer as Seen};
-use crate::inputs::{Mode, Settings, WaitFor};
+use crate::inputs::{Input, Mode, Settings, WaitFor};
 use crate::purge;
 use crate::runner::{Mark, Subject};
 use crate::site::{poll_delay, read_poll, Poll, SiteAnswer, SiteClient, SiteFailure, WaitClock};
@@ -33,8 +33,8 @@ pub async fn until_live(
     }
     let options = &settings.options;
     let roots = options.ca_certificates.as_ref();
-    let site =
-        SiteClient::new(options.timeout, proxies.clone(), roots).map_err(|_| setup_failed(wait))?;
+    let site = SiteClient::new(options.timeout, proxies.clone(), roots)
+        .map_err(|e| setup_failed(e, wait))?;
     if options.dry_run {
         once(&site, wait, journal).await;
         return Ok(());
@@ -63,13 +63,21 @@ fn unsent(settings: &Settings, zones: &[Resolved]) -> Vec<String> {
     lines
 }
 
-/// A client for the site cannot be made with these CA certificates: no poll can be sent.
-fn setup_failed(wait: &WaitFor) -> Cause {
-    Cause::OriginNotUpdated {
-        url: wait.url.to_string(),
-        waited_seconds: 0,
-        last: None,
-        text_found: false,
+/// No client for the site can be made (the API's, made with the same settings, could): its CA
+/// certificates or TLS, named as the API client's setup names them.
+fn setup_failed(error: SetupError, wait: &WaitFor) -> Cause {
+    match error {
+        SetupError::CaCertificates => Cause::InvalidInput {
+            input: Input::CaCertificates,
+            value: "certificates".into(),
+            expected: "certificates a TLS root store takes (X.509 CA certificates in PEM)".into(),
+        },
+        SetupError::Tls => Cause::NetworkError {
+            kind: NetKind::Tls,
+            attempts: 0,
+            host: wait.url.host_str().unwrap_or_default().to_string(),
+            proxy: None,
+        },
     }
 }
 
