@@ -17,15 +17,18 @@ use crate::inputs::{
     self, credential, quote, Credential, Input, Mode, RawInputs, RunContext, Settings,
 };
 use crate::runner::{self, Log, Mark, Report, RunResult, Subject};
-use crate::stages::{authenticate, confirm, permission, purging, resolve, Journal};
+use crate::stages::{authenticate, confirm, permission, purging, resolve, wait, Journal};
+
+pub use crate::site::WaitClock;
 
 /// What a run takes besides its environment: the clock, the retry policy, the length of a
-/// second of `timeout_seconds`, and the cancellation the runner's signals set (with its grace).
-/// Tests pass milliseconds for every wait.
+/// second of `timeout_seconds`, the clock of the wait for the new build, and the cancellation the
+/// runner's signals set (with its grace). Tests pass milliseconds for every wait.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub now: OffsetDateTime,
     pub policy: RetryPolicy,
+    pub wait_clock: WaitClock,
     pub cancel: Cancel,
     /// What one second of `timeout_seconds` lasts: a second, but for tests.
     pub second: Duration,
@@ -39,6 +42,7 @@ impl Config {
         Config {
             now: OffsetDateTime::now_utc(),
             policy: RetryPolicy::default(),
+            wait_clock: WaitClock::default(),
             cancel: Cancel::default(),
             second: Duration::from_secs(1),
             settle: Duration::from_secs(2),
@@ -134,7 +138,7 @@ fn offline(env: &Env, flags: &Flags, journal: &mut Journal) -> Option<Settings> 
     Some(settings)
 }
 
-/// Steps 3 to 7. Until the purge, a cancellation stops the run at once; the purge stops sending
+/// Steps 3 to 7 (the wait for the new build, step 5, is checked like the zones). Until the purge, a cancellation stops the run at once; the purge stops sending
 /// and waits briefly for what is in flight.
 async fn online(
     mut settings: Settings,
@@ -148,13 +152,21 @@ async fn online(
         let verified = authenticate::verify(&client, &settings, journal, config.now).await?;
         let resolved =
             resolve::resolve(&client, &settings.zones, verified.zone.clone(), journal).await?;
+        resolve::record(&resolved, journal);
+        wait::until_live(
+            &settings,
+            &resolved,
+            &site_proxies,
+            journal,
+            config.wait_clock,
+        )
+        .await?;
         Ok((verified, resolved))
     };
     let (verified, resolved) = tokio::select! {
         checked = checks => checked?,
         () = config.cancel.cancelled() => return Err(cancelled_before_purge(&settings, journal)),
     };
-    resolve::record(&resolved, journal);
     // The mode's step says how far the run got: the one place `result` is set.
     let result = by_mode(
         &client,

@@ -25,7 +25,7 @@ pub mod site;
 mod stages;
 mod text;
 
-pub use app::{respond, Config};
+pub use app::{respond, Config, WaitClock};
 pub use cancel::{Cancel, Grace};
 pub use cli::{parse as parse_args, Command};
 pub use cloudflare::RetryPolicy;

@@ -199,6 +199,48 @@ pub fn purge(zone_id: &str, body: &PurgeBody) -> Endpoint<PurgeResult> {
     endpoint
 }
 
+/// `POST /zones/{zone_id}/invalidate_cache`: the soft purge (2026-09-28), the same bodies and
+/// limits as [`purge`]; matching content stays cached, marked stale.
+pub fn invalidate(zone_id: &str, body: &PurgeBody) -> Endpoint<PurgeResult> {
+    let mut endpoint = Endpoint::new(Method::POST, &["zones", zone_id, "invalidate_cache"]);
+    endpoint.body = serde_json::to_value(body).ok();
+    endpoint
+}
+
+/// What a purge request does to what it matches: evicts it, or marks it stale (contract §12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Eviction {
+    #[default]
+    Purge,
+    Invalidate,
+}
+
+impl Eviction {
+    /// The request for one batch.
+    pub fn request(self, zone_id: &str, body: &PurgeBody) -> Endpoint<PurgeResult> {
+        match self {
+            Eviction::Purge => purge(zone_id, body),
+            Eviction::Invalidate => invalidate(zone_id, body),
+        }
+    }
+
+    /// "purged" or "invalidated": what the log and summary say was done.
+    pub fn done(self) -> &'static str {
+        match self {
+            Eviction::Purge => "purged",
+            Eviction::Invalidate => "invalidated",
+        }
+    }
+
+    /// "Purging" or "Invalidating".
+    pub fn doing(self) -> &'static str {
+        match self {
+            Eviction::Purge => "Purging",
+            Eviction::Invalidate => "Invalidating",
+        }
+    }
+}
+
 /// Every request the action can send, with placeholders for IDs and names: SECURITY.md lists
 /// exactly these (a test checks it), and says when each is sent.
 #[cfg(any(test, feature = "docs"))]
@@ -212,6 +254,7 @@ pub fn every_request() -> Vec<String> {
         zones_visible().describe_with_query(),
         account("{id}").describe_with_query(),
         purge("{zone_id}", &PurgeBody::everything()).describe_with_query(),
+        invalidate("{zone_id}", &PurgeBody::everything()).describe_with_query(),
     ]
 }
 

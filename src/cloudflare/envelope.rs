@@ -12,6 +12,9 @@ pub struct CfMessage {
     #[serde(deserialize_with = "lenient_string")]
     pub message: String,
     pub error_chain: Vec<CfMessage>,
+    /// The page Cloudflare names for this error (`response_info.documentation_url`), or empty.
+    #[serde(deserialize_with = "lenient_string")]
+    pub documentation_url: String,
 }
 
 impl CfMessage {
@@ -20,6 +23,7 @@ impl CfMessage {
             code,
             message: message.to_string(),
             error_chain: Vec::new(),
+            documentation_url: String::new(),
         }
     }
 
@@ -27,6 +31,16 @@ impl CfMessage {
     pub fn flatten(&self) -> Vec<String> {
         let mut out = vec![format!("{} \"{}\"", self.code, self.message)];
         out.extend(self.error_chain.iter().flat_map(CfMessage::flatten));
+        out
+    }
+
+    /// Every `documentation_url` of this message and its chain.
+    pub fn documentation(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Some(self.documentation_url.as_str())
+            .filter(|u| !u.is_empty())
+            .into_iter()
+            .collect();
+        out.extend(self.error_chain.iter().flat_map(CfMessage::documentation));
         out
     }
 
@@ -159,6 +173,18 @@ mod tests {
             panic!("not errors")
         };
         assert_eq!(errors[0].code, 971);
+    }
+
+    #[test]
+    fn reads_documentation_urls() {
+        let body = br#"{"success":false,"errors":[{"code":1134,"message":"Unable to purge, rate limit reached","documentation_url":"https://developers.cloudflare.com/cache/how-to/purge-cache/#rate-limits"}]}"#;
+        let Parsed::Errors(errors) = parse(body) else {
+            panic!("not errors")
+        };
+        assert_eq!(
+            errors[0].documentation(),
+            ["https://developers.cloudflare.com/cache/how-to/purge-cache/#rate-limits"]
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod retry;
 mod tls;
 mod transport;
 
-pub use endpoints::{Plan, PurgeBody, PurgeResult, TokenStatus, Zone};
+pub use endpoints::{Eviction, Plan, PurgeBody, PurgeResult, TokenStatus, Zone};
 pub use envelope::{BodyKind, CfMessage};
 pub(crate) use errors::net_kind;
 pub use errors::{ApiError, Failure, Foreign, NetKind};

@@ -352,6 +352,7 @@ fn interpret<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, ApiErro
 
 fn redact(mut message: CfMessage, hidden: &Redactor) -> CfMessage {
     message.message = hidden.redact(&message.message);
+    message.documentation_url = hidden.redact(&message.documentation_url);
     message.error_chain = message
         .error_chain
         .into_iter()
@@ -364,7 +365,12 @@ fn is_retryable(error: &ApiError) -> bool {
     match error {
         // A proxy that wants credentials wants them on every attempt.
         ApiError::Network { kind } => *kind != NetKind::ProxyAuth,
-        ApiError::Refused { status, .. } => RetryPolicy::retryable_status(*status),
+        // 1134 "Unable to purge, rate limit reached" is a rate limit whatever its status, but
+        // an auth refusal is never tried again.
+        ApiError::Refused { status, errors } => {
+            RetryPolicy::retryable_status(*status)
+                || (!matches!(status, 401 | 403) && errors.iter().any(|e| e.has_code(1134)))
+        }
         // A garbled or HTML body is often a proxy's passing fault; a 4xx page is a wrong api_url.
         ApiError::Foreign { status, .. } => *status < 300 || RetryPolicy::retryable_status(*status),
     }

@@ -5,7 +5,7 @@
 use super::prose::{general as fix, offline, online, seen, Explained};
 #[cfg(any(test, feature = "docs"))]
 use crate::cloudflare::BodyKind;
-use crate::cloudflare::{CfMessage, Foreign, NetKind};
+use crate::cloudflare::{CfMessage, Eviction, Foreign, NetKind};
 use crate::names::Input;
 
 const DOC_TOKENS: &str =
@@ -38,6 +38,7 @@ const DOC_DEPENDABOT: &str = "https://docs.github.com/en/code-security/dependabo
 const DOC_ZONE_READ: &str =
     "https://developers.cloudflare.com/fundamentals/api/reference/permissions/";
 const DOC_INPUTS: &str = "README.md#inputs-and-outputs";
+const DOC_WAIT: &str = "README.md#purge-once-the-new-build-is-live-wait_for";
 const DOC_CACHE_STATUS: &str = "https://developers.cloudflare.com/cache/concepts/cache-responses/";
 const DOC_PROXIED: &str = "https://developers.cloudflare.com/dns/proxy-status/";
 
@@ -60,6 +61,8 @@ pub enum ShapeProblem {
     Characters { count: usize, first_at: usize },
     /// A whole `NAME=value` line was pasted; `name` is the variable name (not secret).
     Assignment { name: String },
+    /// A `cfast_…` value: a Cloudflare Access service-token client secret, not an API credential.
+    AccessSecret,
 }
 
 /// Whitespace found inside a credential (outer whitespace is trimmed silently).
@@ -318,11 +321,12 @@ catalogue! {
         => entry("nothing-to-purge", "Nothing to purge", WrongInput, DOC_PURGE,
             "List what to purge in `files`, `tags`, `hosts` or `prefixes`, or set `purge_everything: true` explicitly; use `mode: verify` to only check the credentials",
             seen("No files, tags, hosts or prefixes were given and purge_everything is not true"));
-    ConflictingPurgeInputs { lists: Vec<Input> }
+    /// Offline from the inputs; or Cloudflare's 1092 for a request the inputs made (`said` holds it).
+    ConflictingPurgeInputs { lists: Vec<Input>, said: Vec<CfMessage> }
         => entry("conflicting-purge-inputs", "purge_everything together with lists", WrongInput, DOC_PURGE,
             "Remove the lists to purge the whole zone, or remove `purge_everything: true` to purge only what is listed",
-            offline::conflicting(lists)),
-        examples [{ lists: vec![Input::Files] }];
+            offline::conflicting(lists, said)),
+        examples [{ lists: vec![Input::Files], said: Vec::new() }];
     InvalidUrl { items: Vec<String> }
         => entry("invalid-url", "Not a URL or path", WrongInput, DOC_PURGE,
             "Give full URLs such as https://example.com/app.css or paths such as /app.css (joined to base_url); separate items with newlines, commas or spaces",
@@ -491,11 +495,13 @@ catalogue! {
             concat!("Give the token the permission Zone → Cache Purge → Purge, with this zone in its Zone Resources (dashboard → My Profile → API Tokens, or Manage Account → Account API Tokens → Edit), or create one pre-filled at ", token_form!()),
             online::permission_missing(zone, *status, errors)),
         examples [{ zone: "example.com".into(), status: 403, errors: cf(10000, "Authentication error") }];
-    PurgeRejected { zone: String, status: u16, errors: Vec<CfMessage> }
+    /// `unavailable`: an invalidation answered 404 or "No route", so the endpoint is not there.
+    PurgeRejected { zone: String, status: u16, errors: Vec<CfMessage>, how: Eviction, unavailable: bool }
         => entry("purge-rejected", "Cloudflare rejected the purge", Cloudflare, DOC_PURGE,
             "Check the listed items against Cloudflare's message; the other batches were still sent",
-            online::rejected(zone, *status, errors)),
-        examples [{ zone: "example.com".into(), status: 400, errors: cf(1012, "Request must contain one of \"purge_everything\", \"files\", \"tags\", \"hosts\" or \"prefixes\"") }];
+            online::rejected(zone, *status, errors, *how, *unavailable)),
+        examples [{ zone: "example.com".into(), status: 400, errors: cf(1012, "Request must contain one of \"purge_everything\", \"files\", \"tags\", \"hosts\" or \"prefixes\""), how: Eviction::Purge, unavailable: false },
+                  { zone: "example.com".into(), status: 404, errors: cf(7000, "No route for that URI"), how: Eviction::Invalidate, unavailable: true }];
     RateLimited { attempts: u32, errors: Vec<CfMessage> }
         => entry("rate-limited", "Rate limited by Cloudflare", Cloudflare, DOC_LIMITS,
             "Cloudflare allows 1,200 API requests per 5 minutes per user and fewer purges on small plans; space out deploys or purge by tag/prefix instead of many URLs",
@@ -531,7 +537,7 @@ catalogue! {
         /// Whether the last answer held the text (it may have, with a status that does not count).
         text_found: bool,
     }
-        => entry("origin-not-updated", "New build not live", Site, DOC_INPUTS,
+        => entry("origin-not-updated", "New build not live", Site, DOC_WAIT,
             "Nothing was purged (purging now would cache the old build again). Check that the deploy before this step finished and that the new build serves `wait_for_text` at `wait_for` (in its body or a header, on an uncached URL); if the build takes longer, raise `wait_timeout_seconds`. Then re-run the job, or give the `failed` output to `files`",
             online::origin_not_updated(url, *waited_seconds, last.as_ref(), *text_found)),
         examples [{ url: "https://example.com/version.txt".into(), waited_seconds: 300, last: Some(SiteAnswer { status: 200, cache_status: Some("DYNAMIC".into()), age: None }), text_found: false }];
@@ -579,7 +585,7 @@ catalogue! {
         examples [{ url: "https://example.com/".into(), problem: ConfirmProblem::Challenge(403) }];
     /// While waiting: the wait URL came from Cloudflare's cache without the text (contract §11).
     WaitUrlCached { url: String }
-        => entry("wait-url-cached", "Wait URL answered from the cache", Notice, DOC_CACHE_STATUS,
+        => entry("wait-url-cached", "Wait URL answered from the cache", Notice, DOC_WAIT,
             "Point `wait_for` at a URL Cloudflare does not cache, or at the origin's own host name; the waiting goes on until `wait_timeout_seconds`",
             online::wait_url_cached(url)),
         examples [{ url: "https://example.com/version.txt".into() }];
@@ -649,8 +655,17 @@ impl Cause {
 pub fn quote(errors: &[CfMessage]) -> String {
     let parts: Vec<String> = errors.iter().flat_map(|e| e.flatten()).collect();
     if parts.is_empty() {
-        "an error without a message".into()
-    } else {
+        return "an error without a message".into();
+    }
+    let mut pages: Vec<&str> = errors.iter().flat_map(CfMessage::documentation).collect();
+    pages.dedup();
+    if pages.is_empty() {
         parts.join(", ")
+    } else {
+        format!(
+            "{} (Cloudflare's page: {})",
+            parts.join(", "),
+            pages.join(", ")
+        )
     }
 }

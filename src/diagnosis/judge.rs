@@ -1,7 +1,7 @@
 //! Judging: Cloudflare's answers (status, code and message together) become cause values.
 
 use super::{Cause, Unexpected};
-use crate::cloudflare::{ApiError, CfMessage, Failure, Foreign, Peer};
+use crate::cloudflare::{ApiError, CfMessage, Eviction, Failure, Foreign, Peer};
 
 /// Causes any endpoint can meet: the token's client-IP filter, transport, availability, rate
 /// limits and foreign bodies. `None` means Cloudflare refused the request, which only the caller's
@@ -170,13 +170,38 @@ pub fn smaller_limit(failure: &Failure, len: usize) -> Option<usize> {
         .min()
 }
 
-/// Judge a failed purge request.
-pub fn purge(failure: &Failure, peer: &Peer, zone: &str) -> Cause {
+/// Judge a failed purge (or invalidation) request.
+pub fn purge(failure: &Failure, peer: &Peer, zone: &str, how: Eviction) -> Cause {
+    // invalidate_cache answered 404 or "No route": the endpoint is not there for this zone.
+    let missing = failure.status() == Some(404) || failure.has_code(7000) || failure.has_code(7003);
+    if how == Eviction::Invalidate && missing {
+        return Cause::PurgeRejected {
+            zone: zone.to_string(),
+            status: failure.status().unwrap_or_default(),
+            errors: failure.errors().to_vec(),
+            how,
+            unavailable: true,
+        };
+    }
     if let Some(cause) = transport(failure, peer) {
         return cause;
     }
     let status = failure.status().unwrap_or_default();
     let errors = failure.errors().to_vec();
+    // 1134 "Unable to purge, rate limit reached" is a rate limit whatever its status (the
+    // transport retried it like a 429).
+    if failure.has_code(1134) && !is_auth_refusal(failure) {
+        return Cause::RateLimited {
+            attempts: failure.attempts,
+            errors,
+        };
+    }
+    if failure.has_code(1092) {
+        return Cause::ConflictingPurgeInputs {
+            lists: Vec::new(),
+            said: errors,
+        };
+    }
     // The legacy code 1095 "no access to purge this zone" is a permission refusal whatever its status.
     if is_auth_refusal(failure) || failure.has_code(1095) {
         Cause::PurgePermissionMissing {
@@ -189,6 +214,8 @@ pub fn purge(failure: &Failure, peer: &Peer, zone: &str) -> Cause {
             zone: zone.to_string(),
             status,
             errors,
+            how,
+            unavailable: false,
         }
     }
 }
@@ -229,7 +256,7 @@ mod tests {
         ));
         let f = refused(403, 9109, "Unauthorized to access requested resource");
         assert_eq!(
-            purge(&f, &Peer::default(), "example.com").code(),
+            purge(&f, &Peer::default(), "example.com", Eviction::Purge).code(),
             "purge-permission-missing"
         );
     }
@@ -240,7 +267,8 @@ mod tests {
             purge(
                 &refused(401, 10000, "Authentication error"),
                 &Peer::default(),
-                "z"
+                "z",
+                Eviction::Purge
             )
             .code(),
             "purge-permission-missing"
@@ -249,17 +277,24 @@ mod tests {
             purge(
                 &refused(400, 1012, "Request must contain one of"),
                 &Peer::default(),
-                "z"
+                "z",
+                Eviction::Purge
             )
             .code(),
             "purge-rejected"
         );
         assert_eq!(
-            purge(&refused(429, 971, "Please wait"), &Peer::default(), "z").code(),
+            purge(
+                &refused(429, 971, "Please wait"),
+                &Peer::default(),
+                "z",
+                Eviction::Purge
+            )
+            .code(),
             "rate-limited"
         );
         assert_eq!(
-            purge(&refused(503, 0, ""), &Peer::default(), "z").code(),
+            purge(&refused(503, 0, ""), &Peer::default(), "z", Eviction::Purge).code(),
             "cloudflare-unavailable"
         );
         let html = Failure {
@@ -271,7 +306,7 @@ mod tests {
             retry_after: None,
         };
         assert_eq!(
-            purge(&html, &Peer::default(), "z"),
+            purge(&html, &Peer::default(), "z", Eviction::Purge),
             Cause::CloudflareUnavailable {
                 status: 502,
                 attempts: 4,
@@ -287,9 +322,66 @@ mod tests {
             retry_after: None,
         };
         assert_eq!(
-            purge(&garbage, &Peer::default(), "z").code(),
+            purge(&garbage, &Peer::default(), "z", Eviction::Purge).code(),
             "unexpected-response"
         );
+    }
+
+    #[test]
+    fn the_facts_of_2026() {
+        let f = refused(429, 1134, "Unable to purge, rate limit reached");
+        assert_eq!(
+            purge(&f, &Peer::default(), "z", Eviction::Purge).code(),
+            "rate-limited"
+        );
+        let f = refused(400, 1134, "Unable to purge, rate limit reached");
+        assert_eq!(
+            purge(&f, &Peer::default(), "z", Eviction::Purge).code(),
+            "rate-limited"
+        );
+        let f = refused(
+            400,
+            1092,
+            "Request cannot contain \"purge_everything\" and any of",
+        );
+        assert_eq!(
+            purge(&f, &Peer::default(), "z", Eviction::Purge).code(),
+            "conflicting-purge-inputs"
+        );
+    }
+
+    #[test]
+    fn an_invalidation_refused_with_404_or_no_route_says_to_purge_instead() {
+        for f in [
+            refused(404, 7000, "No route for that URI"),
+            refused(
+                400,
+                7003,
+                "Could not route to /client/v4/zones/x/invalidate_cache",
+            ),
+        ] {
+            let cause = purge(&f, &Peer::default(), "z", Eviction::Invalidate);
+            assert!(
+                matches!(
+                    cause,
+                    Cause::PurgeRejected {
+                        unavailable: true,
+                        ..
+                    }
+                ),
+                "{cause:?}"
+            );
+            assert!(cause.fix().contains("invalidate: false"), "{}", cause.fix());
+        }
+        let f = refused(400, 1012, "Request must contain one of");
+        let cause = purge(&f, &Peer::default(), "z", Eviction::Invalidate);
+        assert!(matches!(
+            cause,
+            Cause::PurgeRejected {
+                unavailable: false,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -297,6 +389,8 @@ mod tests {
         let f = refused(400, 1094, "Only 30 prefixes can be purged per request");
         assert_eq!(smaller_limit(&f, 100), Some(30));
         assert_eq!(smaller_limit(&f, 30), None, "no smaller limit: no loop");
+        let f = refused(400, 1094, "Only 30 URLs can be purged per request");
+        assert_eq!(smaller_limit(&f, 100), Some(30));
         let f = refused(400, 1082, "URL not in this zone");
         assert_eq!(smaller_limit(&f, 100), None);
         let f = refused(403, 1094, "Only 30 prefixes can be purged per request");

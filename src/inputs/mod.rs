@@ -19,7 +19,7 @@ pub use credential::Credential;
 #[cfg(test)]
 pub use items::FileTarget;
 pub use items::PurgeInputs;
-pub use options::Options;
+pub use options::{Options, WaitFor};
 pub use raw::RawInputs;
 pub use shape::Shape;
 pub use table::Input;

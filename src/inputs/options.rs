@@ -30,6 +30,18 @@ pub struct Options {
     pub confirm: bool,
     /// The URLs `confirm` checks after a purge that names none of its own.
     pub confirm_urls: Vec<Url>,
+    /// Invalidate (soft purge, contract §12) instead of purging.
+    pub invalidate: bool,
+    /// Wait for the new build before the purge (contract §11).
+    pub wait: Option<WaitFor>,
+}
+
+/// `wait_for`, `wait_for_text` and `wait_timeout_seconds` together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitFor {
+    pub url: Url,
+    pub text: String,
+    pub timeout: Duration,
 }
 
 /// Read every option, collecting each problem.
@@ -49,6 +61,11 @@ pub fn read(raw: &RawInputs, ctx: &RunContext, errors: &mut Vec<Cause>) -> Optio
     let base_url = keep(errors, parse_base_url(raw.get(Input::BaseUrl).trim()));
     let account_id = keep(errors, parse_account_id(raw.get(Input::AccountId).trim()));
     let ca = keep(errors, read_ca(raw.get(Input::CaCertificates).trim(), ctx));
+    let invalidate = keep(
+        errors,
+        parse_bool(Input::Invalidate, raw.value(Input::Invalidate)),
+    );
+    let wait = keep(errors, parse_wait(raw));
     let confirm = keep(
         errors,
         parse_bool(Input::Confirm, raw.value(Input::Confirm)),
@@ -66,6 +83,8 @@ pub fn read(raw: &RawInputs, ctx: &RunContext, errors: &mut Vec<Cause>) -> Optio
         ca_certificates: ca?,
         confirm: confirm?,
         confirm_urls: confirm_urls?,
+        invalidate: invalidate?,
+        wait: wait?,
     })
 }
 
@@ -146,6 +165,44 @@ fn parse_confirm_urls(value: &str) -> Result<Vec<Url>, Cause> {
         }
     }
     Ok(urls)
+}
+
+/// `wait_for` and `wait_for_text` come together; the URL is http(s) (S3 website endpoints are
+/// http only: no credential is ever sent to it) without a user name or password.
+fn parse_wait(raw: &RawInputs) -> Result<Option<WaitFor>, Cause> {
+    let url = raw.get(Input::WaitFor).trim();
+    let text = raw.get(Input::WaitForText).trim();
+    let seconds = parse_number(Input::WaitTimeoutSeconds, raw)?;
+    match (url.is_empty(), text.is_empty()) {
+        (true, true) => return Ok(None),
+        (false, true) => {
+            return Err(invalid(
+                Input::WaitForText,
+                text,
+                "the text that proves the new build is live (required with wait_for)",
+            ))
+        }
+        (true, false) => {
+            return Err(invalid(
+                Input::WaitFor,
+                url,
+                "the URL to wait for (wait_for_text is only used with wait_for)",
+            ))
+        }
+        (false, false) => {}
+    }
+    let expected = "an http:// or https:// URL without a user name or password, such as https://example.com/version.txt";
+    let refuse = || invalid(Input::WaitFor, &without_userinfo(url), expected);
+    let parsed = Url::parse(url).map_err(|_| refuse())?;
+    let plain = parsed.username().is_empty() && parsed.password().is_none();
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() || !plain {
+        return Err(refuse());
+    }
+    Ok(Some(WaitFor {
+        url: parsed,
+        text: text.to_string(),
+        timeout: Duration::from_secs(seconds.unsigned_abs()),
+    }))
 }
 
 fn parse_account_id(value: &str) -> Result<Option<String>, Cause> {

@@ -121,6 +121,10 @@ pub const INPUTS: &[InputSpec] = &[
     spec(I::CheckPurgePermission, "true", K::Bool, S::Behaviour, "Verify mode: prove the Cache Purge permission by purging one URL that is never served (a tag that is never used, when the token cannot read the zone's name)."),
     spec(I::ApiUrl, "https://api.cloudflare.com/client/v4", K::Text, S::Behaviour, "API base URL; http:// only for loopback addresses."),
     spec(I::TimeoutSeconds, "30", K::Number { min: 1, max: 600 }, S::Behaviour, "Timeout of each request, in seconds."),
+    spec(I::Invalidate, "false", K::Bool, S::Purge, "Invalidate instead of purging (soft purge): the same items and batches go to Cloudflare's invalidate_cache, which keeps the content but marks it stale, so the next request revalidates it with the origin (a 304 keeps the cached body)."),
+    spec(I::WaitFor, "", K::Text, S::Behaviour, "A URL (http or https) that serves the new build once it is live, such as a version file. Before anything is purged it is requested, without any credential, until its body or a header value contains wait_for_text."),
+    spec(I::WaitForText, "", K::Text, S::Behaviour, "The text that proves the new build is live at wait_for, such as the commit SHA (github.sha) the build was made from. Required with wait_for."),
+    spec(I::WaitTimeoutSeconds, "300", K::Number { min: 1, max: 3600 }, S::Behaviour, "How long to wait for wait_for to show wait_for_text before failing with origin-not-updated (nothing is then purged)."),
     spec(I::Confirm, "false", K::Bool, S::Behaviour, "After the purge, request up to 10 of the purged URLs from the site itself (no credential) and prove from Cloudflare's cache headers that each was evicted; purge-no-effect fails the step when one was not. Not in dry runs or verify mode."),
     spec(I::ConfirmUrls, "", K::List, S::Behaviour, "URLs to check with confirm after a purge by tags, hosts, prefixes or everything, which name no URL of their own (same list syntax); each must be in a listed zone."),
     spec(I::CaCertificates, "", K::Text, S::Behaviour, "PEM file (absolute, or relative to the workspace) of extra CA certificates to trust for the API, for self-hosted runners behind a TLS-inspecting proxy; the built-in roots stay trusted."),
@@ -163,7 +167,7 @@ pub const OUTPUTS: &[OutputSpec] = &[
     OutputSpec {
         output: Output::Result,
         name: "result",
-        description: "purged, verified, planned (dry run) or failed.",
+        description: "purged, invalidated (invalidate: true), verified, planned (dry run) or failed.",
     },
     OutputSpec {
         output: Output::Cause,

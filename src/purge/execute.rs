@@ -12,7 +12,7 @@ use super::outcome::{attribute_outage, summarise, Outcome, Sent, Withheld};
 use super::pacing::TokenBucket;
 use super::work::Batch;
 use crate::cancel::Cancel;
-use crate::cloudflare::{endpoints, Client, Ended, Gate, ItemKind, ListKind};
+use crate::cloudflare::{Client, Ended, Gate, ItemKind, ListKind};
 use crate::diagnosis::judge;
 
 /// Cloudflare allows 1,200 requests per 5 minutes per token; the checks before the purge use a few.
@@ -38,6 +38,8 @@ struct Zone {
     stop: AtomicBool,
     /// The smaller prefix limit Cloudflare named, once it named one (0: none yet).
     prefix_limit: AtomicUsize,
+    /// The smaller URL limit Cloudflare named (some zones still refuse more than 30 URLs a request).
+    url_limit: AtomicUsize,
     /// Batches that failed with the API down since the zone's last one accepted.
     outage_streak: AtomicUsize,
     /// Set once the streak reached [`OUTAGE_STREAK`]: for good, the zone's rest are not sent.
@@ -47,6 +49,16 @@ struct Zone {
 }
 
 impl Zone {
+    /// Where the smaller per-request limit Cloudflare names for this kind is kept: URLs and
+    /// prefixes are re-batched at it; the other kinds have no such limit to learn.
+    fn learned_limit(&self, kind: ItemKind) -> Option<&AtomicUsize> {
+        match kind {
+            ItemKind::Files => Some(&self.url_limit),
+            ItemKind::List(ListKind::Prefixes) => Some(&self.prefix_limit),
+            _ => None,
+        }
+    }
+
     fn refused(&self) {
         self.stop.store(true, Ordering::SeqCst);
         self.halted.cancel();
@@ -83,6 +95,7 @@ pub async fn execute(
                 job,
                 stop: AtomicBool::new(false),
                 prefix_limit: AtomicUsize::new(0),
+                url_limit: AtomicUsize::new(0),
                 outage_streak: AtomicUsize::new(0),
                 down: AtomicBool::new(false),
                 halted: Cancel::default(),
@@ -215,26 +228,31 @@ async fn send(shared: Arc<Shared>, z: usize, b: usize, batch: Batch) -> (usize, 
         permit = zone.job.lane.in_flight.acquire() => permit,
         () = shared.cancel.cancelled() => return (z, b, Sent::Withheld(Withheld::Cancelled)),
     };
-    let learned = zone.prefix_limit.load(Ordering::SeqCst);
-    let sent =
-        if batch.kind == ItemKind::List(ListKind::Prefixes) && learned > 0 && batch.len > learned {
-            send_parts(&shared, zone, batch, learned).await
-        } else {
-            match send_one(&shared, zone, batch).await {
-                Sent::Failed(failure) if batch.kind == ItemKind::List(ListKind::Prefixes) => {
-                    match judge::smaller_limit(&failure, batch.len) {
-                        Some(limit) => {
-                            zone.prefix_limit.store(limit, Ordering::SeqCst);
-                            send_parts(&shared, zone, batch, limit).await
-                        }
-                        None => Sent::Failed(failure),
-                    }
-                }
-                sent => sent,
-            }
-        };
+    let sent = match zone.learned_limit(batch.kind) {
+        Some(limit) => send_learning(&shared, zone, batch, limit).await,
+        None => send_one(&shared, zone, batch).await,
+    };
     drop(permit);
     (z, b, sent)
+}
+
+/// A batch of a kind whose smaller per-request limit Cloudflare may name in a 400: sent in parts
+/// once a limit is known, or whole and, when refused with a limit, in parts of it.
+async fn send_learning(shared: &Shared, zone: &Zone, batch: Batch, limit: &AtomicUsize) -> Sent {
+    let learned = limit.load(Ordering::SeqCst);
+    if learned > 0 && batch.len > learned {
+        return send_parts(shared, zone, batch, learned).await;
+    }
+    match send_one(shared, zone, batch).await {
+        Sent::Failed(failure) => match judge::smaller_limit(&failure, batch.len) {
+            Some(smaller) => {
+                limit.store(smaller, Ordering::SeqCst);
+                send_parts(shared, zone, batch, smaller).await
+            }
+            None => Sent::Failed(failure),
+        },
+        sent => sent,
+    }
 }
 
 /// A batch in parts of at most `size`, one after the other.
@@ -253,7 +271,8 @@ async fn send_parts(shared: &Shared, zone: &Zone, batch: Batch, size: usize) -> 
 }
 
 async fn send_one(shared: &Shared, zone: &Zone, batch: Batch) -> Sent {
-    let endpoint = endpoints::purge(&zone.job.target.zone_id, &zone.job.work.body(&batch));
+    let job = &zone.job;
+    let endpoint = job.how.request(&job.target.zone_id, &job.work.body(&batch));
     let gate = BatchGate {
         shared,
         zone,

@@ -9,6 +9,7 @@ use tokio::sync::Semaphore;
 use super::pacing::TokenBucket;
 use super::plan::Limits;
 use super::work::{Batch, Work};
+use crate::cloudflare::Eviction;
 
 /// Requests of one lane in flight at once; the buckets, not this, set the pace.
 const MAX_IN_FLIGHT: usize = 8;
@@ -46,4 +47,6 @@ pub struct Job {
     pub work: Arc<Work>,
     pub batches: Vec<Batch>,
     pub lane: Arc<Lane>,
+    /// Purge or invalidate: which endpoint every batch goes to.
+    pub how: Eviction,
 }

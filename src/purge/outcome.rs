@@ -19,8 +19,9 @@ pub struct Outcome {
     pub batches_ok: usize,
     /// Requests that ended, the parts of a split batch each counted.
     pub batches: usize,
-    /// The prefix limit Cloudflare named, and how many batches were sent again at it.
-    pub rebatched: Option<(usize, usize)>,
+    /// Per kind (URLs, prefixes): the smaller limit Cloudflare named, and how many batches were
+    /// sent again at it.
+    pub rebatched: Vec<(ItemKind, usize, usize)>,
     /// Batches not sent because the API looked down.
     pub given_up: usize,
     /// Each accepted batch (or part of one) and when Cloudflare's answer came: `confirm` checks
@@ -61,7 +62,7 @@ pub(super) enum Sent {
     },
     Failed(Failure),
     Withheld(Withheld),
-    /// A prefix batch over the per-request limit Cloudflare named, sent again in parts of that
+    /// A URL or prefix batch over the per-request limit Cloudflare named, sent again in parts of that
     /// size; the parts are never split again.
     Split {
         parts: Vec<(Batch, Sent)>,
@@ -128,7 +129,7 @@ fn record(outcome: &mut Outcome, job: &Job, batch: Batch, sent: Sent, peer: &Pee
             outcome.retries += failure.attempts.saturating_sub(1);
             if outcome.cause.is_none() {
                 let label = &job.target.label;
-                outcome.cause = Some(judge::purge(&failure, peer, label));
+                outcome.cause = Some(judge::purge(&failure, peer, label, job.how));
             }
             outcome.failed.extend(job.work.failed_lines(&batch));
         }
@@ -138,8 +139,17 @@ fn record(outcome: &mut Outcome, job: &Job, batch: Batch, sent: Sent, peer: &Pee
         }
         Sent::Split { parts } => {
             let size = parts.first().map_or(0, |(part, _)| part.len);
-            let (limit, count) = outcome.rebatched.unwrap_or((size, 0));
-            outcome.rebatched = Some((limit.min(size), count + 1));
+            match outcome
+                .rebatched
+                .iter_mut()
+                .find(|(k, ..)| *k == batch.kind)
+            {
+                Some((_, limit, count)) => {
+                    *limit = (*limit).min(size);
+                    *count += 1;
+                }
+                None => outcome.rebatched.push((batch.kind, size, 1)),
+            }
             for (part, sent) in parts {
                 record(outcome, job, part, sent, peer);
             }

@@ -1,6 +1,6 @@
 //! What a run found and did: the checks, causes and purge results that outputs and summary are made from.
 
-use crate::cloudflare::ItemKind;
+use crate::cloudflare::{Eviction, ItemKind};
 use crate::diagnosis::{Cause, Severity};
 use crate::inputs::table::{Output, OUTPUTS};
 use crate::purge::Outcome;
@@ -32,6 +32,8 @@ pub enum Subject {
     Zone,
     Account,
     PurgePermission,
+    /// `wait_for` (contract §11).
+    NewBuildLive,
     Purge,
     Confirm,
 }
@@ -47,6 +49,7 @@ impl Subject {
             Subject::Zone => "Zone",
             Subject::Account => "Account",
             Subject::PurgePermission => "Purge permission",
+            Subject::NewBuildLive => "New build live",
             Subject::Purge => "Purge",
             Subject::Confirm => "Purge took effect",
         }
@@ -54,10 +57,11 @@ impl Subject {
 }
 
 /// The `result` output, once the run got that far; a cause makes it `failed`.
-// §12's `invalidated` joins these with the stage that invalidates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunResult {
     Purged,
+    /// Invalidated instead of purged (contract §12).
+    Invalidated,
     Verified,
     /// A dry run, also in verify mode.
     Planned,
@@ -68,6 +72,7 @@ impl RunResult {
     pub fn as_str(self) -> &'static str {
         match self {
             RunResult::Purged => "purged",
+            RunResult::Invalidated => "invalidated",
             RunResult::Verified => "verified",
             RunResult::Planned => "planned",
             RunResult::Failed => "failed",
@@ -119,6 +124,8 @@ pub struct PurgeReport {
     pub zones: Vec<ZonePurge>,
     /// False for a dry run: planned only.
     pub sent: bool,
+    /// Purged or invalidated (contract §12).
+    pub how: Eviction,
 }
 
 impl PurgeReport {

@@ -2,6 +2,7 @@
 
 use super::commands::MAX_MESSAGE;
 use super::report::{ConfirmReport, Mark, PurgeReport, Report};
+use crate::cloudflare::Eviction;
 use crate::text::{cut, plural, thousands};
 
 /// Markdown for `$GITHUB_STEP_SUMMARY`. Holds no secret: only facts the report holds.
@@ -64,13 +65,19 @@ fn causes(md: &mut String, report: &Report, home: Option<&str>) {
 /// What was asked and what Cloudflare accepted, by kind and by zone.
 fn purged(md: &mut String, purge: &PurgeReport) {
     let done = purge.totals(true);
-    md.push_str("| Kind | Requested | Purged |\n|---|--:|--:|\n");
+    let (did, not) = match purge.how {
+        Eviction::Purge => ("Purged", "Not purged"),
+        Eviction::Invalidate => ("Invalidated", "Not invalidated"),
+    };
+    md.push_str(&format!("| Kind | Requested | {did} |\n|---|--:|--:|\n"));
     for (kind, requested) in purge.totals(false) {
         let purged = done.iter().find(|(k, _)| *k == kind).map_or(0, |(_, n)| *n);
         let (requested, purged) = (thousands(requested), thousands(purged));
         md.push_str(&format!("| {} | {requested} | {purged} |\n", kind.noun()));
     }
-    md.push_str("\n| Zone | ID | Plan | Requests accepted | Purged | Not purged |\n");
+    md.push_str(&format!(
+        "\n| Zone | ID | Plan | Requests accepted | {did} | {not} |\n"
+    ));
     md.push_str("|---|---|---|--:|--:|--:|\n");
     for zone in &purge.zones {
         let failed = match zone.cause {
@@ -88,12 +95,13 @@ fn purged(md: &mut String, purge: &PurgeReport) {
         ));
     }
     for zone in &purge.zones {
-        if let Some((limit, batches)) = zone.rebatched {
+        for (kind, limit, batches) in &zone.rebatched {
             md.push_str(&format!(
-                "\n{}: Cloudflare took at most {limit} prefixes a request, so {} {} sent again in requests of {limit}.\n",
+                "\n{}: Cloudflare took at most {limit} {} a request, so {} {} sent again in requests of {limit}.\n",
                 cell(&zone.label),
-                plural(batches, "batch"),
-                if batches == 1 { "was" } else { "were" },
+                kind.noun(),
+                plural(*batches, "batch"),
+                if *batches == 1 { "was" } else { "were" },
             ));
         }
     }
@@ -102,10 +110,12 @@ fn purged(md: &mut String, purge: &PurgeReport) {
         let ok: usize = purge.zones.iter().map(|z| z.batches_ok).sum();
         let retries: u32 = purge.zones.iter().map(|z| z.retries).sum();
         format!(
-            "{ok} of {batches} batches accepted, {}, {} items purged, {} not purged.",
+            "{ok} of {batches} batches accepted, {}, {} items {}, {} not {}.",
             plural(retries as usize, "retry"),
             thousands(purge.purged()),
-            thousands(purge.failed().len())
+            purge.how.done(),
+            thousands(purge.failed().len()),
+            purge.how.done()
         )
     } else {
         format!("Dry run: {batches} batches planned, nothing sent.")

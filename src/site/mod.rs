@@ -11,4 +11,4 @@ pub use cdn::Cdn;
 pub use choose::{choose, Check, Choice, Origin, PurgedFile, PurgedZone, MAX_CHECKS};
 pub use client::{Get, SiteAnswer, SiteClient, SiteFailure, CONFIRM_BODY, WAIT_BODY};
 pub use confirm::{judge, Mode, Unjudged, Verdict};
-pub use wait::{poll_delay, read_poll, Poll};
+pub use wait::{poll_delay, read_poll, Poll, WaitClock};

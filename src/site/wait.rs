@@ -89,6 +89,37 @@ pub fn read_poll(answer: &Result<SiteAnswer, SiteFailure>) -> Poll {
     }
 }
 
+/// The wait's clock: how long a poll's delay really sleeps, and how much time the wait counts.
+/// The run takes it as a value (like the retry policy), so tests do not sleep through the
+/// schedule's seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitClock {
+    /// Each delay of [`poll_delay`] is slept divided by this; 1 in production. Above 1, the
+    /// wait counts the schedule's seconds (the delays as scheduled), not those that passed.
+    pub shrink: u32,
+}
+
+impl Default for WaitClock {
+    fn default() -> Self {
+        WaitClock { shrink: 1 }
+    }
+}
+
+impl WaitClock {
+    /// Sleep `delay` of the schedule (shrunk on a test's clock).
+    pub async fn pause(&self, delay: Duration) {
+        tokio::time::sleep(delay / self.shrink.max(1)).await;
+    }
+
+    /// Time waited so far: what passed since `start`, or, on a shrunk clock, the delays scheduled.
+    pub fn waited(&self, start: std::time::Instant, scheduled: Duration) -> Duration {
+        match self.shrink {
+            0 | 1 => start.elapsed(),
+            _ => scheduled,
+        }
+    }
+}
+
 /// The delay before poll `attempt` (1 for the first wait): 2 s, growing by half, at most 15 s.
 pub fn poll_delay(attempt: u32) -> Duration {
     let mut delay = FIRST;
@@ -112,6 +143,17 @@ mod tests {
         );
         assert_eq!(poll_delay(0), FIRST);
         assert_eq!(poll_delay(u32::MAX), LONGEST);
+    }
+
+    #[test]
+    fn a_shrunk_clock_counts_the_schedule_and_the_real_one_what_passed() {
+        let start = std::time::Instant::now();
+        let scheduled = Duration::from_secs(9);
+        assert_eq!(
+            WaitClock { shrink: 1000 }.waited(start, scheduled),
+            scheduled
+        );
+        assert!(WaitClock::default().waited(start, scheduled) < Duration::from_secs(1));
     }
 
     fn answer(status: u16, cache: Option<&str>, found: bool) -> SiteAnswer {

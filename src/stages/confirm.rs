@@ -109,7 +109,11 @@ pub async fn run(
             answered.len()
         ));
     }
-    report(answered, journal)
+    let mode = match options.invalidate {
+        true => site::Mode::Invalidate,
+        false => site::Mode::Purge,
+    };
+    report(answered, journal, mode)
 }
 
 /// The notices and log lines about what is not checked.
@@ -184,13 +188,13 @@ async fn request(
 
 /// A row and a log line per URL, a cause per verdict that is not `evicted` (only the first
 /// `purge-no-effect` is the step's error: one failure, one annotation), and the check row.
-fn report(answered: Vec<Answered>, journal: &mut Journal) -> Result<(), Cause> {
+fn report(answered: Vec<Answered>, journal: &mut Journal, mode: site::Mode) -> Result<(), Cause> {
     let mut confirm = ConfirmReport::default();
     let mut no_effect: Option<Cause> = None;
     for a in answered {
-        let verdict = site::judge(&a.answer, a.since, site::Mode::Purge);
+        let verdict = site::judge(&a.answer, a.since, mode);
         let url = a.check.url.to_string();
-        let cause = cause_of(&url, &verdict);
+        let cause = cause_of(&url, &verdict, matches!(mode, site::Mode::Invalidate));
         let row = row(url, &a.answer, cause.as_ref());
         journal.runner().info(&log_line(&row));
         confirm.evicted += usize::from(cause.is_none());
@@ -218,8 +222,8 @@ fn report(answered: Vec<Answered>, journal: &mut Journal) -> Result<(), Cause> {
     no_effect.map_or(Ok(()), Err)
 }
 
-/// The cause a verdict gives; `None` for evicted.
-fn cause_of(url: &str, verdict: &Verdict) -> Option<Cause> {
+/// The cause a verdict gives; `None` for evicted. `invalidate`: the purge was an invalidation.
+fn cause_of(url: &str, verdict: &Verdict, invalidate: bool) -> Option<Cause> {
     let url = url.to_string();
     Some(match verdict {
         Verdict::Evicted { .. } => return None,
@@ -227,7 +231,7 @@ fn cause_of(url: &str, verdict: &Verdict) -> Option<Cause> {
             url,
             age_seconds: *age,
             seconds_since_purge: *since,
-            invalidate: false,
+            invalidate,
         },
         Verdict::NotCached { cache_status, cdn } => Cause::NotCached {
             url,
@@ -352,7 +356,7 @@ mod tests {
     #[test]
     fn each_verdict_gives_its_cause_and_evicted_none() {
         let url = "https://example.com/";
-        let code = |v: Verdict| cause_of(url, &v).map(|c| c.code());
+        let code = |v: Verdict| cause_of(url, &v, false).map(|c| c.code());
         let evicted = Verdict::Evicted {
             cache_status: "MISS".into(),
         };
@@ -367,7 +371,7 @@ mod tests {
             cdn: Some(Cdn::Fastly),
         };
         assert_eq!(
-            cause_of(url, &fastly),
+            cause_of(url, &fastly, false),
             Some(Cause::NotProxied {
                 url: url.into(),
                 other_cdn: Some("Fastly".into())
@@ -375,7 +379,7 @@ mod tests {
         );
         let garbage = Verdict::Unjudged(Unjudged::Failed(SiteFailure::Garbage));
         assert_eq!(
-            cause_of(url, &garbage),
+            cause_of(url, &garbage, false),
             Some(Cause::ConfirmFailed {
                 url: url.into(),
                 problem: ConfirmProblem::Garbage

@@ -7,6 +7,7 @@ pub mod permission;
 pub mod purging;
 pub mod resolve;
 pub mod routing;
+pub mod wait;
 
 use std::sync::Arc;
 

@@ -2,7 +2,7 @@
 
 use super::resolve::Resolved;
 use super::Journal;
-use crate::cloudflare::{endpoints, Client, ItemKind, ListKind, PurgeBody};
+use crate::cloudflare::{endpoints, Client, Eviction, ItemKind, ListKind, PurgeBody};
 use crate::diagnosis::{judge, Cause};
 use crate::runner::{Mark, Subject};
 
@@ -65,7 +65,7 @@ async fn prove(client: &Client, zone: &Resolved, journal: &mut Journal) -> Resul
             Ok(())
         }
         Err(failure) => {
-            let cause = judge::purge(&failure, client.peer(), zone.label());
+            let cause = judge::purge(&failure, client.peer(), zone.label(), Eviction::Purge);
             let detail = format!("{}: {}", zone.label(), cause.title());
             journal.check(Subject::PurgePermission, Mark::Fail, detail);
             Err(cause)

@@ -9,7 +9,7 @@ use super::resolve::Resolved;
 use super::routing::route;
 use super::Journal;
 use crate::cancel::Cancel;
-use crate::cloudflare::Client;
+use crate::cloudflare::{Client, Eviction};
 use crate::diagnosis::Cause;
 use crate::inputs::{Options, PurgeInputs};
 use crate::purge::{self, Job, Lane, Limits, Outcome, Progress, Target, Work};
@@ -60,24 +60,28 @@ pub async fn run(
             }
         })
         .collect();
+    let how = match options.invalidate {
+        true => Eviction::Invalidate,
+        false => Eviction::Purge,
+    };
     if options.dry_run {
-        dry_run(&planned, journal);
+        dry_run(&planned, journal, how);
         return Ok(Purged {
             result: RunResult::Planned,
             accepted: Accepted::default(),
         });
     }
-    let outcomes = send(client, &planned, journal.runner(), cancel).await;
+    let outcomes = send(client, &planned, journal.runner(), cancel, how).await;
     let mut accepted = Accepted::default();
     // Held only for `confirm`: a copy of every purged URL is no cost to pay otherwise.
     for (p, outcome) in planned.iter().zip(&outcomes).filter(|_| options.confirm) {
         accepted.add(p.zone.name().unwrap_or_default(), &p.work, outcome);
     }
-    let result = report(&planned, outcomes, journal, cancel)?;
+    let result = report(&planned, outcomes, journal, cancel, how)?;
     Ok(Purged { result, accepted })
 }
 
-fn dry_run(planned: &[Planned], journal: &mut Journal) {
+fn dry_run(planned: &[Planned], journal: &mut Journal, how: Eviction) {
     for zone in planned {
         print_plan(journal.runner(), zone);
     }
@@ -89,7 +93,11 @@ fn dry_run(planned: &[Planned], journal: &mut Journal) {
     );
     journal.check(Subject::Purge, Mark::Ok, detail);
     let zones = planned.iter().map(planned_row).collect();
-    journal.report.purge = Some(PurgeReport { zones, sent: false });
+    journal.report.purge = Some(PurgeReport {
+        zones,
+        sent: false,
+        how,
+    });
 }
 
 /// Send every zone's batches, zones of one account and plan sharing a lane.
@@ -98,6 +106,7 @@ async fn send(
     planned: &[Planned<'_>],
     runner: &Arc<Log>,
     cancel: &Cancel,
+    how: Eviction,
 ) -> Vec<Outcome> {
     let mut lanes: BTreeMap<(String, &'static str), Arc<Lane>> = BTreeMap::new();
     let jobs = planned
@@ -115,6 +124,7 @@ async fn send(
                 work: p.work.clone(),
                 batches: p.batches.clone(),
                 lane: lane.clone(),
+                how,
             }
         })
         .collect();
@@ -127,12 +137,13 @@ async fn send(
             _ => format!(" across {}", plural(planned.len(), "zone")),
         };
         runner.group(&format!(
-            "Purging {} items in {}{zones}",
+            "{} {} items in {}{zones}",
+            how.doing(),
             thousands(items),
             plural(batches, "request")
         ));
     }
-    let progress = progress_lines(runner, long, batches);
+    let progress = progress_lines(runner, long, batches, how);
     let outcomes = purge::execute(client, jobs, cancel, progress).await;
     if long {
         runner.end_group();
@@ -141,12 +152,18 @@ async fn send(
 }
 
 /// About ten progress lines for a long purge, none for a single request.
-fn progress_lines(runner: &Log, long: bool, batches: usize) -> impl FnMut(Progress) + '_ {
+fn progress_lines(
+    runner: &Log,
+    long: bool,
+    batches: usize,
+    how: Eviction,
+) -> impl FnMut(Progress) + '_ {
     let every = batches.div_ceil(10).max(1);
     move |p: Progress| {
         if long && (p.done_batches % every == 0 || p.done_batches == p.total_batches) {
             runner.info(&format!(
-                "purged {}/{} items, {}",
+                "{} {}/{} items, {}",
+                how.done(),
                 thousands(p.purged),
                 thousands(p.total_items),
                 plural(p.retries as usize, "retry")
@@ -162,6 +179,7 @@ fn report(
     outcomes: Vec<Outcome>,
     journal: &mut Journal,
     cancel: &Cancel,
+    how: Eviction,
 ) -> Result<RunResult, Cause> {
     let runner = journal.runner().clone();
     let given_up: usize = outcomes.iter().map(|o| o.given_up).sum();
@@ -171,7 +189,7 @@ fn report(
             plural(given_up, "batch")
         ));
     }
-    let (purge, mut first) = zone_rows(planned, outcomes, &runner);
+    let (purge, mut first) = zone_rows(planned, outcomes, &runner, how);
     let total: usize = planned.iter().map(|p| p.work.len()).sum();
     let ok: usize = purge.zones.iter().map(|z| z.batches_ok).sum();
     let batches: usize = purge.zones.iter().map(|z| z.batches).sum();
@@ -192,12 +210,16 @@ fn report(
     }
     journal.check(Subject::Purge, Mark::Ok, detail);
     let names: Vec<&str> = planned.iter().map(|p| p.zone.label()).collect();
+    let (done, result) = match how {
+        Eviction::Purge => ("Purged", RunResult::Purged),
+        Eviction::Invalidate => ("Invalidated", RunResult::Invalidated),
+    };
     runner.info(&format!(
-        "Purged {} from {}.",
+        "{done} {} from {}.",
         plural(total, "item"),
         names.join(", ")
     ));
-    Ok(RunResult::Purged)
+    Ok(result)
 }
 
 /// A row per zone, a log line naming each zone that failed, and the first failure's cause.
@@ -205,6 +227,7 @@ fn zone_rows(
     planned: &[Planned],
     outcomes: Vec<Outcome>,
     runner: &Log,
+    how: Eviction,
 ) -> (PurgeReport, Option<Cause>) {
     let mut rows = Vec::new();
     let mut first: Option<Cause> = None;
@@ -215,10 +238,11 @@ fn zone_rows(
                 n => format!(", {} not sent", plural(n, "batch")),
             };
             runner.info(&format!(
-                "{}: {} of {} items not purged: {} ({}){unsent}",
+                "{}: {} of {} items not {}: {} ({}){unsent}",
                 p.zone.label(),
                 thousands(outcome.failed.len()),
                 thousands(p.work.len()),
+                how.done(),
                 stopped.title(),
                 stopped.code(),
             ));
@@ -231,6 +255,7 @@ fn zone_rows(
     let purge = PurgeReport {
         zones: rows,
         sent: true,
+        how,
     };
     (purge, first)
 }

@@ -119,6 +119,35 @@ async fn every_verdict_is_reported_and_an_old_hit_fails_the_step() {
 }
 
 #[tokio::test]
+async fn with_invalidate_revalidated_and_expired_count_and_an_old_hit_was_not_invalidated() {
+    let (fake, site) = started().await;
+    let cf = Page::cloudflare;
+    site.page("/revalidated", cf(200, Some("REVALIDATED"), Some(0)));
+    site.page("/expired", cf(200, Some("EXPIRED"), None));
+    site.page("/old", cf(200, Some("HIT"), Some(3600)));
+    let run = action(&fake, &site)
+        .token(CFUT_TOKEN)
+        .input("invalidate", "true")
+        .input("files", &www(&["/revalidated", "/expired", "/old"]))
+        .run()
+        .await;
+    run.assert_secret_hidden(CFUT_TOKEN);
+    run.assert_failed(1, "purge-no-effect");
+    assert_eq!(run.output("confirmed"), "2/3");
+    assert_eq!(run.output("purged_count"), "3");
+    let (_, text) = run.error();
+    assert!(text.contains("accepted the invalidation"), "{text}");
+    assert!(text.contains("did not mark stale"), "{text}");
+    assert!(text.contains("https://www.example.com/old"), "{text}");
+    let sent = fake.received();
+    assert!(sent.iter().any(Received::is_invalidation), "{sent:?}");
+    assert!(
+        !sent.iter().any(|r| r.path.ends_with("/purge_cache")),
+        "{sent:?}"
+    );
+}
+
+#[tokio::test]
 async fn what_the_fake_api_purged_is_proven_evicted() {
     let (fake, site) = started().await;
     site.react_to(&fake);

@@ -1,7 +1,8 @@
 //! The words for causes decided from the inputs alone.
 
 use super::{seen, seen_and_fix, Explained};
-use crate::diagnosis::{InnerWhitespace, MissingReason, Rejected, Repaired, ShapeProblem};
+use crate::cloudflare::CfMessage;
+use crate::diagnosis::{quote, InnerWhitespace, MissingReason, Rejected, Repaired, ShapeProblem};
 use crate::names::Input;
 use crate::text::{for_count, is_are, list_some, plural};
 
@@ -93,6 +94,12 @@ pub(in crate::diagnosis) fn malformed(
     problem: &ShapeProblem,
 ) -> Explained {
     let name = input.name();
+    if *problem == ShapeProblem::AccessSecret {
+        return seen_and_fix(
+            format!("{name} ({length} characters) starts with cfast_: it is a Cloudflare Access service-token client secret, which lets a client through Access to an application, not an API credential"),
+            concat!("Create an API token with the Cache Purge permission at ", token_form!(), " and pass it as `api_token`; keep the Access secret for the requests to your Access-protected application").to_string(),
+        );
+    }
     seen(match problem {
         ShapeProblem::Length { expected } => format!(
             "{name} is {length} characters long, but {expected}: it was probably cut off or has extra characters"
@@ -103,6 +110,7 @@ pub(in crate::diagnosis) fn malformed(
         ShapeProblem::Assignment { name: variable } => format!(
             "{name} ({length} characters) is a whole `{variable}=…` line, not just the value"
         ),
+        ShapeProblem::AccessSecret => String::new(),
     })
 }
 
@@ -143,12 +151,18 @@ pub(in crate::diagnosis) fn token_as_key(kind: &str) -> Explained {
 
 pub(in crate::diagnosis) fn origin_ca(input: Input) -> Explained {
     seen(format!(
-        "{} holds an Origin CA key (v1.0-…), which only manages origin certificates",
+        "{} holds an Origin CA key (v1.0-…), which only managed origin certificates: Cloudflare stopped accepting its X-Auth-User-Service-Key header everywhere on 2026-09-30",
         input.name()
     ))
 }
 
-pub(in crate::diagnosis) fn conflicting(lists: &[Input]) -> Explained {
+pub(in crate::diagnosis) fn conflicting(lists: &[Input], said: &[CfMessage]) -> Explained {
+    if lists.is_empty() {
+        return seen(format!(
+            "Cloudflare refused a purge request that held purge_everything together with a list: {}",
+            quote(said)
+        ));
+    }
     let names: Vec<&str> = lists.iter().map(|list| list.name()).collect();
     seen(format!(
         "purge_everything is true and {} {} also given",

@@ -2,7 +2,7 @@
 
 use super::general as fix;
 use super::{seen, seen_and_fix, Explained};
-use crate::cloudflare::{BodyKind, CfMessage, Foreign, NetKind, MAX_BODY};
+use crate::cloudflare::{BodyKind, CfMessage, Eviction, Foreign, NetKind, MAX_BODY};
 use crate::diagnosis::{quote, AccountProof, ConfirmProblem, SiteAnswer, Unexpected};
 use crate::text::{for_count, list_some, plural};
 
@@ -145,16 +145,33 @@ pub(in crate::diagnosis) fn permission_missing(
     ))
 }
 
-pub(in crate::diagnosis) fn rejected(zone: &str, status: u16, errors: &[CfMessage]) -> Explained {
-    seen(format!(
-        "Cloudflare rejected the purge request for the zone {zone} with HTTP {status}{}",
+pub(in crate::diagnosis) fn rejected(
+    zone: &str,
+    status: u16,
+    errors: &[CfMessage],
+    how: Eviction,
+    unavailable: bool,
+) -> Explained {
+    let request = match how {
+        Eviction::Purge => "purge",
+        Eviction::Invalidate => "invalidation (invalidate_cache)",
+    };
+    let seen_here = format!(
+        "Cloudflare rejected the {request} request for the zone {zone} with HTTP {status}{}",
         quoted(errors)
-    ))
+    );
+    if !unavailable {
+        return seen(seen_here);
+    }
+    seen_and_fix(
+        format!("{seen_here}: invalidate_cache is not available for this zone"),
+        "Purge instead: set `invalidate: false` (or remove it), then re-run the job, or give the `failed` output to `files`".to_string(),
+    )
 }
 
 pub(in crate::diagnosis) fn rate_limited(attempts: u32, errors: &[CfMessage]) -> Explained {
     seen(format!(
-        "Cloudflare still answered 429 Too Many Requests after {}{}",
+        "Cloudflare still refused for its rate limit (429 Too Many Requests, or 1134 for purges) after {}{}",
         plural(attempts as usize, "attempt"),
         quoted(errors)
     ))

@@ -154,7 +154,10 @@ fn requested(purge: &PurgeInputs, mode: Option<Mode>, cap: usize) -> Option<Caus
     }
     let lists = purge.given_lists();
     if purge.everything && !lists.is_empty() {
-        return Some(Cause::ConflictingPurgeInputs { lists });
+        return Some(Cause::ConflictingPurgeInputs {
+            lists,
+            said: Vec::new(),
+        });
     }
     if !purge.everything && lists.is_empty() {
         return Some(Cause::NothingToPurge);

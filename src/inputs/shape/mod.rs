@@ -122,6 +122,9 @@ pub fn classify(value: &str, input: Input) -> Shape {
     if let Some(inner) = inner_whitespace(value) {
         return Shape::Whitespace(inner);
     }
+    if value.starts_with("cfast_") {
+        return Shape::Malformed(ShapeProblem::AccessSecret);
+    }
     for (prefix, shape) in [
         ("cfut_", Shape::UserToken),
         ("cfat_", Shape::AccountToken),

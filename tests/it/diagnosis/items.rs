@@ -153,6 +153,48 @@ async fn a_prefix_limit_cloudflare_names_rebatches_the_rest_and_loses_nothing() 
 }
 
 #[tokio::test]
+async fn a_url_limit_cloudflare_names_rebatches_the_rest_at_it_and_loses_nothing() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    // Some zones still refuse more than 30 URLs a request (cloudflare-docs#21338, users in 2026).
+    fake.limit_urls(30, 30);
+    let all = urls(250, ZONE_NAME);
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("files", &all.join("\n"))
+        .run()
+        .await;
+    run.assert_ok("purged");
+    assert_eq!(run.output("purged_count"), "250");
+    assert_eq!(run.output("failed"), "");
+    let accepted: Vec<String> = fake
+        .answered()
+        .into_iter()
+        .filter(|(r, s)| r.is_purge() && *s == 200)
+        .flat_map(|(r, _)| r.purged_items())
+        .collect();
+    let mut sorted = accepted.clone();
+    sorted.sort();
+    let mut expected = all.clone();
+    expected.sort();
+    assert_eq!(sorted, expected, "every URL accepted exactly once");
+    let refused = fake
+        .answered()
+        .into_iter()
+        .filter(|(r, s)| r.is_purge() && *s == 400)
+        .count();
+    assert!(
+        (1..=3).contains(&refused),
+        "batches of 100 are refused until the limit is learned, then none: {refused}"
+    );
+    assert!(
+        run.summary
+            .contains("Cloudflare took at most 30 URLs a request"),
+        "{}",
+        run.summary
+    );
+}
+
+#[tokio::test]
 async fn smaller_batches_refused_too_fail_without_a_loop() {
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     // Cloudflare names 30, yet refuses anything over 10: the parts of 30 are refused, and not split again.

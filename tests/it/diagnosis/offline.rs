@@ -34,6 +34,8 @@ async fn offline_causes_exit_2_before_any_request() {
     let split = format!("{}\n{}", &CFUT_TOKEN[..30], &CFUT_TOKEN[30..]);
     let assignment = format!("CLOUDFLARE_API_TOKEN={LEGACY_TOKEN}");
     let origin = origin_ca_key();
+    // A Cloudflare Access service-token client secret (cloudflare-docs PR #33045): no API credential.
+    let access_secret = format!("cfast_{}", "9f8e7d6c5b4a3f2e".repeat(4));
     let cases = vec![
         offline(
             "missing-zone",
@@ -115,7 +117,15 @@ async fn offline_causes_exit_2_before_any_request() {
         offline(
             "origin-ca-key",
             &[("api_token", &origin), ("tags", "a")],
-            &["Origin CA key"],
+            &["Origin CA key", "X-Auth-User-Service-Key", "2026-09-30"],
+        ),
+        offline(
+            "token-malformed",
+            &[("api_token", &access_secret), ("tags", "a")],
+            &[
+                "Cloudflare Access service-token client secret",
+                "not an API credential",
+            ],
         ),
         offline(
             "nothing-to-purge",

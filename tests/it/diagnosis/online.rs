@@ -310,6 +310,24 @@ async fn answers_that_are_not_a_yes_are_named_with_cloudflares_words() {
             why: "a 429 is tried four times",
         },
         Case {
+            answers: Received::is_purge,
+            reply: Reply::json(429, purge_rate_limit()).header("retry-after", "0"),
+            code: "rate-limited",
+            says: "1134 \"Unable to purge, rate limit reached",
+            counted: purges,
+            sent: 4,
+            why: "the purge rate limit (1134) is tried four times like 971",
+        },
+        Case {
+            answers: Received::is_purge,
+            reply: Reply::json(400, purge_rate_limit()),
+            code: "rate-limited",
+            says: "Cloudflare's page: https://developers.cloudflare.com/cache/how-to/purge-cache/#availability-and-limits",
+            counted: purges,
+            sent: 4,
+            why: "1134 is a rate limit whatever its status, and its documentation_url is shown",
+        },
+        Case {
             answers: |r| r.path == "/user/tokens/verify",
             reply: Reply::html(502),
             code: "cloudflare-unavailable",
@@ -415,4 +433,26 @@ async fn a_subdomain_given_as_the_zone_is_pointed_to_its_zone() {
         assert!(fake.purges().is_empty());
         assert!(fake.paths().contains(&"GET /zones".to_string()));
     }
+}
+
+#[tokio::test]
+async fn cloudflares_1092_is_conflicting_purge_inputs_in_its_words() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    fake.script(
+        Received::is_purge,
+        None,
+        Reply::json(400, purge_everything_and_lists()),
+    );
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("tags", "a")
+        .run()
+        .await;
+    run.assert_failed(2, "conflicting-purge-inputs");
+    assert!(
+        run.error().1.contains("1092 \"Request cannot contain"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(fake.purges().len(), 1, "a 400 is not retried");
 }

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cloudflare_purge::{Cancel, Config, Env, Grace, Log, RetryPolicy};
+use cloudflare_purge::{Cancel, Config, Env, Grace, Log, RetryPolicy, WaitClock};
 pub use fake::*;
 
 /// The production policy's shape (4 attempts, exponential backoff, `Retry-After` honoured up to a
@@ -236,6 +236,8 @@ impl Action {
             cancel,
             second: SECOND,
             settle: SETTLE,
+            // The wait's 2 s, 3 s, 4.5 s… slept as 2 ms, 3 ms, 4.5 ms, and counted as scheduled.
+            wait_clock: WaitClock { shrink: 1000 },
         };
         let command = cloudflare_purge::parse_args(self.args.iter().map(std::ffi::OsString::from));
         let code =

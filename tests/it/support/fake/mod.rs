@@ -40,6 +40,21 @@ pub fn observed(case: &str) -> Value {
         .clone()
 }
 
+/// 1134, the purge rate limit as Cloudflare's purge page documents it, with the page it names.
+pub fn purge_rate_limit() -> Value {
+    json!({"success": false, "errors": [{"code": 1134,
+        "message": "Unable to purge, rate limit reached. Please wait and consider throttling your request speed",
+        "documentation_url": "https://developers.cloudflare.com/cache/how-to/purge-cache/#availability-and-limits"}],
+        "messages": [], "result": null})
+}
+
+/// 1092, Cloudflare's refusal of `purge_everything` together with a list (reference README).
+pub fn purge_everything_and_lists() -> Value {
+    json!({"success": false, "errors": [{"code": 1092,
+        "message": "Request cannot contain \"purge_everything\" and any of \"files\", \"tags\", \"hosts\" or \"prefixes\""}],
+        "messages": [], "result": null})
+}
+
 /// What the fake received.
 #[derive(Debug, Clone)]
 pub struct Received {
@@ -53,8 +68,13 @@ pub struct Received {
 }
 
 impl Received {
+    /// A purge or an invalidation (`invalidate_cache` takes the same bodies and limits).
     pub fn is_purge(&self) -> bool {
-        self.method == "POST" && self.path.ends_with("/purge_cache")
+        self.method == "POST" && (self.path.ends_with("/purge_cache") || self.is_invalidation())
+    }
+
+    pub fn is_invalidation(&self) -> bool {
+        self.method == "POST" && self.path.ends_with("/invalidate_cache")
     }
 
     /// The items of a purge body (files as URLs).
@@ -232,6 +252,8 @@ pub struct World {
     /// Refuse prefix batches larger than this, naming `named` as the limit (Cloudflare's prefix
     /// page says 30 a request; its limits table says 100).
     pub prefix_limit: Option<(usize, usize)>,
+    /// Refuse URL batches larger than this, naming `named` (some zones still take only 30 URLs).
+    pub url_limit: Option<(usize, usize)>,
     pub purge_counter: usize,
     /// The status of each answer, in the order of `received`.
     pub statuses: Vec<u16>,
@@ -259,7 +281,7 @@ impl World {
         self.zones.iter().find(|z| z["id"] == id)
     }
 
-    /// When a purge that was answered 200 last covered `url` (`https://host/path`): by its file,
+    /// When a purge (or an invalidation) that was answered 200 last covered `url` (`https://host/path`): by its file,
     /// its host, a prefix of it, or everything. The fake site reacts to it.
     pub fn purged_at(&self, url: &str) -> Option<Instant> {
         let bare = url.split_once("://").map_or(url, |(_, rest)| rest);
@@ -361,6 +383,7 @@ impl Fake {
             received: vec![],
             buckets: None,
             prefix_limit: None,
+            url_limit: None,
             purge_counter: 0,
             statuses: vec![],
             latency: Duration::ZERO,
@@ -466,6 +489,11 @@ impl Fake {
         self.world.lock().unwrap().prefix_limit = Some((limit, named));
     }
 
+    /// Refuse URL batches of more than `limit`, with a 400 that names `named` as the limit.
+    pub fn limit_urls(&self, limit: usize, named: usize) {
+        self.world.lock().unwrap().url_limit = Some((limit, named));
+    }
+
     /// Enforce Cloudflare's purge limits per account and plan, as 429s with `Retry-After: 1`.
     pub fn enforce_rates(&self) {
         self.enforce_rates_after(0.0);
@@ -503,10 +531,10 @@ impl Fake {
 
     /// The purges sent to one zone.
     pub fn purges_of(&self, zone_id: &str) -> Vec<Received> {
-        let path = format!("/zones/{zone_id}/purge_cache");
+        let prefix = format!("/zones/{zone_id}/");
         self.purges()
             .into_iter()
-            .filter(|r| r.path == path)
+            .filter(|r| r.path.starts_with(&prefix))
             .collect()
     }
 

@@ -165,7 +165,8 @@ pub(super) fn answer(w: &mut World, r: &Received) -> Reply {
             Some(_) => unauthorized(),
             None => could_not_route(&r.path),
         },
-        ("POST", ["zones", id, "purge_cache"]) => purge(w, &caller, id, r),
+        // The soft purge answers like the purge: the same bodies, limits and buckets.
+        ("POST", ["zones", id, "purge_cache" | "invalidate_cache"]) => purge(w, &caller, id, r),
         _ => Reply::json(400, observed("empty id segment")),
     }
 }
@@ -226,6 +227,9 @@ fn purge(w: &mut World, caller: &Caller, zone_id: &str, r: &Received) -> Reply {
         .into_iter()
         .filter(|k| body.get(*k).is_some())
         .collect();
+    if keys.len() > 1 && keys.contains(&"purge_everything") {
+        return Reply::json(400, purge_everything_and_lists());
+    }
     if keys.len() != 1 {
         return Reply::json(400, observed("purge: no recognised key"));
     }
@@ -245,14 +249,20 @@ fn purge(w: &mut World, caller: &Caller, zone_id: &str, r: &Received) -> Reply {
             return Reply::json(400, body);
         }
     }
+    if let (Some((limit, named)), "files") = (w.url_limit, keys[0]) {
+        if count > limit {
+            let message = format!("Only {named} URLs can be purged per request");
+            let body = json!({"success": false, "errors": [{"code": 1094, "message": message}], "messages": [], "result": null});
+            return Reply::json(400, body);
+        }
+    }
     if count > limit {
         let body = json!({"success": false, "errors": [{"code": 1094, "message": format!("Only {limit} items can be purged per request")}], "messages": [], "result": null});
         return Reply::json(400, body);
     }
     if let Some(buckets) = &mut w.buckets {
         if !take(buckets, &zone, keys[0] == "files", count as f64) {
-            return Reply::json(429, observed("global API rate limit (2026)"))
-                .header("retry-after", "1");
+            return Reply::json(429, purge_rate_limit()).header("retry-after", "1");
         }
     }
     w.purge_counter += 1;
