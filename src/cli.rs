@@ -103,11 +103,19 @@ fn flag(parser: &mut Parser, name: &str, flags: &mut Flags) -> Result<(), Cause>
         return Err(unknown(&format!("--{name}")));
     };
     let value = match spec.kind {
-        // A boolean may stand alone; it takes a value only after `=`.
-        Kind::Bool => parser
-            .optional_value()
-            .map(|v| v.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "true".to_string()),
+        // A boolean may stand alone; it takes a value only after `=`. An explicitly empty one
+        // (`--dry-run=$DRY` with `DRY` unset) is refused: read as "not given" it would purge for real.
+        Kind::Bool => match parser.optional_value() {
+            None => "true".to_string(),
+            Some(v) if v.to_string_lossy().trim().is_empty() => {
+                return Err(Cause::BadFlag {
+                    flag: format!("--{name}"),
+                    problem: "is given an empty value (write --name, --name=true or --name=false)",
+                    closest: None,
+                })
+            }
+            Some(v) => v.to_string_lossy().into_owned(),
+        },
         _ => match parser.value() {
             Ok(value) => value.to_string_lossy().into_owned(),
             Err(_) => {
@@ -376,6 +384,19 @@ mod tests {
         run(&["--api-token", "", "--zone="]).apply(&mut raw);
         assert_eq!(raw.get(Input::ApiToken), "from-the-environment");
         assert_eq!(raw.get(Input::Zone), "");
+    }
+
+    #[test]
+    fn an_explicitly_empty_boolean_flag_is_a_problem() {
+        for args in [&["--dry-run="][..], &["--purge_everything=", "/a"][..]] {
+            let flags = run(args);
+            let Some(Cause::BadFlag { flag, problem, .. }) = flags.problems.first() else {
+                panic!("{args:?}: {:?}", flags.problems)
+            };
+            assert!(args[0].starts_with(flag.as_str()), "{flag}");
+            assert!(problem.contains("empty"), "{problem}");
+        }
+        assert!(run(&["--dry-run"]).problems.is_empty());
     }
 
     fn closest_of(flag: &str) -> Option<String> {
