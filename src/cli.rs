@@ -29,7 +29,7 @@ pub struct Flags {
 impl Flags {
     /// Lay the flags over the inputs read from the environment. A list flag given more than once,
     /// and the positional files, add up. An empty value means "not given", as an empty `INPUT_*`
-    /// does: the environment's value stays.
+    /// does: the environment's value stays. A credential given as flags wins whole.
     pub fn apply(&self, raw: &mut RawInputs) {
         let mut joined: Vec<(Input, Vec<&str>)> = Vec::new();
         for (input, value) in self.given.iter().filter(|(_, v)| !v.trim().is_empty()) {
@@ -38,9 +38,11 @@ impl Flags {
                 None => joined.push((*input, vec![value])),
             }
         }
+        let mut higher = RawInputs::default();
         for (input, values) in joined {
-            raw.set(input, &values.join("\n"));
+            higher.set(input, &values.join("\n"));
         }
+        raw.overlay(&higher);
     }
 
     /// Record a flag's value; a flag of one value given twice is a problem, not a silent choice.
@@ -397,6 +399,30 @@ mod tests {
             assert!(problem.contains("empty"), "{problem}");
         }
         assert!(run(&["--dry-run"]).problems.is_empty());
+    }
+
+    #[test]
+    fn a_credential_given_as_flags_beats_the_environment_one_as_a_whole() {
+        let mut raw = RawInputs::default();
+        raw.set(Input::ApiToken, "inherited-token");
+        raw.set(Input::Email, "old@example.com");
+        run(&["--email=me@example.com", "--global-api-key", "k"]).apply(&mut raw);
+        assert_eq!(raw.get(Input::ApiToken), "");
+        assert_eq!(raw.get(Input::GlobalApiKey), "k");
+        assert_eq!(raw.get(Input::Email), "me@example.com");
+        let mut raw = RawInputs::default();
+        raw.set(Input::GlobalApiKey, "inherited-key");
+        raw.set(Input::Email, "old@example.com");
+        run(&["--api-token", "t"]).apply(&mut raw);
+        assert_eq!(raw.get(Input::GlobalApiKey), "");
+        assert_eq!(raw.get(Input::Email), "");
+        assert_eq!(raw.get(Input::ApiToken), "t");
+        let mut raw = RawInputs::default();
+        raw.set(Input::ApiToken, "inherited-token");
+        raw.set(Input::Email, "me@example.com");
+        run(&["--global-api-key", "k"]).apply(&mut raw);
+        assert_eq!(raw.get(Input::ApiToken), "");
+        assert_eq!(raw.get(Input::Email), "me@example.com");
     }
 
     fn closest_of(flag: &str) -> Option<String> {
