@@ -389,10 +389,17 @@ catalogue! {
             "Store the secret without surrounding quotes",
             seen(format!("{} is wrapped in quotes; they were removed and the rest used", input.name()))),
         examples [{ input: Input::ApiToken }];
-    BothCredentials
-        => entry("both-credentials", "Both a token and a Global API Key given", Repair, DOC_KEYS,
-            "Remove `global_api_key` and `email` from the step, and consider deleting the Global API Key secret",
-            seen("Both api_token and global_api_key are set; the API token is used"));
+    /// A token given with a Global API Key, or with only an email (which no token uses).
+    BothCredentials { key: bool }
+        => match key {
+            true => entry("both-credentials", "Both a token and a Global API Key given", Repair, DOC_KEYS,
+                "Remove `global_api_key` and `email` from the step, and consider deleting the Global API Key secret",
+                seen("Both api_token and global_api_key are set; the API token is used")),
+            false => entry("both-credentials", "An email given beside the token", Repair, DOC_KEYS,
+                "Remove `email` from the step: it is only used together with `global_api_key`",
+                seen("api_token and email are set, and no global_api_key: the email is only used with a Global API Key, so it is ignored and the API token is used")),
+        },
+        examples [{ key: true }, { key: false }];
     ZoneWasUrl { host: String }
         => entry("zone-was-url", "Zone given as a URL", Repair, DOC_IDS,
             "Set `zone:` to the bare domain or to the zone ID",

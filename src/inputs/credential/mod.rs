@@ -43,7 +43,9 @@ pub fn read(raw: &RawInputs, ctx: &RunContext) -> (Result<Credential, Vec<Cause>
     }
     let mut warnings = Vec::new();
     if !key.value.is_empty() || !email.is_empty() {
-        warnings.push(Cause::BothCredentials);
+        warnings.push(Cause::BothCredentials {
+            key: !key.value.is_empty(),
+        });
     }
     warnings.extend(token.warnings);
     let shape = classify(&token.value, Input::ApiToken);

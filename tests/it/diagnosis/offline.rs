@@ -347,6 +347,24 @@ async fn repaired_inputs_warn_and_go_on() {
     );
 }
 
+#[tokio::test]
+async fn a_token_with_an_email_names_the_email_that_is_ignored() {
+    let fake = Fake::with_token(LEGACY_TOKEN, Token::user()).await;
+    let run = Action::new(&fake)
+        .secret("api_token", LEGACY_TOKEN)
+        .input("email", EMAIL)
+        .input("tags", "a")
+        .run()
+        .await;
+    run.assert_ok("purged");
+    assert_eq!(run.output("warnings"), "both-credentials");
+    let (title, text) = &run.warnings()[0];
+    assert!(!text.contains("global_api_key are set"), "{text}");
+    assert!(!title.contains("Global API Key given"), "{title}");
+    assert!(text.contains("email") && text.contains("ignored"), "{text}");
+    assert!(text.contains("no global_api_key"), "{text}");
+}
+
 #[test]
 fn a_general_fix_is_made_of_the_specific_ones() {
     use cloudflare_purge::diagnosis::{Cause, MissingReason};
