@@ -124,6 +124,9 @@ pub fn secrets(raw: &RawInputs) -> Vec<String> {
                 .filter(|item| !free_form && shape_of(item).is_some())
                 .map(str::to_string),
         );
+        if !free_form {
+            all.extend(shaped_pieces(value).map(|(piece, _)| piece.to_string()));
+        }
         all.extend(prefixed_pieces(value).map(str::to_string));
     }
     all.sort();
@@ -187,5 +190,19 @@ pub fn shown(value: &str) -> String {
     for piece in prefixed_pieces(&value.clone()) {
         value = value.replace(piece, "[something shaped like a credential]");
     }
+    for (piece, shape) in shaped_pieces(&value.clone()) {
+        value = value.replace(piece, &format!("[something shaped like {shape}]"));
+    }
     crate::text::shown(&value)
+}
+
+/// The values of a `NAME=value` line, `NAME: value`, `export NAME="value"` and the like that
+/// have a credential's shape. A URL's path is not cut into pieces (a commit hash in it has a
+/// key's shape and is no secret).
+fn shaped_pieces(value: &str) -> impl Iterator<Item = (&str, &'static str)> {
+    value
+        .split(|c: char| c.is_whitespace() || matches!(c, '=' | ':' | '"' | '\'' | '`' | ',' | ';'))
+        // Every credential has 37 characters or more; a short `v1.0-…` is a version, not a key.
+        .filter(|piece| piece.len() >= 37)
+        .filter_map(|piece| shape_of(piece).map(|shape| (piece, shape)))
 }
