@@ -399,3 +399,34 @@ fn a_general_fix_is_made_of_the_specific_ones() {
     };
     same_but(invalid, "`dry_run`", "the named input");
 }
+
+#[tokio::test]
+async fn a_placeholder_is_not_masked_so_the_fix_example_reads_whole() {
+    let fake = Fake::start().await;
+    for (input, placeholder) in [
+        ("api_token", "${{ secrets.CLOUDFLARE_API_TOKEN }}"),
+        ("api_token", "YOUR-API-TOKEN"),
+        ("global_api_key", "<key>"),
+    ] {
+        let mut action = Action::new(&fake)
+            .input(input, placeholder)
+            .input("tags", "a");
+        if input == "global_api_key" {
+            action = action.input("email", EMAIL);
+        }
+        let run = action.run().await;
+        run.assert_failed(2, "token-placeholder");
+        assert!(
+            !run.stdout.contains("::add-mask::"),
+            "{placeholder}: {}",
+            run.stdout
+        );
+        let text = run.error().1;
+        assert!(
+            text.contains(&format!("{input}: ${{{{ secrets.CLOUDFLARE_API_TOKEN }}}}")),
+            "{text}"
+        );
+        assert!(!text.contains("***"), "{text}");
+    }
+    assert!(fake.received().is_empty());
+}
