@@ -31,11 +31,17 @@ impl RunContext {
             MissingReason::LocalRun
         } else if self.actor == "dependabot[bot]" {
             MissingReason::Dependabot
-        } else if self.event_name.starts_with("pull_request") && self.pull_request_from_fork() {
+        } else if self.fork_gets_no_secrets() && self.pull_request_from_fork() {
             MissingReason::ForkPullRequest
         } else {
             MissingReason::SecretNameMismatch
         }
+    }
+
+    /// Events of a pull request that run with the fork's rights: `pull_request_target` runs in the
+    /// base repository and does get its secrets.
+    fn fork_gets_no_secrets(&self) -> bool {
+        self.event_name.starts_with("pull_request") && self.event_name != "pull_request_target"
     }
 
     fn pull_request_from_fork(&self) -> bool {

@@ -318,6 +318,30 @@ async fn a_missing_secret_is_explained_by_how_the_run_started() {
     assert!(fake.received().is_empty());
 }
 
+/// `pull_request_target` runs in the base repository with its secrets, even for a fork's pull
+/// request: a missing secret there is a name that matches nothing, not the fork.
+#[tokio::test]
+async fn a_pull_request_target_from_a_fork_is_not_blamed_on_the_fork() {
+    let fake = Fake::start().await;
+    let event =
+        json!({"pull_request": {"head": {"repo": {"fork": true, "full_name": "someone/fork"}}}})
+            .to_string();
+    let action = Action::new(&fake)
+        .input("tags", "a")
+        .env("GITHUB_EVENT_NAME", "pull_request_target");
+    let event_path = action.workspace().join("event.json");
+    let run = action
+        .workspace_file("event.json", &event)
+        .env("GITHUB_EVENT_PATH", &event_path.display().to_string())
+        .run()
+        .await;
+    run.assert_failed(2, "missing-credentials");
+    let text = run.error().1;
+    assert!(!text.contains("fork"), "{text}");
+    assert!(text.contains("no secret of that name exists"), "{text}");
+    assert!(fake.received().is_empty());
+}
+
 #[tokio::test]
 async fn repaired_inputs_warn_and_go_on() {
     let fake = Fake::with_token(LEGACY_TOKEN, Token::user()).await;
