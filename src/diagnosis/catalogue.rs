@@ -49,6 +49,14 @@ pub enum MissingReason {
     LocalRun,
 }
 
+/// A variable another purge action reads, found set in the environment, and the input of this
+/// action its value belongs in. Only the name is ever printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeerVariable {
+    pub variable: &'static str,
+    pub input: Input,
+}
+
 /// What is wrong with a credential's shape. Never holds any part of the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ShapeProblem {
@@ -247,20 +255,23 @@ use Group::{Cloudflare, Notice, Repaired as Repair, Runner, Site, WrongInput};
 
 #[rustfmt::skip]
 catalogue! {
-    MissingZone
+    /// No zone; `peers`: other actions' variables set in the environment.
+    MissingZone { peers: Vec<PeerVariable> }
         => entry("missing-zone", "No zone given", WrongInput, DOC_IDS,
             "Set `zone:` to the zone ID (dashboard → your domain → Overview → API → Zone ID) or to the domain name",
-            seen("The zone input is empty"));
+            offline::missing_zone(peers)),
+        examples [{ peers: Vec::new() }];
     InvalidZone { values: Vec<String> }
         => entry("invalid-zone", "Zone is not a zone ID or domain", WrongInput, DOC_IDS,
             "Use the 32-character Zone ID from dashboard → your domain → Overview → API, or the bare domain such as example.com",
             offline::invalid_zone(values)),
         examples [{ values: vec!["my site".into()] }];
-    MissingCredentials { reason: MissingReason }
+    /// No credential; `peers`: other actions' variables set in the environment.
+    MissingCredentials { reason: MissingReason, peers: Vec<PeerVariable> }
         => entry("missing-credentials", "No Cloudflare credentials", WrongInput, if *reason == MissingReason::Dependabot { DOC_DEPENDABOT } else { DOC_SECRETS },
             offline::missing_credentials_fixes(),
-            offline::missing_credentials(*reason)),
-        examples [{ reason: MissingReason::SecretNameMismatch }];
+            offline::missing_credentials(*reason, peers)),
+        examples [{ reason: MissingReason::SecretNameMismatch, peers: Vec::new() }];
     TokenPlaceholder { input: Input, length: usize }
         => entry("token-placeholder", "Credential is a placeholder", WrongInput, DOC_TOKENS,
             offline::placeholder_fix(Input::ApiToken),

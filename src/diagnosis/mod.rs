@@ -26,7 +26,8 @@ mod prose;
 
 pub use catalogue::{
     examples, quote, AccountProof, Cause, ConfirmProblem, Entry, Group, InnerWhitespace,
-    MissingReason, Rejected, Repaired, Severity, ShapeProblem, SiteAnswer, Unexpected,
+    MissingReason, PeerVariable, Rejected, Repaired, Severity, ShapeProblem, SiteAnswer,
+    Unexpected,
 };
 
 /// Where the token-creation form starts pre-filled with the two permissions this action needs.

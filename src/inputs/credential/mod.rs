@@ -36,7 +36,9 @@ pub fn read(raw: &RawInputs, ctx: &RunContext) -> (Result<Credential, Vec<Cause>
     let email = raw.get(Input::Email).trim();
     if token.value.is_empty() && key.value.is_empty() && email.is_empty() {
         let reason = ctx.missing_reason();
-        return (Err(vec![Cause::MissingCredentials { reason }]), Vec::new());
+        let peers = ctx.peers.clone();
+        let missing = Cause::MissingCredentials { reason, peers };
+        return (Err(vec![missing]), Vec::new());
     }
     if token.value.is_empty() {
         return (global_key(&key.value, email), key.warnings);

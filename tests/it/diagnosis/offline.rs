@@ -342,6 +342,54 @@ async fn a_pull_request_target_from_a_fork_is_not_blamed_on_the_fork() {
     assert!(fake.received().is_empty());
 }
 
+/// Settings of other purge actions (jakejarvis, NathanVaughn, Cyb3r-Jak3) left in the environment:
+/// the message names each variable and the input it belongs in, never its value.
+#[tokio::test]
+async fn another_actions_variable_names_the_input_it_belongs_in() {
+    let fake = Fake::start().await;
+    let run = Action::new(&fake)
+        .input("tags", "a")
+        .env("CLOUDFLARE_TOKEN", LEGACY_TOKEN)
+        .env("CLOUDFLARE_AUTH_KEY", GLOBAL_KEY)
+        .env("PURGE_URLS", "[\"https://example.com/peer-url\"]")
+        .run()
+        .await;
+    run.assert_failed(2, "missing-credentials");
+    let text = run.error().1;
+    for words in [
+        "CLOUDFLARE_TOKEN",
+        "`api_token`",
+        "CLOUDFLARE_AUTH_KEY",
+        "`global_api_key`",
+        "PURGE_URLS",
+        "`files`",
+    ] {
+        assert!(text.contains(words), "{words}: {text}");
+    }
+    assert!(!text.contains("peer-url"), "{text}");
+    run.assert_secret_hidden(LEGACY_TOKEN);
+    run.assert_secret_hidden(GLOBAL_KEY);
+
+    let run = Action::new(&fake)
+        .input("zone", "")
+        .token(CFUT_TOKEN)
+        .input("tags", "a")
+        .env("CLOUDFLARE_KEY", GLOBAL_KEY)
+        .env("INPUT_CF_ZONE", "example.com")
+        .run()
+        .await;
+    run.assert_failed(2, "missing-zone");
+    let text = run.error().1;
+    for words in ["CLOUDFLARE_KEY", "`global_api_key`", "cf_zone", "`zone`"] {
+        assert!(text.contains(words), "{words}: {text}");
+    }
+    run.assert_secret_hidden(GLOBAL_KEY);
+
+    let run = Action::new(&fake).input("tags", "a").run().await;
+    assert!(!run.error().1.contains("`files`"), "{}", run.stdout);
+    assert!(fake.received().is_empty());
+}
+
 #[tokio::test]
 async fn repaired_inputs_warn_and_go_on() {
     let fake = Fake::with_token(LEGACY_TOKEN, Token::user()).await;
@@ -395,7 +443,8 @@ fn a_general_fix_is_made_of_the_specific_ones() {
     use cloudflare_purge::names::Input;
     use MissingReason::*;
     for reason in [ForkPullRequest, Dependabot, SecretNameMismatch, LocalRun] {
-        let cause = Cause::MissingCredentials { reason };
+        let peers = Vec::new();
+        let cause = Cause::MissingCredentials { reason, peers };
         let (fix, general) = (cause.fix(), cause.entry().general);
         assert!(general.contains(&fix[1..]), "{fix} not in {general}");
     }
