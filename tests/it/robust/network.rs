@@ -76,6 +76,28 @@ async fn a_tls_inspecting_proxys_ca_is_named_and_trusted_through_ca_certificates
     assert_eq!(fake.purges().len(), 1);
 }
 
+/// With `ca_certificates` given, a TLS failure does not claim that only public CAs are trusted.
+#[tokio::test]
+async fn a_tls_failure_with_ca_certificates_set_does_not_say_only_public_cas() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let (_, ca_pem) = tls_front(&fake).await;
+    // The fake speaks plain HTTP: a TLS handshake with it fails.
+    let api_url = format!("https://{}/client/v4", fake.addr);
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("api_url", &api_url)
+        .workspace_file("proxy-ca.pem", &ca_pem)
+        .input("ca_certificates", "proxy-ca.pem")
+        .input("tags", "t")
+        .run()
+        .await;
+    run.assert_failed(1, "network-error");
+    let text = run.error().1;
+    assert!(text.contains("TLS"), "{text}");
+    assert!(!text.contains("only public CAs"), "{text}");
+    assert!(text.contains("`ca_certificates`"), "{text}");
+}
+
 #[tokio::test]
 async fn a_ca_certificates_file_that_holds_no_certificate_is_an_input_problem() {
     for (contents, says) in [("not a certificate", "holds no"), ("", "holds no")] {
