@@ -105,11 +105,24 @@ impl Runner {
     }
 
     pub fn annotate(&self, cause: &Cause) {
+        self.annotate_with(cause, "");
+    }
+
+    /// Annotate one zone's cause, its text led by the zone's name: several zones may fail in one
+    /// run, each with its own cause and fix (contract §7).
+    pub fn annotate_in(&self, zone: &str, cause: &Cause) {
+        self.annotate_with(cause, &format!("In the zone {zone}: "));
+    }
+
+    fn annotate_with(&self, cause: &Cause, lead: &str) {
         let level = match cause.severity() {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let message = cut(&cause.message_at(self.home()), MAX_MESSAGE);
+        let message = cut(
+            &format!("{lead}{}", cause.message_at(self.home())),
+            MAX_MESSAGE,
+        );
         if self.actions {
             self.emit(&format!(
                 "::{level} title={}::{}",
