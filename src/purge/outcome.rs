@@ -85,9 +85,13 @@ pub(super) fn attribute_outage(outcomes: &mut [Outcome]) {
 }
 
 /// What one zone's batches ended as, added up.
+/// A zone that failed nothing itself but was stopped by the cancellation (a batch withheld, or
+/// abandoned in flight) names the cancellation as what stopped it.
 pub(super) fn summarise(job: &Job, results: Vec<Option<Sent>>, peer: &Peer) -> Outcome {
     let mut outcome = Outcome::default();
+    let mut cancelled = false;
     for (batch, sent) in job.batches.iter().zip(results) {
+        cancelled |= matches!(sent, None | Some(Sent::Withheld(Withheld::Cancelled)));
         match sent {
             Some(sent) => record(&mut outcome, job, *batch, sent, peer),
             None => {
@@ -95,6 +99,11 @@ pub(super) fn summarise(job: &Job, results: Vec<Option<Sent>>, peer: &Peer) -> O
                 outcome.failed.extend(job.work.failed_lines(batch));
             }
         }
+    }
+    if cancelled && outcome.cause.is_none() {
+        outcome.cause = Some(Cause::Cancelled {
+            not_confirmed: outcome.failed.len(),
+        });
     }
     outcome
 }
