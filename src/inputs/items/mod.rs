@@ -180,10 +180,11 @@ fn files(raw: &RawInputs, ctx: &RunContext) -> Result<PurgeInputs, Cause> {
     } in given
     {
         match kind {
-            ItemKind::Files => match file_target(&text) {
-                Ok(target) => read.files.push(FileItem { target, headers }),
-                Err(true) => wildcards.push(quoted(&text)),
-                Err(false) => bad.push(quoted(&text)),
+            ItemKind::Files => match (file_target(&text), invisible_in_host(&text)) {
+                (Ok(_), Some(why)) => bad.push(format!("{} ({why})", quoted(&text))),
+                (Ok(target), None) => read.files.push(FileItem { target, headers }),
+                (Err(true), _) => wildcards.push(quoted(&text)),
+                (Err(false), _) => bad.push(quoted(&text)),
             },
             ItemKind::List(list) => read.list_mut(list).push(text),
             ItemKind::Everything => read.everything = true,
@@ -202,6 +203,38 @@ fn files(raw: &RawInputs, ctx: &RunContext) -> Result<PurgeInputs, Cause> {
 /// A file as it may be quoted back: shaped like a credential by its shape only, without user info.
 fn quoted(text: &str) -> String {
     shown(&super::options::without_userinfo(text))
+}
+
+/// Characters IDNA maps away (or to a dot) in a host: the zone check passes on the mapped host,
+/// but Cloudflare refuses the URL as written, and with it the whole batch (code 1082).
+const INVISIBLE: &[(char, &str)] = &[
+    ('\u{ad}', "soft hyphen"),
+    ('\u{34f}', "combining grapheme joiner"),
+    ('\u{180e}', "Mongolian vowel separator"),
+    ('\u{200b}', "zero-width space"),
+    ('\u{200c}', "zero-width non-joiner"),
+    ('\u{200d}', "zero-width joiner"),
+    ('\u{2060}', "word joiner"),
+    ('\u{feff}', "zero-width no-break space"),
+    ('\u{3002}', "ideographic full stop"),
+    ('\u{ff0e}', "full-width full stop"),
+    ('\u{ff61}', "half-width ideographic full stop"),
+];
+
+/// The first such character in a URL's host, named with its code point and its position in the
+/// URL (counted in characters from 1).
+fn invisible_in_host(url: &str) -> Option<String> {
+    let start = url.find("://")? + 3;
+    let host = url[start..].split(['/', '?', '#']).next().unwrap_or("");
+    let before = url[..start].chars().count();
+    host.chars().enumerate().find_map(|(i, c)| {
+        let (_, name) = INVISIBLE.iter().find(|(invisible, _)| *invisible == c)?;
+        let at = before + i + 1;
+        Some(format!(
+            "its host holds a {name}, U+{:04X}, at character {at}",
+            u32::from(c)
+        ))
+    })
 }
 
 /// A file's target; `Err(true)` for a wildcard, `Err(false)` for what is no URL or path.

@@ -175,3 +175,33 @@ async fn smaller_batches_refused_too_fail_without_a_loop() {
         .collect();
     assert_eq!(run.output("failed"), failed.join("\n"));
 }
+
+/// An invisible character in a URL's host passes the zone check once IDNA maps it away, but
+/// Cloudflare refuses the raw URL and with it the whole batch: it is refused offline, named with
+/// its position (issue 19, item 8).
+#[tokio::test]
+async fn an_invisible_character_in_a_host_is_refused_offline_and_named() {
+    for (url, named, at) in [
+        (
+            "https://www.exam\u{ad}ple.com/app.css",
+            "U+00AD",
+            "character 17",
+        ),
+        (
+            "https://www.exam\u{200b}ple.com/app.css",
+            "U+200B",
+            "character 17",
+        ),
+        (
+            "https://www.example\u{ff0e}com/app.css",
+            "U+FF0E",
+            "character 20",
+        ),
+    ] {
+        let (fake, run) = offline_run("files", &format!("{url} https://example.com/a.css")).await;
+        run.assert_failed(2, "invalid-url");
+        let text = run.error().1;
+        assert!(text.contains(named) && text.contains(at), "{url}: {text}");
+        assert!(fake.received().is_empty());
+    }
+}
