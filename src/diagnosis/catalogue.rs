@@ -505,6 +505,12 @@ catalogue! {
             "Check the listed items against Cloudflare's message; the other batches were still sent",
             online::rejected(zone, *status, errors)),
         examples [{ zone: "example.com".into(), status: 400, errors: cf(1012, "Request must contain one of \"purge_everything\", \"files\", \"tags\", \"hosts\" or \"prefixes\"") }];
+    /// A purge request refused as too large (413, 414): its longest item, not `api_url`, is why.
+    PurgeTooLarge { zone: String, status: u16, item: String }
+        => entry("purge-rejected", "Purge request too large for Cloudflare", Cloudflare, DOC_PURGE,
+            "Shorten or drop that item (Cloudflare serves no URL over 32 KiB); the other batches were still sent",
+            seen(format!("Cloudflare refused a purge request for the zone {zone} with HTTP {status} (too large); its longest item is {item}"))),
+        examples [{ zone: "example.com".into(), status: 414, item: "https://example.com/aaaa…".into() }];
     RateLimited { attempts: u32, errors: Vec<CfMessage> }
         => entry("rate-limited", "Rate limited by Cloudflare", Cloudflare, DOC_LIMITS,
             "Cloudflare allows 1,200 API requests per 5 minutes per user and fewer purges on small plans; space out deploys or purge by tag/prefix instead of many URLs",

@@ -126,7 +126,10 @@ fn record(outcome: &mut Outcome, job: &Job, batch: Batch, sent: Sent, peer: &Pee
             outcome.retries += failure.attempts.saturating_sub(1);
             if outcome.cause.is_none() {
                 let label = &job.target.label;
-                outcome.cause = Some(judge::purge(&failure, peer, label));
+                outcome.cause = Some(match failure.status() {
+                    Some(status @ (413 | 414)) => too_large(job, batch, status),
+                    _ => judge::purge(&failure, peer, label),
+                });
             }
             outcome.failed.extend(job.work.failed_lines(&batch));
         }
@@ -142,6 +145,19 @@ fn record(outcome: &mut Outcome, job: &Job, batch: Batch, sent: Sent, peer: &Pee
                 record(outcome, job, part, sent, peer);
             }
         }
+    }
+}
+
+/// A batch refused as too large is named by its longest item: that is what to shorten.
+fn too_large(job: &Job, batch: Batch, status: u16) -> Cause {
+    let longest = (batch.start..batch.start + batch.len)
+        .map(|i| job.work.item(batch.kind, i))
+        .max_by_key(String::len)
+        .unwrap_or_default();
+    Cause::PurgeTooLarge {
+        zone: job.target.label.clone(),
+        status,
+        item: crate::text::shown(&longest),
     }
 }
 

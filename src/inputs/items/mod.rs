@@ -180,6 +180,12 @@ fn files(raw: &RawInputs, ctx: &RunContext) -> Result<PurgeInputs, Cause> {
     } in given
     {
         match kind {
+            // One limit for every input, as `files_from` has it for its lines.
+            ItemKind::Files if text.len() > files::MAX_LINE => bad.push(format!(
+                "{} (longer than {} KiB, Cloudflare's limit for a URL)",
+                quoted(&text),
+                files::MAX_LINE >> 10
+            )),
             ItemKind::Files => match (file_target(&text), invisible_in_host(&text)) {
                 (Ok(_), Some(why)) => bad.push(format!("{} ({why})", quoted(&text))),
                 (Ok(target), None) => read.files.push(FileItem { target, headers }),
