@@ -103,7 +103,7 @@ fn purged(md: &mut String, purge: &PurgeReport) {
         format!(
             "{ok} of {batches} batches accepted, {retries} retries, {} items purged, {} not purged.",
             thousands(purge.purged()),
-            thousands(purge.failed().len())
+            thousands(purge.failed_count())
         )
     } else {
         format!("Dry run: {batches} batches planned, nothing sent.")

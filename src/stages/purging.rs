@@ -161,7 +161,7 @@ fn report(
     );
     if cancel.is_cancelled() {
         first = Some(Cause::Cancelled {
-            not_confirmed: purge.failed().len(),
+            not_confirmed: purge.failed_count(),
         });
     } else if purge.zones.len() > 1 {
         first = note_each_zone(&purge, journal).or(first);

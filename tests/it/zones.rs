@@ -417,3 +417,33 @@ async fn every_failing_zone_gets_its_own_annotation() {
     );
     assert_eq!(run.output("warnings"), "");
 }
+
+/// One way of counting everywhere: an item is counted once per zone it was sent to, in
+/// `purged_count`, `failed_count`, the summary and the log; `failed` lists a tag once, since given
+/// back it goes to every zone again.
+#[tokio::test]
+async fn tags_failing_in_two_zones_are_counted_alike_everywhere() {
+    let fake = Fake::with_token(
+        CFUT_TOKEN,
+        Token {
+            read: vec![ZONE_ID, SHOP_ZONE_ID],
+            purge: vec![],
+            ..Token::user()
+        },
+    )
+    .await;
+    let run = action(&fake, "example.com shop.example")
+        .input("tags", "a b")
+        .run()
+        .await;
+    run.assert_failed(1, "purge-permission-missing");
+    assert_eq!(run.output("purged_count"), "0");
+    assert_eq!(run.output("failed_count"), "4");
+    assert_eq!(run.output("failed").lines().count(), 2);
+    assert!(run.summary.contains("0 of 4 items"), "{}", run.summary);
+    assert!(
+        run.summary.contains("0 items purged, 4 not purged"),
+        "{}",
+        run.summary
+    );
+}
