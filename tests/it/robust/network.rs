@@ -256,3 +256,21 @@ async fn a_zone_name_found_twice_resolves_to_the_active_zone() {
         "{text}"
     );
 }
+
+/// A plain-http `api_url` through a proxy whose name does not resolve: the proxy failed, not the
+/// API host's DNS (the runner never looks the API host up when a proxy carries the request).
+#[tokio::test]
+async fn a_proxy_that_does_not_resolve_is_blamed_for_a_plain_http_api_url() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .env("ALL_PROXY", "notaurl")
+        .input("tags", "t")
+        .run()
+        .await;
+    run.assert_failed(1, "network-error");
+    let text = run.error().1;
+    assert!(!text.contains("DNS lookup of the API host"), "{text}");
+    assert!(text.contains("proxy's host"), "{text}");
+    assert!(fake.received().is_empty());
+}
