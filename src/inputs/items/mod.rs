@@ -104,7 +104,12 @@ fn read_capped(
     *purge.list_mut(ListKind::Prefixes) = prefixes;
     // An empty request is only judged when every list could be read.
     if errors.is_empty() {
-        errors.extend(requested(&purge, mode, cap));
+        // A list too long to pass as an input is read from `files_from`: that is where it came from.
+        let longest = match raw.get(Input::FilesFrom).trim() {
+            "" => Input::Files,
+            _ => Input::FilesFrom,
+        };
+        errors.extend(requested(&purge, mode, cap, longest));
     }
     if errors.is_empty() {
         (Ok(purge), warnings)
@@ -142,11 +147,11 @@ fn judged(
 }
 
 /// What the request as a whole asks: not too much, not nothing, not everything and lists at once.
-fn requested(purge: &PurgeInputs, mode: Option<Mode>, cap: usize) -> Option<Cause> {
+fn requested(purge: &PurgeInputs, mode: Option<Mode>, cap: usize, longest: Input) -> Option<Cause> {
     let total = purge.items();
     if total > cap {
         let expected = format!("at most {cap} items in all");
-        return Some(invalid(Input::Files, &format!("{total} items"), &expected));
+        return Some(invalid(longest, &format!("{total} items"), &expected));
     }
     if mode == Some(Mode::Verify) {
         return None;
@@ -310,6 +315,22 @@ mod tests {
                 "{kind:?}"
             );
         }
+    }
+
+    #[test]
+    fn items_over_the_cap_read_from_files_from_are_blamed_on_files_from() {
+        let list = std::env::temp_dir().join(format!("cap-{}.txt", std::process::id()));
+        std::fs::write(&list, "/a\n/b\n/c\n").unwrap();
+        let mut raw = RawInputs::default();
+        raw.set(Input::FilesFrom, &list.display().to_string());
+        let ctx = RunContext::default();
+        let (read, _) = read_capped(&raw, &ctx, Some(Mode::Purge), 2);
+        std::fs::remove_file(&list).unwrap();
+        let errors = read.unwrap_err();
+        let Cause::InvalidInput { input, .. } = &errors[0] else {
+            panic!("{errors:?}")
+        };
+        assert_eq!(*input, Input::FilesFrom);
     }
 
     #[test]
