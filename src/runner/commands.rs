@@ -105,17 +105,23 @@ impl Runner {
     }
 
     pub fn annotate(&self, cause: &Cause) {
-        self.annotate_with(cause, "");
+        self.annotate_with(cause, "", cause.severity());
+    }
+
+    /// Annotate an error beside the run's cause as a warning: one error annotation per cause, and
+    /// the run has its own.
+    pub fn annotate_beside(&self, cause: &Cause) {
+        self.annotate_with(cause, "", Severity::Warning);
     }
 
     /// Annotate one zone's cause, its text led by the zone's name: several zones may fail in one
     /// run, each with its own cause and fix (contract §7).
     pub fn annotate_in(&self, zone: &str, cause: &Cause) {
-        self.annotate_with(cause, &format!("In the zone {zone}: "));
+        self.annotate_with(cause, &format!("In the zone {zone}: "), cause.severity());
     }
 
-    fn annotate_with(&self, cause: &Cause, lead: &str) {
-        let level = match cause.severity() {
+    fn annotate_with(&self, cause: &Cause, lead: &str, severity: Severity) {
+        let level = match severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
