@@ -140,6 +140,16 @@ mod tests {
             prefixes(strings(&["Example.com/Blog/"])).items,
             ["Example.com/Blog/"]
         );
+        // An invisible character is sent as the host was checked, without it.
+        let c = prefixes(strings(&[
+            "www.exam\u{ad}ple.com/p/",
+            "www.example\u{ff0e}com/q/",
+        ]));
+        assert_eq!(c.items, ["www.example.com/p/", "www.example.com/q/"]);
+        assert_eq!(
+            hosts(strings(&["www.exam\u{200b}ple.com"])).items,
+            ["www.example.com"]
+        );
     }
 
     #[test]
