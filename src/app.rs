@@ -69,6 +69,12 @@ pub async fn respond(env: &Env, command: Command, runner: Arc<Log>, config: &Con
             file: failed.file,
             error: failed.error.to_string(),
         };
+        // Only the failed file is missing, and the run has its own cause (the items it lists
+        // failed): that cause keeps the one error annotation.
+        if failed.outputs_written && report.cause().is_some() {
+            runner.annotate_beside(&cause);
+            return report.exit_code();
+        }
         runner.annotate(&cause);
         return report.exit_code().max(cause.exit_code());
     }

@@ -30,7 +30,7 @@ pub struct Flags {
 impl Flags {
     /// Lay the flags over the inputs read from the environment. A list flag given more than once,
     /// and the positional files, add up. An empty value means "not given", as an empty `INPUT_*`
-    /// does: the environment's value stays.
+    /// does: the environment's value stays. A credential given as flags wins whole.
     pub fn apply(&self, raw: &mut RawInputs) {
         let mut joined: Vec<(Input, Vec<&str>)> = Vec::new();
         for (input, value) in self.given.iter().filter(|(_, v)| !v.trim().is_empty()) {
@@ -39,9 +39,11 @@ impl Flags {
                 None => joined.push((*input, vec![value])),
             }
         }
+        let mut higher = RawInputs::default();
         for (input, values) in joined {
-            raw.set(input, &values.join("\n"));
+            higher.set(input, &values.join("\n"));
         }
+        raw.overlay(&higher);
     }
 
     /// Record a flag's value; a flag of one value given twice is a problem, not a silent choice.
@@ -104,11 +106,19 @@ fn flag(parser: &mut Parser, name: &str, flags: &mut Flags) -> Result<(), Cause>
         return Err(unknown(&format!("--{name}")));
     };
     let value = match spec.kind {
-        // A boolean may stand alone; it takes a value only after `=`.
-        Kind::Bool => parser
-            .optional_value()
-            .map(|v| v.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "true".to_string()),
+        // A boolean may stand alone; it takes a value only after `=`. An explicitly empty one
+        // (`--dry-run=$DRY` with `DRY` unset) is refused: read as "not given" it would purge for real.
+        Kind::Bool => match parser.optional_value() {
+            None => "true".to_string(),
+            Some(v) if v.to_string_lossy().trim().is_empty() => {
+                return Err(Cause::BadFlag {
+                    flag: format!("--{name}"),
+                    problem: "is given an empty value (write --name, --name=true or --name=false)",
+                    closest: None,
+                })
+            }
+            Some(v) => v.to_string_lossy().into_owned(),
+        },
         _ => match parser.value() {
             Ok(value) => value.to_string_lossy().into_owned(),
             Err(_) => {
@@ -445,6 +455,43 @@ mod tests {
         run(&["--api-token", "", "--zone="]).apply(&mut raw);
         assert_eq!(raw.get(Input::ApiToken), "from-the-environment");
         assert_eq!(raw.get(Input::Zone), "");
+    }
+
+    #[test]
+    fn an_explicitly_empty_boolean_flag_is_a_problem() {
+        for args in [&["--dry-run="][..], &["--purge_everything=", "/a"][..]] {
+            let flags = run(args);
+            let Some(Cause::BadFlag { flag, problem, .. }) = flags.problems.first() else {
+                panic!("{args:?}: {:?}", flags.problems)
+            };
+            assert!(args[0].starts_with(flag.as_str()), "{flag}");
+            assert!(problem.contains("empty"), "{problem}");
+        }
+        assert!(run(&["--dry-run"]).problems.is_empty());
+    }
+
+    #[test]
+    fn a_credential_given_as_flags_beats_the_environment_one_as_a_whole() {
+        let mut raw = RawInputs::default();
+        raw.set(Input::ApiToken, "inherited-token");
+        raw.set(Input::Email, "old@example.com");
+        run(&["--email=me@example.com", "--global-api-key", "k"]).apply(&mut raw);
+        assert_eq!(raw.get(Input::ApiToken), "");
+        assert_eq!(raw.get(Input::GlobalApiKey), "k");
+        assert_eq!(raw.get(Input::Email), "me@example.com");
+        let mut raw = RawInputs::default();
+        raw.set(Input::GlobalApiKey, "inherited-key");
+        raw.set(Input::Email, "old@example.com");
+        run(&["--api-token", "t"]).apply(&mut raw);
+        assert_eq!(raw.get(Input::GlobalApiKey), "");
+        assert_eq!(raw.get(Input::Email), "");
+        assert_eq!(raw.get(Input::ApiToken), "t");
+        let mut raw = RawInputs::default();
+        raw.set(Input::ApiToken, "inherited-token");
+        raw.set(Input::Email, "me@example.com");
+        run(&["--global-api-key", "k"]).apply(&mut raw);
+        assert_eq!(raw.get(Input::ApiToken), "");
+        assert_eq!(raw.get(Input::Email), "me@example.com");
     }
 
     fn closest_of(flag: &str) -> Option<String> {

@@ -52,6 +52,14 @@ pub enum MissingReason {
     LocalRun,
 }
 
+/// A variable another purge action reads, found set in the environment, and the input of this
+/// action its value belongs in. Only the name is ever printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeerVariable {
+    pub variable: &'static str,
+    pub input: Input,
+}
+
 /// What is wrong with a credential's shape. Never holds any part of the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ShapeProblem {
@@ -259,20 +267,23 @@ use Group::{Cloudflare, Notice, Repaired as Repair, Runner, Site, WrongInput};
 
 #[rustfmt::skip]
 catalogue! {
-    MissingZone
+    /// No zone; `peers`: other actions' variables set in the environment.
+    MissingZone { peers: Vec<PeerVariable> }
         => entry("missing-zone", "No zone given", WrongInput, DOC_IDS,
             "Set `zone:` to the zone ID (dashboard → your domain → Overview → API → Zone ID) or to the domain name",
-            seen("The zone input is empty"));
+            offline::missing_zone(peers)),
+        examples [{ peers: Vec::new() }];
     InvalidZone { values: Vec<String> }
         => entry("invalid-zone", "Zone is not a zone ID or domain", WrongInput, DOC_IDS,
             "Use the 32-character Zone ID from dashboard → your domain → Overview → API, or the bare domain such as example.com",
             offline::invalid_zone(values)),
         examples [{ values: vec!["my site".into()] }];
-    MissingCredentials { reason: MissingReason }
+    /// No credential; `peers`: other actions' variables set in the environment.
+    MissingCredentials { reason: MissingReason, peers: Vec<PeerVariable> }
         => entry("missing-credentials", "No Cloudflare credentials", WrongInput, if *reason == MissingReason::Dependabot { DOC_DEPENDABOT } else { DOC_SECRETS },
             offline::missing_credentials_fixes(),
-            offline::missing_credentials(*reason)),
-        examples [{ reason: MissingReason::SecretNameMismatch }];
+            offline::missing_credentials(*reason, peers)),
+        examples [{ reason: MissingReason::SecretNameMismatch, peers: Vec::new() }];
     TokenPlaceholder { input: Input, length: usize }
         => entry("token-placeholder", "Credential is a placeholder", WrongInput, DOC_TOKENS,
             offline::placeholder_fix(Input::ApiToken),
@@ -402,10 +413,17 @@ catalogue! {
             "Store the secret without surrounding quotes",
             seen(format!("{} is wrapped in quotes; they were removed and the rest used", input.name()))),
         examples [{ input: Input::ApiToken }];
-    BothCredentials
-        => entry("both-credentials", "Both a token and a Global API Key given", Repair, DOC_KEYS,
-            "Remove `global_api_key` and `email` from the step, and consider deleting the Global API Key secret",
-            seen("Both api_token and global_api_key are set; the API token is used"));
+    /// A token given with a Global API Key, or with only an email (which no token uses).
+    BothCredentials { key: bool }
+        => match key {
+            true => entry("both-credentials", "Both a token and a Global API Key given", Repair, DOC_KEYS,
+                "Remove `global_api_key` and `email` from the step, and consider deleting the Global API Key secret",
+                seen("Both api_token and global_api_key are set; the API token is used")),
+            false => entry("both-credentials", "An email given beside the token", Repair, DOC_KEYS,
+                "Remove `email` from the step: it is only used together with `global_api_key`",
+                seen("api_token and email are set, and no global_api_key: the email is only used with a Global API Key, so it is ignored and the API token is used")),
+        },
+        examples [{ key: true }, { key: false }];
     ZoneWasUrl { host: String }
         => entry("zone-was-url", "Zone given as a URL", Repair, DOC_IDS,
             "Set `zone:` to the bare domain or to the zone ID",
@@ -502,6 +520,12 @@ catalogue! {
             online::rejected(zone, *status, errors, *how, *unavailable)),
         examples [{ zone: "example.com".into(), status: 400, errors: cf(1012, "Request must contain one of \"purge_everything\", \"files\", \"tags\", \"hosts\" or \"prefixes\""), how: Eviction::Purge, unavailable: false },
                   { zone: "example.com".into(), status: 404, errors: cf(7000, "No route for that URI"), how: Eviction::Invalidate, unavailable: true }];
+    /// A purge request refused as too large (413, 414): its longest item, not `api_url`, is why.
+    PurgeTooLarge { zone: String, status: u16, item: String }
+        => entry("purge-rejected", "Purge request too large for Cloudflare", Cloudflare, DOC_PURGE,
+            "Shorten or drop that item (Cloudflare serves no URL over 32 KiB); the other batches were still sent",
+            seen(format!("Cloudflare refused a purge request for the zone {zone} with HTTP {status} (too large); its longest item is {item}"))),
+        examples [{ zone: "example.com".into(), status: 414, item: "https://example.com/aaaa…".into() }];
     RateLimited { attempts: u32, errors: Vec<CfMessage> }
         => entry("rate-limited", "Rate limited by Cloudflare", Cloudflare, DOC_LIMITS,
             "Cloudflare allows 1,200 API requests per 5 minutes per user and fewer purges on small plans; space out deploys or purge by tag/prefix instead of many URLs",

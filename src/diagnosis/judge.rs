@@ -1,7 +1,7 @@
 //! Judging: Cloudflare's answers (status, code and message together) become cause values.
 
 use super::{Cause, Unexpected};
-use crate::cloudflare::{ApiError, CfMessage, Eviction, Failure, Foreign, Peer};
+use crate::cloudflare::{ApiError, CfMessage, Eviction, Failure, Foreign, NetKind, Peer};
 
 /// Causes any endpoint can meet: the token's client-IP filter, transport, availability, rate
 /// limits and foreign bodies. `None` means Cloudflare refused the request, which only the caller's
@@ -13,7 +13,7 @@ pub fn transport(failure: &Failure, peer: &Peer) -> Option<Cause> {
     let attempts = failure.attempts;
     match &failure.error {
         ApiError::Network { kind } => Some(Cause::NetworkError {
-            kind: *kind,
+            kind: through_proxy(*kind, peer),
             attempts,
             host: peer.host.clone(),
             proxy: peer.proxy.clone(),
@@ -46,6 +46,16 @@ pub fn transport(failure: &Failure, peer: &Peer) -> Option<Cause> {
             status: *status,
         }),
         ApiError::Refused { .. } => None,
+    }
+}
+
+/// Through a proxy the runner looks up and connects to the proxy only (a plain-http request goes
+/// to it whole, an https one through its CONNECT): a DNS or connect failure is the proxy's.
+fn through_proxy(kind: NetKind, peer: &Peer) -> NetKind {
+    match (kind, peer.proxy.is_some()) {
+        (NetKind::Dns, true) => NetKind::ProxyDns,
+        (NetKind::Connect, true) => NetKind::ProxyConnect,
+        (kind, _) => kind,
     }
 }
 

@@ -27,8 +27,8 @@ mod prose;
 #[cfg(any(test, feature = "docs"))]
 pub use catalogue::{examples, Entry};
 pub use catalogue::{
-    quote, AccountProof, Cause, ConfirmProblem, InnerWhitespace, MissingReason, Rejected, Repaired,
-    Severity, ShapeProblem, SiteAnswer, Unexpected,
+    quote, AccountProof, Cause, ConfirmProblem, InnerWhitespace, MissingReason, PeerVariable,
+    Rejected, Repaired, Severity, ShapeProblem, SiteAnswer, Unexpected,
 };
 
 /// The same, with the advice to narrow its zones.

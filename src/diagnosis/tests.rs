@@ -99,7 +99,8 @@ fn the_causes_of_confirm_and_wait_fail_or_warn_as_the_contract_says() {
 fn a_general_fix_is_made_of_the_specific_ones() {
     use MissingReason::*;
     for reason in [ForkPullRequest, Dependabot, SecretNameMismatch, LocalRun] {
-        let cause = Cause::MissingCredentials { reason };
+        let peers = Vec::new();
+        let cause = Cause::MissingCredentials { reason, peers };
         let (fix, general) = (cause.fix(), cause.entry().general);
         assert!(general.contains(&fix[1..]), "{fix} not in {general}");
     }

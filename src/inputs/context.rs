@@ -2,8 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnosis::MissingReason;
+use crate::diagnosis::{MissingReason, PeerVariable};
 use crate::env::Env;
+use crate::names::Input;
 
 #[derive(Debug, Clone, Default)]
 pub struct RunContext {
@@ -12,7 +13,27 @@ pub struct RunContext {
     pub actor: String,
     pub event_path: Option<PathBuf>,
     pub workspace: Option<PathBuf>,
+    /// Other purge actions' variables set in the environment (their values are never read).
+    pub peers: Vec<PeerVariable>,
 }
+
+/// Variables and inputs other purge actions read (jakejarvis, NathanVaughn, Cyb3r-Jak3), and the
+/// input each belongs in here: a user switching actions often leaves them behind.
+/// Its variable, as a message names it.
+const PEERS: &[(&str, &str, Input)] = &[
+    ("CLOUDFLARE_TOKEN", "CLOUDFLARE_TOKEN", Input::ApiToken),
+    ("INPUT_CF_AUTH", "the input cf_auth", Input::ApiToken),
+    ("CLOUDFLARE_KEY", "CLOUDFLARE_KEY", Input::GlobalApiKey),
+    (
+        "CLOUDFLARE_AUTH_KEY",
+        "CLOUDFLARE_AUTH_KEY",
+        Input::GlobalApiKey,
+    ),
+    ("PURGE_URLS", "PURGE_URLS", Input::Files),
+    ("INPUT_URLS", "the input urls", Input::Files),
+    ("CF_ZONE", "CF_ZONE", Input::Zone),
+    ("INPUT_CF_ZONE", "the input cf_zone", Input::Zone),
+];
 
 impl RunContext {
     pub fn read(env: &Env) -> Self {
@@ -23,6 +44,11 @@ impl RunContext {
             actor: get("GITHUB_ACTOR").unwrap_or_default(),
             event_path: get("GITHUB_EVENT_PATH").map(PathBuf::from),
             workspace: get("GITHUB_WORKSPACE").map(PathBuf::from),
+            peers: PEERS
+                .iter()
+                .filter(|(name, ..)| env.get(name).is_some_and(|v| !v.trim().is_empty()))
+                .map(|&(_, variable, input)| PeerVariable { variable, input })
+                .collect(),
         }
     }
 
@@ -31,11 +57,17 @@ impl RunContext {
             MissingReason::LocalRun
         } else if self.actor == "dependabot[bot]" {
             MissingReason::Dependabot
-        } else if self.event_name.starts_with("pull_request") && self.pull_request_from_fork() {
+        } else if self.fork_gets_no_secrets() && self.pull_request_from_fork() {
             MissingReason::ForkPullRequest
         } else {
             MissingReason::SecretNameMismatch
         }
+    }
+
+    /// Events of a pull request that run with the fork's rights: `pull_request_target` runs in the
+    /// base repository and does get its secrets.
+    fn fork_gets_no_secrets(&self) -> bool {
+        self.event_name.starts_with("pull_request") && self.event_name != "pull_request_target"
     }
 
     fn pull_request_from_fork(&self) -> bool {

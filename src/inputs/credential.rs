@@ -4,7 +4,7 @@
 use super::shape::{classify, clean, mask_forms, problem, Shape};
 
 use super::context::RunContext;
-use super::quote::{prefixed_pieces, shape_of};
+use super::quote::{prefixed_pieces, shape_of, shaped_pieces};
 use super::raw::RawInputs;
 use super::table::Input;
 use crate::diagnosis::Cause;
@@ -34,14 +34,18 @@ pub fn read(raw: &RawInputs, ctx: &RunContext) -> (Result<Credential, Vec<Cause>
     let email = raw.get(Input::Email).trim();
     if token.value.is_empty() && key.value.is_empty() && email.is_empty() {
         let reason = ctx.missing_reason();
-        return (Err(vec![Cause::MissingCredentials { reason }]), Vec::new());
+        let peers = ctx.peers.clone();
+        let missing = Cause::MissingCredentials { reason, peers };
+        return (Err(vec![missing]), Vec::new());
     }
     if token.value.is_empty() {
         return (global_key(&key.value, email), key.warnings);
     }
     let mut warnings = Vec::new();
     if !key.value.is_empty() || !email.is_empty() {
-        warnings.push(Cause::BothCredentials);
+        warnings.push(Cause::BothCredentials {
+            key: !key.value.is_empty(),
+        });
     }
     warnings.extend(token.warnings);
     let shape = classify(&token.value, Input::ApiToken);
@@ -120,6 +124,9 @@ pub fn secrets(raw: &RawInputs) -> Vec<String> {
                 .filter(|item| !free_form && shape_of(item).is_some())
                 .map(str::to_string),
         );
+        if !free_form {
+            all.extend(shaped_pieces(value).map(|(piece, _)| piece.to_string()));
+        }
         all.extend(prefixed_pieces(value).map(str::to_string));
     }
     all.sort();

@@ -59,6 +59,11 @@ pub fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
             v.warnings.extend(warnings);
             Some(zones)
         }
+        Err(Cause::MissingZone { .. }) => {
+            let peers = ctx.peers.clone();
+            v.errors.push(Cause::MissingZone { peers });
+            None
+        }
         Err(cause) => {
             v.errors.push(cause);
             None

@@ -44,7 +44,21 @@ pub fn safe_quote(value: &str) -> String {
     for piece in prefixed_pieces(&value.clone()) {
         value = value.replace(piece, "[something shaped like a credential]");
     }
+    for (piece, shape) in shaped_pieces(&value.clone()) {
+        value = value.replace(piece, &format!("[something shaped like {shape}]"));
+    }
     crate::text::shown(&value)
+}
+
+/// The values of a `NAME=value` line, `NAME: value`, `export NAME="value"` and the like that
+/// have a credential's shape. A URL's path is not cut into pieces (a commit hash in it has a
+/// key's shape and is no secret).
+pub fn shaped_pieces(value: &str) -> impl Iterator<Item = (&str, &'static str)> {
+    value
+        .split(|c: char| c.is_whitespace() || matches!(c, '=' | ':' | '"' | '\'' | '`' | ',' | ';'))
+        // Every credential has 37 characters or more; a short `v1.0-…` is a version, not a key.
+        .filter(|piece| piece.len() >= 37)
+        .filter_map(|piece| shape_of(piece).map(|shape| (piece, shape)))
 }
 
 /// A URL as it may be quoted: anything between `://` and an `@` of its authority becomes `***`.

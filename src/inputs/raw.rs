@@ -14,7 +14,7 @@ pub struct RawInputs {
 
 impl RawInputs {
     /// Read the environment: for each input of the table, `INPUT_<NAME>`, or when that is empty its
-    /// first non-empty fallback variable.
+    /// first non-empty fallback variable. The credential is taken whole from the higher level.
     pub fn read(env: &Env) -> Self {
         // envy lower-cases the names it strips the prefix from: `INPUT_API_TOKEN` → `api_token`.
         // A map of strings cannot fail to deserialize from strings.
@@ -22,18 +22,38 @@ impl RawInputs {
             .from_iter(env.pairs())
             .unwrap_or_default();
         let mut raw = RawInputs::default();
+        let mut inputs = RawInputs::default();
         for spec in INPUTS {
-            let value = given
-                .get(spec.name)
-                .filter(|v| !v.trim().is_empty())
-                .map(String::as_str)
-                .or_else(|| spec.fallback.iter().find_map(|name| env.get(name)))
-                .filter(|v| !v.trim().is_empty());
-            if let Some(value) = value {
+            let fallback = spec.fallback.iter().find_map(|name| env.get(name));
+            if let Some(value) = fallback.filter(|v| !v.trim().is_empty()) {
                 raw.set(spec.input, value);
             }
+            if let Some(value) = given.get(spec.name) {
+                inputs.set(spec.input, value);
+            }
         }
+        raw.overlay(&inputs);
         raw
+    }
+
+    /// Lay a higher level's inputs over these: its non-empty values win. A credential is taken
+    /// whole from the level that gives a token or a key (contract §8), so that an inherited
+    /// `CLOUDFLARE_API_TOKEN` cannot beat a key given above it; only a key given without its email
+    /// still takes the email from below.
+    pub fn overlay(&mut self, higher: &RawInputs) {
+        let given = |input| !higher.get(input).trim().is_empty();
+        if given(Input::ApiToken) || given(Input::GlobalApiKey) {
+            self.values.remove(&Input::ApiToken);
+            self.values.remove(&Input::GlobalApiKey);
+            if given(Input::ApiToken) || given(Input::Email) {
+                self.values.remove(&Input::Email);
+            }
+        }
+        for (input, value) in &higher.values {
+            if !value.trim().is_empty() {
+                self.set(*input, value);
+            }
+        }
     }
 
     pub fn set(&mut self, input: Input, value: &str) {
@@ -89,6 +109,32 @@ mod tests {
         assert_eq!(raw.get(Input::ApiToken), "local");
         assert_eq!(raw.get(Input::Zone), "example.com");
         assert_eq!(raw.value(Input::Mode), "purge");
+    }
+
+    #[test]
+    fn a_credential_given_as_inputs_beats_an_inherited_one_as_a_whole() {
+        let raw = RawInputs::read(&env(&[
+            ("INPUT_EMAIL", "me@example.com"),
+            ("INPUT_GLOBAL_API_KEY", "key-from-with"),
+            ("CLOUDFLARE_API_TOKEN", "inherited-token"),
+        ]));
+        assert_eq!(raw.get(Input::ApiToken), "");
+        assert_eq!(raw.get(Input::GlobalApiKey), "key-from-with");
+        let raw = RawInputs::read(&env(&[
+            ("INPUT_API_TOKEN", "token-from-with"),
+            ("CLOUDFLARE_API_KEY", "inherited-key"),
+            ("CLOUDFLARE_EMAIL", "me@example.com"),
+        ]));
+        assert_eq!(raw.get(Input::GlobalApiKey), "");
+        assert_eq!(raw.get(Input::Email), "");
+        // A key given without its email still finds the email below it.
+        let raw = RawInputs::read(&env(&[
+            ("INPUT_GLOBAL_API_KEY", "key-from-with"),
+            ("CLOUDFLARE_EMAIL", "me@example.com"),
+            ("CLOUDFLARE_API_TOKEN", "inherited-token"),
+        ]));
+        assert_eq!(raw.get(Input::Email), "me@example.com");
+        assert_eq!(raw.get(Input::ApiToken), "");
     }
 
     #[test]

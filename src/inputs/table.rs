@@ -214,7 +214,7 @@ pub const OUTPUTS: &[OutputSpec] = &[
     OutputSpec {
         output: Output::PurgedCount,
         name: "purged_count",
-        description: "Number of items Cloudflare accepted.",
+        description: "Number of items Cloudflare accepted, an item counted once per zone it was sent to.",
     },
     OutputSpec {
         output: Output::Failed,
@@ -224,7 +224,7 @@ pub const OUTPUTS: &[OutputSpec] = &[
     OutputSpec {
         output: Output::FailedCount,
         name: "failed_count",
-        description: "How many items were not purged, also when failed was cut.",
+        description: "How many items were not purged, counted as purged_count counts (a tag that failed in two zones is 2, though failed lists it once), also when failed was cut.",
     },
     OutputSpec {
         output: Output::FailedFile,

@@ -29,7 +29,7 @@ pub fn parse(value: &str) -> Result<(Vec<ZoneRef>, Vec<Cause>), Cause> {
         return Err(Cause::InvalidZone { values: invalid });
     }
     if zones.is_empty() {
-        return Err(Cause::MissingZone);
+        return Err(Cause::MissingZone { peers: Vec::new() });
     }
     Ok((dedup(zones), warnings))
 }

@@ -179,6 +179,9 @@ struct BatchGate<'a> {
     shared: &'a Shared,
     zone: &'a Zone,
     batch: Batch,
+    /// Set when the cancellation stopped the batch before an attempt: a failure before it (a 429
+    /// whose Retry-After was being waited out) is not why its items were not purged.
+    cancelled: AtomicBool,
 }
 
 impl Gate for BatchGate<'_> {
@@ -210,6 +213,7 @@ impl BatchGate<'_> {
     /// Checked before the batch waits its turn and again after: a batch withheld goes at once.
     fn stopped(&self) -> Result<(), Withheld> {
         if self.shared.cancel.is_cancelled() {
+            self.cancelled.store(true, Ordering::SeqCst);
             return Err(Withheld::Cancelled);
         }
         if self.zone.down.load(Ordering::SeqCst) {
@@ -277,8 +281,12 @@ async fn send_one(shared: &Shared, zone: &Zone, batch: Batch) -> Sent {
         shared,
         zone,
         batch,
+        cancelled: AtomicBool::new(false),
     };
     match shared.client.call_with(&endpoint, &gate).await {
+        Err(Ended::Failed(_)) if gate.cancelled.load(Ordering::SeqCst) => {
+            Sent::Withheld(Withheld::Cancelled)
+        }
         Ok(answer) => {
             zone.outage_streak.store(0, Ordering::SeqCst);
             Sent::Accepted {

@@ -92,9 +92,13 @@ pub(super) fn attribute_outage(outcomes: &mut [Outcome]) {
 }
 
 /// What one zone's batches ended as, added up.
+/// A zone that failed nothing itself but was stopped by the cancellation (a batch withheld, or
+/// abandoned in flight) names the cancellation as what stopped it.
 pub(super) fn summarise(job: &Job, results: Vec<Option<Sent>>, peer: &Peer) -> Outcome {
     let mut outcome = Outcome::default();
+    let mut cancelled = false;
     for (batch, sent) in job.batches.iter().zip(results) {
+        cancelled |= matches!(sent, None | Some(Sent::Withheld(Withheld::Cancelled)));
         match sent {
             Some(sent) => record(&mut outcome, job, *batch, sent, peer),
             None => {
@@ -102,6 +106,11 @@ pub(super) fn summarise(job: &Job, results: Vec<Option<Sent>>, peer: &Peer) -> O
                 outcome.failed.extend(job.work.failed_lines(batch));
             }
         }
+    }
+    if cancelled && outcome.cause.is_none() {
+        outcome.cause = Some(Cause::Cancelled {
+            not_confirmed: outcome.failed.len(),
+        });
     }
     outcome
 }
@@ -129,7 +138,10 @@ fn record(outcome: &mut Outcome, job: &Job, batch: Batch, sent: Sent, peer: &Pee
             outcome.retries += failure.attempts.saturating_sub(1);
             if outcome.cause.is_none() {
                 let label = &job.target.label;
-                outcome.cause = Some(judge::purge(&failure, peer, label, job.how));
+                outcome.cause = Some(match failure.status() {
+                    Some(status @ (413 | 414)) => too_large(job, batch, status),
+                    _ => judge::purge(&failure, peer, label, job.how),
+                });
             }
             outcome.failed.extend(job.work.failed_lines(&batch));
         }
@@ -154,6 +166,19 @@ fn record(outcome: &mut Outcome, job: &Job, batch: Batch, sent: Sent, peer: &Pee
                 record(outcome, job, part, sent, peer);
             }
         }
+    }
+}
+
+/// A batch refused as too large is named by its longest item: that is what to shorten.
+fn too_large(job: &Job, batch: Batch, status: u16) -> Cause {
+    let longest = (batch.start..batch.start + batch.len)
+        .map(|i| job.work.item(batch.kind, i))
+        .max_by_key(String::len)
+        .unwrap_or_default();
+    Cause::PurgeTooLarge {
+        zone: job.target.label.clone(),
+        status,
+        item: crate::text::shown(&longest),
     }
 }
 

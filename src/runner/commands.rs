@@ -106,11 +106,30 @@ impl Log {
     }
 
     pub fn annotate(&self, cause: &Cause) {
-        let level = match cause.severity() {
+        self.annotate_with(cause, "", cause.severity());
+    }
+
+    /// Annotate an error beside the run's cause as a warning: one error annotation per cause, and
+    /// the run has its own.
+    pub fn annotate_beside(&self, cause: &Cause) {
+        self.annotate_with(cause, "", Severity::Warning);
+    }
+
+    /// Annotate one zone's cause, its text led by the zone's name: several zones may fail in one
+    /// run, each with its own cause and fix (contract §7).
+    pub fn annotate_in(&self, zone: &str, cause: &Cause) {
+        self.annotate_with(cause, &format!("In the zone {zone}: "), cause.severity());
+    }
+
+    fn annotate_with(&self, cause: &Cause, lead: &str, severity: Severity) {
+        let level = match severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let message = cut(&cause.message_at(self.home()), MAX_MESSAGE);
+        let message = cut(
+            &format!("{lead}{}", cause.message_at(self.home())),
+            MAX_MESSAGE,
+        );
         if self.actions {
             self.emit(&format!(
                 "::{level} title={}::{}",

@@ -26,6 +26,8 @@ pub struct PublishError {
     /// Which file, as the message names it: "the file named by GITHUB_OUTPUT".
     pub file: String,
     pub error: std::io::Error,
+    /// The outputs and the summary were written (only the failed file was not).
+    pub outputs_written: bool,
 }
 
 impl std::fmt::Display for PublishError {
@@ -84,6 +86,7 @@ fn write_runner_files(
         write_outputs(path.as_ref(), outputs).map_err(|error| PublishError {
             file: "the file named by GITHUB_OUTPUT".into(),
             error,
+            outputs_written: false,
         })?;
     }
     if let Some(path) = env.get("GITHUB_STEP_SUMMARY") {
@@ -91,6 +94,7 @@ fn write_runner_files(
         append(path.as_ref(), &summary).map_err(|error| PublishError {
             file: "the file named by GITHUB_STEP_SUMMARY".into(),
             error,
+            outputs_written: false,
         })?;
     }
     Ok(())
@@ -102,6 +106,7 @@ fn write_failed_file(env: &Env, failed: &[String]) -> Result<String, PublishErro
     write_new(&dir.join(FAILED_FILE), &text).map_err(|error| PublishError {
         file: format!("{FAILED_FILE} in the workspace"),
         error,
+        outputs_written: true,
     })?;
     Ok(FAILED_FILE.to_string())
 }

@@ -133,6 +133,12 @@ impl PurgeReport {
         self.zones.iter().map(|z| z.purged).sum()
     }
 
+    /// Items not purged, counted as `purged` counts: once per zone each was sent to (a tag that
+    /// failed in two zones is two), though `failed` lists it once.
+    pub fn failed_count(&self) -> usize {
+        self.zones.iter().map(|z| z.failed.len()).sum()
+    }
+
     /// Every item not purged, once, in zone order.
     pub fn failed(&self) -> Vec<String> {
         let all = self.zones.iter().flat_map(|z| z.failed.iter().cloned());
@@ -306,7 +312,7 @@ impl Report {
             }
             Output::PurgedCount => purge.purged().to_string(),
             Output::Failed => capped(&failed).0,
-            Output::FailedCount => failed.len().to_string(),
+            Output::FailedCount => (purge.failed_count() + self.unsent.len()).to_string(),
             Output::FailedFile => failed_file.unwrap_or_default().to_string(),
             Output::PurgeIds => purge.ids().join(","),
             Output::Confirmed => self

@@ -114,7 +114,7 @@ fn purged(md: &mut String, purge: &PurgeReport) {
             plural(retries as usize, "retry"),
             thousands(purge.purged()),
             purge.how.done(),
-            thousands(purge.failed().len()),
+            thousands(purge.failed_count()),
             purge.how.done()
         )
     } else {

@@ -32,9 +32,19 @@ impl Journal {
         &self.runner
     }
 
-    /// Annotate a cause right away and record it.
+    /// Annotate a cause right away and record it; an error already told (a zone's, by
+    /// `note_in`) is not told twice.
     pub fn note(&mut self, cause: Cause) {
+        if self.report.errors.contains(&cause) {
+            return;
+        }
         self.runner.annotate(&cause);
+        self.report.record(cause);
+    }
+
+    /// Annotate one zone's cause, naming the zone, and record it.
+    pub fn note_in(&mut self, zone: &str, cause: Cause) {
+        self.runner.annotate_in(zone, &cause);
         self.report.record(cause);
     }
 

@@ -200,8 +200,10 @@ fn report(
     );
     if cancel.is_cancelled() {
         first = Some(Cause::Cancelled {
-            not_confirmed: purge.failed().len(),
+            not_confirmed: purge.failed_count(),
         });
+    } else if purge.zones.len() > 1 {
+        first = note_each_zone(&purge, journal).or(first);
     }
     journal.report.purge = Some(purge);
     if let Some(cause) = first {
@@ -220,6 +222,19 @@ fn report(
         names.join(", ")
     ));
     Ok(result)
+}
+
+/// Several zones: every zone that failed gets its own annotation (contract §7); the first, in
+/// the order given, is the run's cause.
+fn note_each_zone(purge: &PurgeReport, journal: &mut Journal) -> Option<Cause> {
+    let mut first = None;
+    for zone in &purge.zones {
+        if let Some(cause) = zone.outcome.stopped_by() {
+            first.get_or_insert_with(|| cause.clone());
+            journal.note_in(&zone.label, cause.clone());
+        }
+    }
+    first
 }
 
 /// A row per zone, a log line naming each zone that failed, and the first failure's cause.

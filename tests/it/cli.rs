@@ -180,3 +180,30 @@ async fn flags_win_over_input_variables_which_win_over_cloudflare_variables() {
         "CLOUDFLARE_ZONE_ID is the last resort"
     );
 }
+
+/// Contract §8: a credential is taken whole from the highest level that gives one, so a Global API
+/// Key given as flags beats an inherited `CLOUDFLARE_API_TOKEN`, and nothing warns about the token.
+#[tokio::test]
+async fn a_global_key_given_as_flags_beats_an_inherited_token() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    fake.add_key(EMAIL, GLOBAL_KEY);
+    let run = local(&fake)
+        .env("CLOUDFLARE_API_TOKEN", LEGACY_TOKEN)
+        .args(&[
+            "--zone",
+            "example.com",
+            "--email",
+            EMAIL,
+            "--global-api-key",
+            GLOBAL_KEY,
+            "--tags",
+            "a",
+        ])
+        .run_binary()
+        .await;
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(!run.stdout.contains("both-credentials"), "{}", run.stdout);
+    let purge = &fake.purges()[0];
+    assert_eq!(purge.headers["x-auth-key"], GLOBAL_KEY);
+    assert!(!purge.headers.contains_key("authorization"));
+}

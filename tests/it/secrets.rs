@@ -402,3 +402,36 @@ async fn sweep(s: std::sync::Arc<Scenario>, debug: bool) {
         );
     }
 }
+
+/// A `.env` given as `files_from`: the token in a `NAME=value` line is described by its shape, in
+/// every channel, as a token alone on its line is.
+#[tokio::test]
+async fn a_token_in_a_name_value_line_of_files_from_is_hidden() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    for line in [
+        format!("CLOUDFLARE_API_TOKEN={LEGACY_TOKEN}"),
+        format!("export CLOUDFLARE_API_KEY=\"{GLOBAL_KEY}\""),
+        format!("token: {LEGACY_TOKEN}"),
+    ] {
+        let run = Action::new(&fake)
+            .token(CFUT_TOKEN)
+            .files_from(&format!("https://example.com/a.css\n{line}\n"))
+            .run()
+            .await;
+        run.assert_failed(2, "invalid-url");
+        assert!(run.error().1.contains("shaped like"), "{}", run.stdout);
+        run.assert_secret_hidden(LEGACY_TOKEN);
+        run.assert_secret_hidden(GLOBAL_KEY);
+        run.assert_secret_hidden(CFUT_TOKEN);
+    }
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("files", &format!("CLOUDFLARE_API_TOKEN={LEGACY_TOKEN}"))
+        .run()
+        .await;
+    run.assert_failed(2, "invalid-url");
+    let mask = format!("::add-mask::{LEGACY_TOKEN}");
+    assert!(run.stdout.lines().any(|l| l == mask), "{}", run.stdout);
+    run.assert_secret_hidden(LEGACY_TOKEN);
+    assert!(fake.received().is_empty());
+}

@@ -379,3 +379,71 @@ async fn a_rate_limited_zone_does_not_hold_back_another_accounts_batches() {
     );
     assert_eq!(run.output("failed"), urls(900, ZONE_NAME).join("\n"));
 }
+
+/// Contract §7: every zone that failed gets its own annotation naming the zone, its cause and its
+/// fix; `cause` is the first failing zone's, in the order given.
+#[tokio::test]
+async fn every_failing_zone_gets_its_own_annotation() {
+    let fake = Fake::with_token(
+        CFUT_TOKEN,
+        Token {
+            read: vec![ENT_ZONE_ID, SHOP_ZONE_ID],
+            purge: vec![ENT_ZONE_ID],
+            ..Token::user()
+        },
+    )
+    .await;
+    let failing = format!("/zones/{ENT_ZONE_ID}/purge_cache");
+    fake.script(move |r| r.path == failing, None, Reply::html(502));
+    let run = action(&fake, &format!("{ENT_ZONE_NAME} {SHOP_ZONE_NAME}"))
+        .input("tags", "a")
+        .run()
+        .await;
+    run.assert_failed(1, "cloudflare-unavailable");
+    let errors = run.errors();
+    assert_eq!(errors.len(), 2, "{}", run.stdout);
+    assert_eq!(errors[0].0, "Cloudflare API unavailable", "{}", run.stdout);
+    assert!(errors[0].1.contains(ENT_ZONE_NAME), "{}", run.stdout);
+    assert_eq!(
+        errors[1].0, "Token lacks Cache Purge permission",
+        "{}",
+        run.stdout
+    );
+    assert!(errors[1].1.contains(SHOP_ZONE_NAME), "{}", run.stdout);
+    assert!(
+        errors[1].1.contains("api-tokens?permissionGroupKeys="),
+        "{}",
+        errors[1].1
+    );
+    assert_eq!(run.output("warnings"), "");
+}
+
+/// One way of counting everywhere: an item is counted once per zone it was sent to, in
+/// `purged_count`, `failed_count`, the summary and the log; `failed` lists a tag once, since given
+/// back it goes to every zone again.
+#[tokio::test]
+async fn tags_failing_in_two_zones_are_counted_alike_everywhere() {
+    let fake = Fake::with_token(
+        CFUT_TOKEN,
+        Token {
+            read: vec![ZONE_ID, SHOP_ZONE_ID],
+            purge: vec![],
+            ..Token::user()
+        },
+    )
+    .await;
+    let run = action(&fake, "example.com shop.example")
+        .input("tags", "a b")
+        .run()
+        .await;
+    run.assert_failed(1, "purge-permission-missing");
+    assert_eq!(run.output("purged_count"), "0");
+    assert_eq!(run.output("failed_count"), "4");
+    assert_eq!(run.output("failed").lines().count(), 2);
+    assert!(run.summary.contains("0 of 4 items"), "{}", run.summary);
+    assert!(
+        run.summary.contains("0 items purged, 4 not purged"),
+        "{}",
+        run.summary
+    );
+}

@@ -37,7 +37,7 @@ macro_rules! network_reach {
 pub const NETWORK_REACH: &str = network_reach!();
 macro_rules! network_tls {
     () => {
-        "A proxy may be intercepting TLS; the action trusts only public CAs. Check `api_url` and the runner's network"
+        "A proxy may be intercepting TLS: the action trusts the built-in public CAs, and the certificates in `ca_certificates` when it is set. Check `api_url` and the runner's network"
     };
 }
 pub const NETWORK_TLS: &str = network_tls!();
@@ -55,5 +55,5 @@ pub const NETWORK: &str = concat!(
     "; a certificate of an unknown issuer usually means a TLS-inspecting proxy, whose CA goes in `ca_certificates`. A proxy that refuses the connection: check HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY. Timeouts and dropped connections: ",
     network_slow!()
 );
-pub const NETWORK_ISSUER: &str = "A proxy between the runner and Cloudflare is most likely re-signing TLS (a TLS-inspecting proxy on a self-hosted network): give its CA certificate to `ca_certificates` (a PEM file in the workspace); the built-in roots stay trusted. Otherwise check `api_url`";
+pub const NETWORK_ISSUER: &str = "A proxy between the runner and Cloudflare is most likely re-signing TLS (a TLS-inspecting proxy on a self-hosted network): give its CA certificate to `ca_certificates` (a PEM file in the workspace; when it is set already, that file lacks the CA that signed this certificate); the built-in roots stay trusted. Otherwise check `api_url`";
 pub const NETWORK_PROXY: &str = "Check the proxy settings of the runner (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY) and whether the proxy lets the runner reach api.cloudflare.com on port 443 (a 407 asks for the proxy's user and password, in the proxy URL)";

@@ -2,7 +2,9 @@
 
 use super::{seen, seen_and_fix, Explained};
 use crate::cloudflare::CfMessage;
-use crate::diagnosis::{quote, InnerWhitespace, MissingReason, Rejected, Repaired, ShapeProblem};
+use crate::diagnosis::{
+    quote, InnerWhitespace, MissingReason, PeerVariable, Rejected, Repaired, ShapeProblem,
+};
 use crate::names::Input;
 use crate::text::{for_count, is_are, list_some, plural};
 
@@ -20,7 +22,31 @@ pub(in crate::diagnosis) fn invalid_zone(values: &[String]) -> Explained {
     })
 }
 
-pub(in crate::diagnosis) fn missing_credentials(reason: MissingReason) -> Explained {
+pub(in crate::diagnosis) fn missing_zone(peers: &[PeerVariable]) -> Explained {
+    seen(format!("The zone input is empty{}", peers_seen(peers)))
+}
+
+/// What other purge actions' variables in the environment mean here, by name only: their values
+/// may be credentials.
+fn peers_seen(peers: &[PeerVariable]) -> String {
+    if peers.is_empty() {
+        return String::new();
+    }
+    let each: Vec<String> = peers
+        .iter()
+        .map(|p| format!("{} belongs in `{}`", p.variable, p.input.name()))
+        .collect();
+    format!(
+        "; the environment sets {} that another purge action reads and this one does not: {}",
+        plural(peers.len(), "variable"),
+        list_some(&each)
+    )
+}
+
+pub(in crate::diagnosis) fn missing_credentials(
+    reason: MissingReason,
+    peers: &[PeerVariable],
+) -> Explained {
     const NONE: &str = "Neither api_token nor global_api_key reached the action";
     let why = match reason {
         MissingReason::ForkPullRequest => format!("{NONE}: this run is a pull request from a fork, and GitHub gives such runs no repository secrets"),
@@ -28,7 +54,10 @@ pub(in crate::diagnosis) fn missing_credentials(reason: MissingReason) -> Explai
         MissingReason::SecretNameMismatch => format!("{NONE}: the ${{{{ secrets.… }}}} expression in `with:` evaluated to an empty string, which happens when no secret of that name exists in the repository, its environment or organisation"),
         MissingReason::LocalRun => "No credential was given: neither api_token/global_api_key inputs nor the CLOUDFLARE_API_TOKEN or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY variables are set".to_string(),
     };
-    seen_and_fix(why, missing_credentials_fix(reason).to_string())
+    seen_and_fix(
+        format!("{why}{}", peers_seen(peers)),
+        missing_credentials_fix(reason).to_string(),
+    )
 }
 
 /// The fix for one reason no credential arrived.

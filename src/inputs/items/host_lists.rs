@@ -81,9 +81,19 @@ pub fn prefixes(given: Vec<String>) -> Checked {
     for item in given {
         let bare = without_scheme(&item);
         let problem = prefix_problem(bare);
-        checked.take(&item, bare, bare.to_string(), problem);
+        checked.take(&item, bare, ascii_host(bare), problem);
     }
     checked
+}
+
+/// A prefix as it is sent: an internationalised host in punycode, as hosts are and as Cloudflare
+/// names the zone; an ASCII one as written.
+fn ascii_host(prefix: &str) -> String {
+    let host = prefix.split('/').next().unwrap_or(prefix);
+    match domain(host) {
+        Some(ascii) if !host.is_ascii() => prefix.replacen(host, &ascii, 1),
+        _ => prefix.to_string(),
+    }
 }
 
 fn prefix_problem(prefix: &str) -> Option<&'static str> {
@@ -109,6 +119,38 @@ mod tests {
 
     fn strings(items: &[&str]) -> Vec<String> {
         items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_prefix_on_an_internationalised_host_is_sent_in_punycode_like_a_host() {
+        let c = prefixes(strings(&["bücher.example/p/", "https://bücher.example/q/"]));
+        assert!(c.rejected.is_empty(), "{:?}", c.rejected);
+        assert_eq!(
+            c.items,
+            ["xn--bcher-kva.example/p/", "xn--bcher-kva.example/q/"]
+        );
+        let zones = ["xn--bcher-kva.example"];
+        for item in &c.items {
+            let host = crate::inputs::items::zone_match::prefix_host(item);
+            assert_eq!(
+                crate::inputs::items::zone_match::zone_for(&host, &zones),
+                Some(0)
+            );
+        }
+        assert_eq!(
+            prefixes(strings(&["Example.com/Blog/"])).items,
+            ["Example.com/Blog/"]
+        );
+        // An invisible character is sent as the host was checked, without it.
+        let c = prefixes(strings(&[
+            "www.exam\u{ad}ple.com/p/",
+            "www.example\u{ff0e}com/q/",
+        ]));
+        assert_eq!(c.items, ["www.example.com/p/", "www.example.com/q/"]);
+        assert_eq!(
+            hosts(strings(&["www.exam\u{200b}ple.com"])).items,
+            ["www.example.com"]
+        );
     }
 
     #[test]

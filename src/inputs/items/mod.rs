@@ -105,7 +105,12 @@ fn read_capped(
     *purge.list_mut(ListKind::Prefixes) = prefixes;
     // An empty request is only judged when every list could be read.
     if errors.is_empty() {
-        errors.extend(requested(&purge, mode, cap));
+        // A list too long to pass as an input is read from `files_from`: that is where it came from.
+        let longest = match raw.get(Input::FilesFrom).trim() {
+            "" => Input::Files,
+            _ => Input::FilesFrom,
+        };
+        errors.extend(requested(&purge, mode, cap, longest));
     }
     if errors.is_empty() {
         (Ok(purge), warnings)
@@ -143,11 +148,11 @@ fn judged(
 }
 
 /// What the request as a whole asks: not too much, not nothing, not everything and lists at once.
-fn requested(purge: &PurgeInputs, mode: Option<Mode>, cap: usize) -> Option<Cause> {
+fn requested(purge: &PurgeInputs, mode: Option<Mode>, cap: usize, longest: Input) -> Option<Cause> {
     let total = purge.items();
     if total > cap {
         let expected = format!("at most {cap} items in all");
-        return Some(invalid(Input::Files, &format!("{total} items"), &expected));
+        return Some(invalid(longest, &format!("{total} items"), &expected));
     }
     if mode == Some(Mode::Verify) {
         return None;
@@ -184,10 +189,17 @@ fn files(raw: &RawInputs, ctx: &RunContext) -> Result<PurgeInputs, Cause> {
     } in given
     {
         match kind {
-            ItemKind::Files => match file_target(&text) {
-                Ok(target) => read.files.push(FileItem { target, headers }),
-                Err(true) => wildcards.push(quoted(&text)),
-                Err(false) => bad.push(quoted(&text)),
+            // One limit for every input, as `files_from` has it for its lines.
+            ItemKind::Files if text.len() > files::MAX_LINE => bad.push(format!(
+                "{} (longer than {} KiB, Cloudflare's limit for a URL)",
+                quoted(&text),
+                files::MAX_LINE >> 10
+            )),
+            ItemKind::Files => match (file_target(&text), invisible_in_host(&text)) {
+                (Ok(_), Some(why)) => bad.push(format!("{} ({why})", quoted(&text))),
+                (Ok(target), None) => read.files.push(FileItem { target, headers }),
+                (Err(true), _) => wildcards.push(quoted(&text)),
+                (Err(false), _) => bad.push(quoted(&text)),
             },
             ItemKind::List(list) => read.list_mut(list).push(text),
             ItemKind::Everything => read.everything = true,
@@ -206,6 +218,38 @@ fn files(raw: &RawInputs, ctx: &RunContext) -> Result<PurgeInputs, Cause> {
 /// A file as it may be quoted back: shaped like a credential by its shape only, without user info.
 fn quoted(text: &str) -> String {
     safe_quote(&without_userinfo(text))
+}
+
+/// Characters IDNA maps away (or to a dot) in a host: the zone check passes on the mapped host,
+/// but Cloudflare refuses the URL as written, and with it the whole batch (code 1082).
+const INVISIBLE: &[(char, &str)] = &[
+    ('\u{ad}', "soft hyphen"),
+    ('\u{34f}', "combining grapheme joiner"),
+    ('\u{180e}', "Mongolian vowel separator"),
+    ('\u{200b}', "zero-width space"),
+    ('\u{200c}', "zero-width non-joiner"),
+    ('\u{200d}', "zero-width joiner"),
+    ('\u{2060}', "word joiner"),
+    ('\u{feff}', "zero-width no-break space"),
+    ('\u{3002}', "ideographic full stop"),
+    ('\u{ff0e}', "full-width full stop"),
+    ('\u{ff61}', "half-width ideographic full stop"),
+];
+
+/// The first such character in a URL's host, named with its code point and its position in the
+/// URL (counted in characters from 1).
+fn invisible_in_host(url: &str) -> Option<String> {
+    let start = url.find("://")? + 3;
+    let host = url[start..].split(['/', '?', '#']).next().unwrap_or("");
+    let before = url[..start].chars().count();
+    host.chars().enumerate().find_map(|(i, c)| {
+        let (_, name) = INVISIBLE.iter().find(|(invisible, _)| *invisible == c)?;
+        let at = before + i + 1;
+        Some(format!(
+            "its host holds a {name}, U+{:04X}, at character {at}",
+            u32::from(c)
+        ))
+    })
 }
 
 /// A file's target; `Err(true)` for a wildcard, `Err(false)` for what is no URL or path.
@@ -299,6 +343,22 @@ mod tests {
                 "{kind:?}"
             );
         }
+    }
+
+    #[test]
+    fn items_over_the_cap_read_from_files_from_are_blamed_on_files_from() {
+        let list = std::env::temp_dir().join(format!("cap-{}.txt", std::process::id()));
+        std::fs::write(&list, "/a\n/b\n/c\n").unwrap();
+        let mut raw = RawInputs::default();
+        raw.set(Input::FilesFrom, &list.display().to_string());
+        let ctx = RunContext::default();
+        let (read, _) = read_capped(&raw, &ctx, Some(Mode::Purge), 2);
+        std::fs::remove_file(&list).unwrap();
+        let errors = read.unwrap_err();
+        let Cause::InvalidInput { input, .. } = &errors[0] else {
+            panic!("{errors:?}")
+        };
+        assert_eq!(*input, Input::FilesFrom);
     }
 
     #[test]

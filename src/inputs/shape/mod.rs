@@ -94,8 +94,12 @@ fn strip_bearer(value: &str) -> Option<&str> {
 }
 
 /// Every form of a raw credential that might be printed by accident: the raw value, its trimmed
-/// and cleaned forms, and each of its lines. All are registered as masks.
+/// and cleaned forms, and each of its lines. All are registered as masks, except a known
+/// placeholder form: masked, it would hide the very example the fix gives (`api_token: ${{ secrets.X }}`).
 pub fn mask_forms(raw: &str, input: Input) -> Vec<String> {
+    if known_placeholder(&clean(raw, input).value) {
+        return Vec::new();
+    }
     let mut forms = vec![
         raw.to_string(),
         raw.trim().to_string(),
@@ -106,6 +110,21 @@ pub fn mask_forms(raw: &str, input: Input) -> Vec<String> {
     forms.sort();
     forms.dedup();
     forms
+}
+
+/// A placeholder that is nothing else: one `${{ … }}` or `$( … )` expression alone, or a
+/// placeholder word, `<…>` or a run of one character. A value that merely holds `{{` somewhere may
+/// hold a real secret beside it, and stays masked.
+fn known_placeholder(value: &str) -> bool {
+    let expression = |open: &str, close: &str| {
+        value.starts_with(open) && value.ends_with(close) && value.matches(open).count() == 1
+    };
+    let templated = value.contains("{{") || value.contains("$(");
+    is_placeholder(value)
+        && (!templated
+            || expression("${{", "}}")
+            || expression("{{", "}}")
+            || expression("$(", ")"))
 }
 
 /// Judge the shape of a cleaned value given in `input`.

@@ -217,3 +217,64 @@ async fn smaller_batches_refused_too_fail_without_a_loop() {
         .collect();
     assert_eq!(run.output("failed"), failed.join("\n"));
 }
+
+/// An invisible character in a URL's host passes the zone check once IDNA maps it away, but
+/// Cloudflare refuses the raw URL and with it the whole batch: it is refused offline, named with
+/// its position (issue 19, item 8).
+#[tokio::test]
+async fn an_invisible_character_in_a_host_is_refused_offline_and_named() {
+    for (url, named, at) in [
+        (
+            "https://www.exam\u{ad}ple.com/app.css",
+            "U+00AD",
+            "character 17",
+        ),
+        (
+            "https://www.exam\u{200b}ple.com/app.css",
+            "U+200B",
+            "character 17",
+        ),
+        (
+            "https://www.example\u{ff0e}com/app.css",
+            "U+FF0E",
+            "character 20",
+        ),
+    ] {
+        let (fake, run) = offline_run("files", &format!("{url} https://example.com/a.css")).await;
+        run.assert_failed(2, "invalid-url");
+        let text = run.error().1;
+        assert!(text.contains(named) && text.contains(at), "{url}: {text}");
+        assert!(fake.received().is_empty());
+    }
+}
+
+/// One 32 KiB limit for a URL in every input: `files` refuses what `files_from` refuses, before any
+/// request (a 414 would fail its whole batch).
+#[tokio::test]
+async fn a_url_over_32_kib_is_refused_from_files_as_from_files_from() {
+    let long = format!("https://example.com/{}", "a".repeat(32 * 1024));
+    let (fake, run) = offline_run("files", &format!("{long} https://example.com/a.css")).await;
+    run.assert_failed(2, "invalid-url");
+    assert!(run.error().1.contains("32 KiB"), "{}", run.error().1);
+    assert!(fake.received().is_empty());
+}
+
+/// A 414 (or 413) from the purge names the batch's longest item, not `api_url`.
+#[tokio::test]
+async fn a_414_from_the_purge_names_the_item_not_api_url() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    fake.script(|r| r.is_purge(), None, Reply::html(414));
+    let long = format!("https://example.com/{}", "b".repeat(2000));
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("files", &format!("https://example.com/a.css {long}"))
+        .run()
+        .await;
+    run.assert_failed(1, "purge-rejected");
+    let text = run.error().1;
+    assert!(!text.contains("api_url"), "{text}");
+    assert!(
+        text.contains("414") && text.contains("https://example.com/bbbb"),
+        "{text}"
+    );
+}

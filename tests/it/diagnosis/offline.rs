@@ -328,6 +328,78 @@ async fn a_missing_secret_is_explained_by_how_the_run_started() {
     assert!(fake.received().is_empty());
 }
 
+/// `pull_request_target` runs in the base repository with its secrets, even for a fork's pull
+/// request: a missing secret there is a name that matches nothing, not the fork.
+#[tokio::test]
+async fn a_pull_request_target_from_a_fork_is_not_blamed_on_the_fork() {
+    let fake = Fake::start().await;
+    let event =
+        json!({"pull_request": {"head": {"repo": {"fork": true, "full_name": "someone/fork"}}}})
+            .to_string();
+    let action = Action::new(&fake)
+        .input("tags", "a")
+        .env("GITHUB_EVENT_NAME", "pull_request_target");
+    let event_path = action.workspace().join("event.json");
+    let run = action
+        .workspace_file("event.json", &event)
+        .env("GITHUB_EVENT_PATH", &event_path.display().to_string())
+        .run()
+        .await;
+    run.assert_failed(2, "missing-credentials");
+    let text = run.error().1;
+    assert!(!text.contains("fork"), "{text}");
+    assert!(text.contains("no secret of that name exists"), "{text}");
+    assert!(fake.received().is_empty());
+}
+
+/// Settings of other purge actions (jakejarvis, NathanVaughn, Cyb3r-Jak3) left in the environment:
+/// the message names each variable and the input it belongs in, never its value.
+#[tokio::test]
+async fn another_actions_variable_names_the_input_it_belongs_in() {
+    let fake = Fake::start().await;
+    let run = Action::new(&fake)
+        .input("tags", "a")
+        .env("CLOUDFLARE_TOKEN", LEGACY_TOKEN)
+        .env("CLOUDFLARE_AUTH_KEY", GLOBAL_KEY)
+        .env("PURGE_URLS", "[\"https://example.com/peer-url\"]")
+        .run()
+        .await;
+    run.assert_failed(2, "missing-credentials");
+    let text = run.error().1;
+    for words in [
+        "CLOUDFLARE_TOKEN",
+        "`api_token`",
+        "CLOUDFLARE_AUTH_KEY",
+        "`global_api_key`",
+        "PURGE_URLS",
+        "`files`",
+    ] {
+        assert!(text.contains(words), "{words}: {text}");
+    }
+    assert!(!text.contains("peer-url"), "{text}");
+    run.assert_secret_hidden(LEGACY_TOKEN);
+    run.assert_secret_hidden(GLOBAL_KEY);
+
+    let run = Action::new(&fake)
+        .input("zone", "")
+        .token(CFUT_TOKEN)
+        .input("tags", "a")
+        .env("CLOUDFLARE_KEY", GLOBAL_KEY)
+        .env("INPUT_CF_ZONE", "example.com")
+        .run()
+        .await;
+    run.assert_failed(2, "missing-zone");
+    let text = run.error().1;
+    for words in ["CLOUDFLARE_KEY", "`global_api_key`", "cf_zone", "`zone`"] {
+        assert!(text.contains(words), "{words}: {text}");
+    }
+    run.assert_secret_hidden(GLOBAL_KEY);
+
+    let run = Action::new(&fake).input("tags", "a").run().await;
+    assert!(!run.error().1.contains("`files`"), "{}", run.stdout);
+    assert!(fake.received().is_empty());
+}
+
 #[tokio::test]
 async fn repaired_inputs_warn_and_go_on() {
     let fake = Fake::with_token(LEGACY_TOKEN, Token::user()).await;
@@ -355,4 +427,53 @@ async fn repaired_inputs_warn_and_go_on() {
         "{}",
         run.summary
     );
+}
+
+#[tokio::test]
+async fn a_token_with_an_email_names_the_email_that_is_ignored() {
+    let fake = Fake::with_token(LEGACY_TOKEN, Token::user()).await;
+    let run = Action::new(&fake)
+        .secret("api_token", LEGACY_TOKEN)
+        .input("email", EMAIL)
+        .input("tags", "a")
+        .run()
+        .await;
+    run.assert_ok("purged");
+    assert_eq!(run.output("warnings"), "both-credentials");
+    let (title, text) = &run.warnings()[0];
+    assert!(!text.contains("global_api_key are set"), "{text}");
+    assert!(!title.contains("Global API Key given"), "{title}");
+    assert!(text.contains("email") && text.contains("ignored"), "{text}");
+    assert!(text.contains("no global_api_key"), "{text}");
+}
+
+#[tokio::test]
+async fn a_placeholder_is_not_masked_so_the_fix_example_reads_whole() {
+    let fake = Fake::start().await;
+    for (input, placeholder) in [
+        ("api_token", "${{ secrets.CLOUDFLARE_API_TOKEN }}"),
+        ("api_token", "YOUR-API-TOKEN"),
+        ("global_api_key", "<key>"),
+    ] {
+        let mut action = Action::new(&fake)
+            .input(input, placeholder)
+            .input("tags", "a");
+        if input == "global_api_key" {
+            action = action.input("email", EMAIL);
+        }
+        let run = action.run().await;
+        run.assert_failed(2, "token-placeholder");
+        assert!(
+            !run.stdout.contains("::add-mask::"),
+            "{placeholder}: {}",
+            run.stdout
+        );
+        let text = run.error().1;
+        assert!(
+            text.contains(&format!("{input}: ${{{{ secrets.CLOUDFLARE_API_TOKEN }}}}")),
+            "{text}"
+        );
+        assert!(!text.contains("***"), "{text}");
+    }
+    assert!(fake.received().is_empty());
 }

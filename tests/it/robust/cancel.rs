@@ -196,3 +196,34 @@ async fn as_pid_1_a_sigterm_is_not_ignored() {
     };
     assert_eq!(status.code(), Some(1));
 }
+
+/// A cancel while a batch waits out a 429's Retry-After: no retry was made, so its items were not
+/// purged because of the cancel, and the zone's line and summary row say so, not `rate-limited`.
+#[tokio::test]
+async fn a_cancel_while_waiting_to_retry_a_429_is_reported_as_cancelled() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    fake.script(
+        |r| r.is_purge(),
+        None,
+        Reply::json(429, observed("global API rate limit (2026)")).header("retry-after", "60"),
+    );
+    let spawned = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("tags", "a")
+        .spawn_binary();
+    until_purges(&fake, 1).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    spawned.signal("TERM");
+    let run = spawned.wait().await;
+    run.assert_failed(1, "cancelled");
+    assert_eq!(fake.purges().len(), 1, "no retry was made");
+    assert!(!run.stdout.contains("rate-limited"), "{}", run.stdout);
+    assert!(!run.summary.contains("rate-limited"), "{}", run.summary);
+    assert!(
+        run.stdout
+            .contains("example.com: 1 of 1 items not purged: Cancelled"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.output("failed"), "{\"tag\":\"a\"}");
+}

@@ -76,6 +76,28 @@ async fn a_tls_inspecting_proxys_ca_is_named_and_trusted_through_ca_certificates
     assert_eq!(fake.purges().len(), 1);
 }
 
+/// With `ca_certificates` given, a TLS failure does not claim that only public CAs are trusted.
+#[tokio::test]
+async fn a_tls_failure_with_ca_certificates_set_does_not_say_only_public_cas() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let (_, ca_pem) = tls_front(&fake).await;
+    // The fake speaks plain HTTP: a TLS handshake with it fails.
+    let api_url = format!("https://{}/client/v4", fake.addr);
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("api_url", &api_url)
+        .workspace_file("proxy-ca.pem", &ca_pem)
+        .input("ca_certificates", "proxy-ca.pem")
+        .input("tags", "t")
+        .run()
+        .await;
+    run.assert_failed(1, "network-error");
+    let text = run.error().1;
+    assert!(text.contains("TLS"), "{text}");
+    assert!(!text.contains("only public CAs"), "{text}");
+    assert!(text.contains("`ca_certificates`"), "{text}");
+}
+
 #[tokio::test]
 async fn a_ca_certificates_file_that_holds_no_certificate_is_an_input_problem() {
     for (contents, says) in [("not a certificate", "holds no"), ("", "holds no")] {
@@ -252,4 +274,22 @@ async fn a_zone_name_found_twice_resolves_to_the_active_zone() {
             && text.contains(ZONE_ID),
         "{text}"
     );
+}
+
+/// A plain-http `api_url` through a proxy whose name does not resolve: the proxy failed, not the
+/// API host's DNS (the runner never looks the API host up when a proxy carries the request).
+#[tokio::test]
+async fn a_proxy_that_does_not_resolve_is_blamed_for_a_plain_http_api_url() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .env("ALL_PROXY", "notaurl")
+        .input("tags", "t")
+        .run()
+        .await;
+    run.assert_failed(1, "network-error");
+    let text = run.error().1;
+    assert!(!text.contains("DNS lookup of the API host"), "{text}");
+    assert!(text.contains("proxy's host"), "{text}");
+    assert!(fake.received().is_empty());
 }
