@@ -79,11 +79,25 @@ pub async fn run(env: &Env, flags: &Flags, runner: Arc<Runner>, config: &Config)
     journal.report
 }
 
-/// A proxy variable that no proxy can be read from, quoted without its password.
+/// A proxy variable that no proxy can be read from, quoted without its password: as a URL without
+/// user info when it has one, else by its length only (it may be a password pasted alone).
 fn bad_proxy(bad: &BadProxy) -> Cause {
+    let value = &bad.value;
+    let value = if value.contains("://") && value.contains('@') {
+        credential::shown(&inputs::options::without_userinfo(value))
+    } else {
+        match url::Url::parse(value) {
+            Ok(url) if url.host_str().is_some() => {
+                let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+                let host = url.host_str().unwrap_or_default();
+                credential::shown(&format!("{}://{host}{port}", url.scheme()))
+            }
+            _ => format!("[{} characters that are no URL]", value.chars().count()),
+        }
+    };
     Cause::ProxyNotUrl {
         variable: bad.variable,
-        value: credential::shown(&inputs::options::without_userinfo(&bad.value)),
+        value,
     }
 }
 

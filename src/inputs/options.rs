@@ -129,13 +129,13 @@ fn parse_api_url(value: &str) -> Result<Url, Cause> {
     Ok(url)
 }
 
-/// A URL as it may be quoted: anything between `://` and an `@` of its authority becomes `***`.
+/// A URL as it may be quoted: anything between `://` and its last `@` becomes `***`. Not only the
+/// authority's: a password with an unencoded `#` or `/` in it seems to end the authority early.
 pub fn without_userinfo(value: &str) -> String {
     let Some((scheme, rest)) = value.split_once("://") else {
         return value.to_string();
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    match authority.rfind('@') {
+    match rest.rfind('@') {
         Some(at) => format!("{scheme}://***{}", &rest[at..]),
         None => value.to_string(),
     }

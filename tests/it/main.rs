@@ -9,6 +9,7 @@ mod docs;
 mod fake;
 mod faults;
 mod found;
+mod found_again;
 mod hostile_answers;
 mod hostile_inputs;
 mod purge;
