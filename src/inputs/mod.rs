@@ -62,9 +62,15 @@ pub fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
     let mode = options.as_ref().map(|o| o.mode);
     let (purge, repaired) = items::read(raw, ctx, mode);
     v.warnings.extend(repaired);
+    // A credential among the items comes before their other problems (a host it makes no host).
+    let items_at = v.errors.len();
     let purge = purge.map_err(|e| v.errors.extend(e)).ok();
-    v.errors
-        .extend(purge.as_ref().and_then(|p| credential_in_lists(raw, p)));
+    let lists = purge
+        .as_ref()
+        .map_or_else(|| raw_lists(raw), PurgeInputs::lists);
+    if let Some(cause) = credential_in_lists(raw, lists) {
+        v.errors.insert(items_at, cause);
+    }
     let base_url = options.as_ref().and_then(|o| o.base_url.as_deref());
     if let Some(purge) = &purge {
         v.errors.extend(items::wildcard_base(purge, base_url));
@@ -102,13 +108,13 @@ fn names(zones: &[ZoneRef]) -> Option<Vec<&str>> {
 /// part, in any case) or a prefixed credential: it would be sent to Cloudflare and printed as an
 /// item, so it is refused before anything is sent. Percent-encoding and invisible characters do
 /// not hide it.
-fn credential_in_lists(raw: &RawInputs, purge: &PurgeInputs) -> Option<Cause> {
+fn credential_in_lists(raw: &RawInputs, lists: Vec<(Input, Vec<String>)>) -> Option<Cause> {
     let mut given = crate::secret::Redactor::default();
     for value in credential::credentials(raw) {
         given.hide_credential(&value);
     }
     let base_url = (Input::BaseUrl, vec![raw.get(Input::BaseUrl).to_string()]);
-    let lists = purge.lists().into_iter().chain(std::iter::once(base_url));
+    let lists = lists.into_iter().chain(std::iter::once(base_url));
     lists.into_iter().find_map(|(input, items)| {
         let holds = items.iter().map(|item| revealed(item)).find_map(|item| {
             if given.finds(&item) {
@@ -121,6 +127,17 @@ fn credential_in_lists(raw: &RawInputs, purge: &PurgeInputs) -> Option<Cause> {
         })?;
         Some(Cause::CredentialInList { input, holds })
     })
+}
+
+/// The lists as given, when they could not be read as items.
+fn raw_lists(raw: &RawInputs) -> Vec<(Input, Vec<String>)> {
+    [Input::Files, Input::Tags, Input::Hosts, Input::Prefixes]
+        .into_iter()
+        .map(|input| {
+            let items = items::split_list(raw.get(input)).map(str::to_string);
+            (input, items.collect())
+        })
+        .collect()
 }
 
 /// An item as a credential in it would be read: percent-decoded, without invisible characters.

@@ -61,3 +61,57 @@ async fn a_password_with_a_hash_or_a_slash_is_never_quoted() {
         );
     }
 }
+
+/// A `cfut_`, `cfat_` or `cfk_` credential glued to the letter, digit or `_` before it is still
+/// one: refused in a list, and hidden in every input (the zone too).
+#[tokio::test]
+async fn a_prefixed_credential_glued_to_what_precedes_it_is_refused_and_hidden() {
+    let body = &CFAT_TOKEN[5..];
+    let cfat = format!("cfat_{body}");
+    let key = format!("cfk_{body}");
+    let lower = CFUT_TOKEN.to_lowercase();
+    let upper = CFUT_TOKEN.to_uppercase();
+    let cases = [
+        ("tags", format!("x{CFUT_TOKEN}"), CFUT_TOKEN.to_string()),
+        (
+            "files",
+            format!("https://example.com/a_{CFUT_TOKEN}"),
+            CFUT_TOKEN.to_string(),
+        ),
+        ("prefixes", format!("example.com/9{cfat}/"), cfat.clone()),
+        ("hosts", format!("x{lower}.example.com"), lower.clone()),
+        ("tags", format!("x{upper}"), upper.clone()),
+        ("tags", format!("release_{key}_2"), key.clone()),
+        ("zone", format!("example.com,9{cfat}"), cfat.clone()),
+    ];
+    for (input, value, secret) in cases {
+        let fake = Fake::with_token(LEGACY_TOKEN, Token::user()).await;
+        let action = Action::new(&fake).token(LEGACY_TOKEN).hide(&secret);
+        let action = match input {
+            "zone" => action.input("files", "/a"),
+            _ => action,
+        };
+        let run = action.input(input, &value).run().await;
+        assert_eq!(run.code, 2, "{input}:\n{}", run.stdout);
+        if input != "zone" {
+            run.assert_failed(2, "invalid-input");
+            assert!(
+                run.stdout.contains("Credential among the items to purge"),
+                "{input}:\n{}",
+                run.stdout
+            );
+        }
+        assert!(
+            !fake.paths().iter().any(|p| p.contains("purge")),
+            "{input}: sent {:?}",
+            fake.paths()
+        );
+        assert!(
+            !fake.paths().iter().any(|p| p.contains(&secret[5..])),
+            "{input}: sent {:?}",
+            fake.paths()
+        );
+        run.assert_secret_hidden(&secret);
+        run.assert_secret_hidden(LEGACY_TOKEN);
+    }
+}
