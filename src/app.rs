@@ -15,7 +15,7 @@ use crate::diagnosis::Cause;
 use crate::env::Env;
 use crate::inputs::{self, credential, Credential, Input, Mode, RawInputs, RunContext, Settings};
 use crate::runner::{self, Mark, Report, RunResult, Runner, Subject};
-use crate::stages::{credential as verify, permission, purging, zone, Journal};
+use crate::stages::{credential as verify, permission, purging, routing, zone, Journal};
 
 /// What a run takes besides its environment: the clock, the retry policy, and the cancellation
 /// the runner's signals set.
@@ -152,6 +152,9 @@ async fn online(
         () = config.cancel.cancelled() => return Err(cancelled_before_purge(&settings, journal)),
     };
     zone::record(&resolved, journal);
+    if settings.options.mode == Mode::Verify {
+        outside_zones(&settings, &resolved)?;
+    }
     // The mode's step says how far the run got: the one place `result` is set.
     let result = by_mode(
         &client,
@@ -164,6 +167,17 @@ async fn online(
     .await?;
     journal.report.result = Some(result);
     Ok(())
+}
+
+/// Verify mode's lists, routed as a purge would route them once the zones' names are known: an
+/// item in none of the zones fails it as it would fail the purge. Names the token cannot read are
+/// the purge's concern; the health check is about the items given.
+fn outside_zones(settings: &Settings, resolved: &[zone::Resolved]) -> Result<(), Cause> {
+    let base_url = settings.options.base_url.as_deref();
+    match routing::route(settings.purge.clone(), resolved, base_url) {
+        Err(cause @ Cause::UrlOutsideZone { .. }) => Err(cause),
+        _ => Ok(()),
+    }
 }
 
 /// Step 5 as the mode has it: the purge (or its plan), or the health checks' last word.

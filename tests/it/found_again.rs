@@ -115,3 +115,37 @@ async fn a_prefixed_credential_glued_to_what_precedes_it_is_refused_and_hidden()
         run.assert_secret_hidden(LEGACY_TOKEN);
     }
 }
+
+/// Verify mode checks the lists as a purge would: an item outside a zone given by ID once its
+/// name is known, `purge_everything` with a list offline; before the permission is proven.
+#[tokio::test]
+async fn verify_mode_checks_the_lists_as_a_purge_would() {
+    let cases = [
+        ("files", "https://nope.org/x", "false", "url-outside-zone"),
+        ("files", "https://nope.org/x", "true", "url-outside-zone"),
+        (
+            "purge_everything",
+            "true",
+            "false",
+            "conflicting-purge-inputs",
+        ),
+    ];
+    for (input, value, dry_run, cause) in cases {
+        let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+        let run = Action::new(&fake)
+            .token(CFUT_TOKEN)
+            .input("mode", "verify")
+            .input("dry_run", dry_run)
+            .input("files", "/a")
+            .input(input, value)
+            .run()
+            .await;
+        run.assert_failed(2, cause);
+        assert!(
+            !fake.received().iter().any(|r| r.is_purge()),
+            "{:?}",
+            fake.paths()
+        );
+        run.assert_secret_hidden(CFUT_TOKEN);
+    }
+}

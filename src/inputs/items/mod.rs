@@ -148,14 +148,12 @@ fn requested(purge: &PurgeInputs, mode: Option<Mode>, cap: usize) -> Option<Caus
         let expected = format!("at most {cap} items in all");
         return Some(invalid(Input::Files, &format!("{total} items"), &expected));
     }
-    if mode == Some(Mode::Verify) {
-        return None;
-    }
     let lists = purge.given_lists();
     if purge.everything && !lists.is_empty() {
         return Some(Cause::ConflictingPurgeInputs { lists });
     }
-    if !purge.everything && lists.is_empty() {
+    // Verify mode purges nothing: it needs no list.
+    if mode != Some(Mode::Verify) && !purge.everything && lists.is_empty() {
         return Some(Cause::NothingToPurge);
     }
     None
