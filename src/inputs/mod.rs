@@ -64,7 +64,14 @@ pub fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
     v.warnings.extend(repaired);
     // A credential among the items comes before their other problems (a host it makes no host).
     let items_at = v.errors.len();
-    let purge = purge.map_err(|e| v.errors.extend(e)).ok();
+    // The items that could be read are checked further, whatever else was wrong with the lists.
+    let (purge, partial) = match purge {
+        Ok(purge) => (Some(purge), None),
+        Err((errors, partial)) => {
+            v.errors.extend(errors);
+            (None, Some(partial))
+        }
+    };
     let lists = purge
         .as_ref()
         .map_or_else(|| raw_lists(raw), PurgeInputs::lists);
@@ -72,13 +79,13 @@ pub fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
         v.errors.insert(items_at, cause);
     }
     let base_url = options.as_ref().and_then(|o| o.base_url.as_deref());
-    if let Some(purge) = &purge {
-        v.errors.extend(items::wildcard_base(purge, base_url));
-    }
-    if let (Some(names), Some(purge)) = (zones.as_deref().and_then(names), &purge) {
-        // Zones given by name route offline; by ID, once their names are known.
-        v.errors
-            .extend(items::outside_zones(purge, &names, base_url));
+    if let Some(read) = purge.as_ref().or(partial.as_ref()) {
+        v.errors.extend(items::wildcard_base(read, base_url));
+        if let Some(names) = zones.as_deref().and_then(names) {
+            // Zones given by name route offline; by ID, once their names are known.
+            v.errors
+                .extend(items::outside_zones(read, &names, base_url));
+        }
     }
     if let (true, Some(zones), Some(credential), Some(purge), Some(options)) =
         (v.errors.is_empty(), zones, credential, purge, options)

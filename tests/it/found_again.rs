@@ -149,3 +149,50 @@ async fn verify_mode_checks_the_lists_as_a_purge_would() {
         run.assert_secret_hidden(CFUT_TOKEN);
     }
 }
+
+/// Every offline problem of the lists is reported, whatever else is wrong with them: an item
+/// outside the zone beside a wildcard, a bad URL or a bad host; a wildcard beside a bad URL.
+#[tokio::test]
+async fn every_problem_of_the_lists_is_reported() {
+    let cases: [(&str, &str, &[&str]); 4] = [
+        (
+            "files",
+            "https://e.org/x https://example.com/*",
+            &["files-wildcard", "url-outside-zone"],
+        ),
+        (
+            "files",
+            "https://e.org/x ftp://example.com/a",
+            &["invalid-url", "url-outside-zone"],
+        ),
+        (
+            "files",
+            "https://example.com/* ftp://example.com/a",
+            &["invalid-url", "files-wildcard"],
+        ),
+        (
+            "hosts",
+            "e.org exa:mple.com",
+            &["invalid-host", "url-outside-zone"],
+        ),
+    ];
+    for (input, value, causes) in cases {
+        let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+        let run = Action::new(&fake)
+            .token(CFUT_TOKEN)
+            .input("zone", ZONE_NAME)
+            .input(input, value)
+            .run()
+            .await;
+        run.assert_failed(2, causes[0]);
+        for cause in causes {
+            assert!(
+                run.summary.contains(&format!("`{cause}`")),
+                "{value}: no {cause}:\n{}",
+                run.summary
+            );
+        }
+        assert!(fake.received().is_empty(), "{:?}", fake.paths());
+        run.assert_secret_hidden(CFUT_TOKEN);
+    }
+}

@@ -65,12 +65,13 @@ impl Items<FileItem> {
 }
 
 /// The lists and `purge_everything`, each problem reported; `mode` decides whether an empty
-/// request is an error. Repairs come back as warnings.
+/// request is an error. Repairs come back as warnings. With errors, the items that could be read
+/// still come back, so that the checks of them (their zones) are reported too.
 pub fn read(
     raw: &RawInputs,
     ctx: &RunContext,
     mode: Option<Mode>,
-) -> (Result<PurgeInputs, Vec<Cause>>, Vec<Cause>) {
+) -> (Result<PurgeInputs, (Vec<Cause>, PurgeInputs)>, Vec<Cause>) {
     read_capped(raw, ctx, mode, MAX_ITEMS)
 }
 
@@ -80,16 +81,14 @@ fn read_capped(
     ctx: &RunContext,
     mode: Option<Mode>,
     cap: usize,
-) -> (Result<PurgeInputs, Vec<Cause>>, Vec<Cause>) {
+) -> (Result<PurgeInputs, (Vec<Cause>, PurgeInputs)>, Vec<Cause>) {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let everything = parse_bool(Input::PurgeEverything, raw.value(Input::PurgeEverything))
         .map_err(|e| errors.push(e))
         .unwrap_or(false);
     // The files, and the items of other kinds fed back in `files`.
-    let mut purge = files(raw, ctx)
-        .map_err(|e| errors.push(e))
-        .unwrap_or_default();
+    let mut purge = files(raw, ctx, &mut errors);
     purge.everything |= everything;
     for kind in ListKind::ALL {
         let input = ItemKind::List(kind).facts().input;
@@ -109,7 +108,7 @@ fn read_capped(
     if errors.is_empty() {
         (Ok(purge), warnings)
     } else {
-        (Err(errors), warnings)
+        (Err((errors, purge)), warnings)
     }
 }
 
@@ -159,14 +158,31 @@ fn requested(purge: &PurgeInputs, mode: Option<Mode>, cap: usize) -> Option<Caus
     None
 }
 
-/// The files, with the items of other kinds found in `files` in the JSON form `failed` writes.
-fn files(raw: &RawInputs, ctx: &RunContext) -> Result<PurgeInputs, Cause> {
+/// The files, with the items of other kinds found in `files` in the JSON form `failed` writes;
+/// those that cannot be read are left out, each kind of problem an error.
+fn files(raw: &RawInputs, ctx: &RunContext, errors: &mut Vec<Cause>) -> PurgeInputs {
+    match given_files(raw, ctx) {
+        Ok(given) => read_files(given, errors),
+        Err(cause) => {
+            errors.push(cause);
+            PurgeInputs::default()
+        }
+    }
+}
+
+/// The files given, in `files` and in each `files_from` file.
+fn given_files(raw: &RawInputs, ctx: &RunContext) -> Result<Vec<files::Given>, Cause> {
     let mut given = files::parse_files(raw.get(Input::Files))?;
     for from in raw.get(Input::FilesFrom).lines().map(str::trim) {
         if !from.is_empty() {
             given.extend(files::read_list_file(&ctx.resolve(from))?);
         }
     }
+    Ok(given)
+}
+
+/// The files given as items; the URLs that are none and those with a wildcard are errors.
+fn read_files(given: Vec<files::Given>, errors: &mut Vec<Cause>) -> PurgeInputs {
     let mut read = PurgeInputs::default();
     let mut bad = Vec::new();
     let mut wildcards = Vec::new();
@@ -188,13 +204,13 @@ fn files(raw: &RawInputs, ctx: &RunContext) -> Result<PurgeInputs, Cause> {
         }
     }
     if !bad.is_empty() {
-        return Err(Cause::InvalidUrl { items: bad });
+        errors.push(Cause::InvalidUrl { items: bad });
     }
     if !wildcards.is_empty() {
-        return Err(Cause::FilesWildcard { items: wildcards });
+        errors.push(Cause::FilesWildcard { items: wildcards });
     }
     read.files = dedup(read.files);
-    Ok(read)
+    read
 }
 
 /// A file as it may be quoted back: shaped like a credential by its shape only, without user info.
@@ -280,7 +296,7 @@ mod tests {
         let (read, _) = read_capped(&raw, &ctx, Some(Mode::Purge), 3);
         assert_eq!(read.map(|p| p.items()), Ok(3));
         let (read, _) = read_capped(&raw, &ctx, Some(Mode::Purge), 2);
-        let errors = read.unwrap_err();
+        let errors = read.map_err(|(errors, _)| errors).unwrap_err();
         assert_eq!(errors[0].code(), "invalid-input");
     }
 }
