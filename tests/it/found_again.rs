@@ -196,3 +196,31 @@ async fn every_problem_of_the_lists_is_reported() {
         run.assert_secret_hidden(CFUT_TOKEN);
     }
 }
+
+/// A step summary that cannot be written fails the step: the outputs, written after it, say so
+/// (the purge itself is still counted).
+#[tokio::test]
+async fn outputs_written_after_a_summary_that_failed_say_the_step_failed() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let action = Action::new(&fake).token(CFUT_TOKEN).input("tags", "t");
+    // A directory: appending to it fails, as to a full disk (reading /dev/full would never end).
+    let summary = action.workspace().display().to_string();
+    let run = action.env("GITHUB_STEP_SUMMARY", &summary).run().await;
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(fake.purges().len(), 1, "the purge itself went through");
+    assert_eq!(run.output("result"), "failed", "{}", run.outputs_raw);
+    assert_eq!(
+        run.output("cause"),
+        "outputs-not-written",
+        "{}",
+        run.outputs_raw
+    );
+    assert_eq!(run.output("purged_count"), "1", "{}", run.outputs_raw);
+    assert_eq!(run.error().0, "Outputs not written");
+    assert!(
+        run.error().1.contains("GITHUB_STEP_SUMMARY"),
+        "{}",
+        run.stdout
+    );
+    run.assert_secret_hidden(CFUT_TOKEN);
+}
