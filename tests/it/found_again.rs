@@ -224,3 +224,45 @@ async fn outputs_written_after_a_summary_that_failed_say_the_step_failed() {
     );
     run.assert_secret_hidden(CFUT_TOKEN);
 }
+
+/// `tags`, `hosts` and `prefixes` share the list syntax of `files`, JSON array included; an array
+/// of anything but strings names the input.
+#[tokio::test]
+async fn a_json_array_of_tags_hosts_or_prefixes_is_read_as_its_strings() {
+    let cases = [
+        ("tags", r#"["x", "y"]"#, ["x", "y"]),
+        (
+            "hosts",
+            r#"[ "a.example.com","b.example.com" ]"#,
+            ["a.example.com", "b.example.com"],
+        ),
+        (
+            "prefixes",
+            r#"["example.com/a/", "example.com/b/"]"#,
+            ["example.com/a/", "example.com/b/"],
+        ),
+    ];
+    for (input, value, items) in cases {
+        let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+        let run = Action::new(&fake)
+            .token(CFUT_TOKEN)
+            .input(input, value)
+            .run()
+            .await;
+        run.assert_ok("purged");
+        assert_eq!(fake.purges()[0].purged_items(), items, "{input}");
+        run.assert_secret_hidden(CFUT_TOKEN);
+    }
+    for value in [r#"["x", 1]"#, r#"["x""#] {
+        let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+        let run = Action::new(&fake)
+            .token(CFUT_TOKEN)
+            .input("tags", value)
+            .run()
+            .await;
+        run.assert_failed(2, "invalid-input");
+        assert!(run.error().1.contains("tags"), "{}", run.stdout);
+        assert!(fake.received().is_empty(), "{:?}", fake.paths());
+        run.assert_secret_hidden(CFUT_TOKEN);
+    }
+}

@@ -92,7 +92,7 @@ fn read_capped(
     purge.everything |= everything;
     for kind in ListKind::ALL {
         let input = ItemKind::List(kind).facts().input;
-        let given = split_list(raw.get(input)).map(str::to_string);
+        let given = list_items(input, raw.get(input), &mut errors).into_iter();
         let fed_back = std::mem::take(purge.list_mut(kind));
         *purge.list_mut(kind) = dedup(given.chain(fed_back).collect());
     }
@@ -109,6 +109,26 @@ fn read_capped(
         (Ok(purge), warnings)
     } else {
         (Err((errors, purge)), warnings)
+    }
+}
+
+/// The items of a list input: a JSON array of strings (as `files` takes), or the list syntax.
+fn list_items(input: Input, value: &str, errors: &mut Vec<Cause>) -> Vec<String> {
+    if !value.trim_start().starts_with('[') {
+        return split_list(value).map(str::to_string).collect();
+    }
+    match serde_json::from_str::<Vec<String>>(value) {
+        Ok(items) => {
+            let items = items.iter().map(|i| i.trim()).filter(|i| !i.is_empty());
+            items.map(str::to_string).collect()
+        }
+        Err(e) => {
+            let expected = format!(
+                "a JSON array of strings, or items separated by newlines, commas or spaces ({e})"
+            );
+            errors.push(invalid(input, "a JSON array", &expected));
+            Vec::new()
+        }
     }
 }
 
