@@ -266,3 +266,64 @@ async fn a_json_array_of_tags_hosts_or_prefixes_is_read_as_its_strings() {
         run.assert_secret_hidden(CFUT_TOKEN);
     }
 }
+
+/// An RFC 3339 time this many hours from now.
+fn in_hours(hours: u64) -> String {
+    let at = time::OffsetDateTime::now_utc() + std::time::Duration::from_secs(hours * 3600);
+    at.replace_nanosecond(0)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
+}
+
+/// A token that expires in hours expires "within a day", not "in 0 days"; one that expires
+/// tomorrow "in 1 day".
+#[tokio::test]
+async fn a_token_expiring_within_a_day_says_so() {
+    for (hours, words) in [(5, "within a day"), (30, "in 1 day")] {
+        let expires = in_hours(hours);
+        let token = Token {
+            expires_on: Some(expires.clone()),
+            ..Token::user()
+        };
+        let fake = Fake::with_token(CFUT_TOKEN, token).await;
+        let run = Action::new(&fake)
+            .token(CFUT_TOKEN)
+            .input("mode", "verify")
+            .run()
+            .await;
+        run.assert_failed(1, "token-expiring-soon");
+        let said = format!("expires on {expires}, {words}");
+        assert!(
+            run.error().1.contains(&format!("{said}.")),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            run.summary.contains(&format!("{said} (warning at 14)")),
+            "{}",
+            run.summary
+        );
+        run.assert_secret_hidden(CFUT_TOKEN);
+    }
+}
+
+/// An `expires_on` that is no date is an answer Cloudflare does not document, not "never
+/// expires"; before anything is purged.
+#[tokio::test]
+async fn an_expiry_that_is_no_date_is_an_unexpected_response() {
+    let token = Token {
+        expires_on: Some("next tuesday".into()),
+        ..Token::user()
+    };
+    let fake = Fake::with_token(CFUT_TOKEN, token).await;
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("tags", "t")
+        .run()
+        .await;
+    run.assert_failed(1, "unexpected-response");
+    assert!(run.error().1.contains("expires_on"), "{}", run.stdout);
+    assert!(fake.purges().is_empty(), "{:?}", fake.paths());
+    run.assert_secret_hidden(CFUT_TOKEN);
+}
