@@ -64,6 +64,9 @@ impl Items<FileItem> {
     }
 }
 
+/// The errors of lists that could not all be read, and the items that could.
+pub type Unread = (Vec<Cause>, PurgeInputs);
+
 /// The lists and `purge_everything`, each problem reported; `mode` decides whether an empty
 /// request is an error. Repairs come back as warnings. With errors, the items that could be read
 /// still come back, so that the checks of them (their zones) are reported too.
@@ -71,7 +74,7 @@ pub fn read(
     raw: &RawInputs,
     ctx: &RunContext,
     mode: Option<Mode>,
-) -> (Result<PurgeInputs, (Vec<Cause>, PurgeInputs)>, Vec<Cause>) {
+) -> (Result<PurgeInputs, Unread>, Vec<Cause>) {
     read_capped(raw, ctx, mode, MAX_ITEMS)
 }
 
@@ -81,7 +84,7 @@ fn read_capped(
     ctx: &RunContext,
     mode: Option<Mode>,
     cap: usize,
-) -> (Result<PurgeInputs, (Vec<Cause>, PurgeInputs)>, Vec<Cause>) {
+) -> (Result<PurgeInputs, Unread>, Vec<Cause>) {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let everything = parse_bool(Input::PurgeEverything, raw.value(Input::PurgeEverything))
