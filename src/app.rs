@@ -17,7 +17,7 @@ use crate::inputs::{
     self, credential, quote, Credential, Input, Mode, RawInputs, RunContext, Settings,
 };
 use crate::runner::{self, Log, Mark, Report, RunResult, Subject};
-use crate::stages::{authenticate, confirm, permission, purging, resolve, wait, Journal};
+use crate::stages::{authenticate, confirm, permission, purging, resolve, routing, wait, Journal};
 
 pub use crate::site::WaitClock;
 
@@ -105,11 +105,25 @@ pub async fn run(env: &Env, flags: &Flags, runner: Arc<Log>, config: &Config) ->
     journal.report
 }
 
-/// A proxy variable that no proxy can be read from, quoted without its password.
+/// A proxy variable that no proxy can be read from, quoted without its password: as a URL without
+/// user info when it has one, else by its length only (it may be a password pasted alone).
 fn bad_proxy(bad: &BadProxy) -> Cause {
+    let value = &bad.value;
+    let value = if value.contains("://") && value.contains('@') {
+        quote::safe_quote(&quote::without_userinfo(value))
+    } else {
+        match url::Url::parse(value) {
+            Ok(url) if url.host_str().is_some() => {
+                let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+                let host = url.host_str().unwrap_or_default();
+                quote::safe_quote(&format!("{}://{host}{port}", url.scheme()))
+            }
+            _ => format!("[{} characters that are no URL]", value.chars().count()),
+        }
+    };
     Cause::ProxyNotUrl {
         variable: bad.variable,
-        value: quote::safe_quote(&quote::without_userinfo(&bad.value)),
+        value,
     }
 }
 
@@ -173,6 +187,9 @@ async fn online(
         checked = checks => checked?,
         () = config.cancel.cancelled() => return Err(cancelled_before_purge(&settings, journal)),
     };
+    if settings.options.mode == Mode::Verify {
+        outside_zones(&settings, &resolved)?;
+    }
     // The mode's step says how far the run got: the one place `result` is set.
     let result = by_mode(
         &client,
@@ -186,6 +203,17 @@ async fn online(
     .await?;
     journal.report.result = Some(result);
     Ok(())
+}
+
+/// Verify mode's lists, routed as a purge would route them once the zones' names are known: an
+/// item in none of the zones fails it as it would fail the purge. Names the token cannot read are
+/// the purge's concern; the health check is about the items given.
+fn outside_zones(settings: &Settings, resolved: &[resolve::Resolved]) -> Result<(), Cause> {
+    let base_url = settings.options.base_url.as_deref();
+    match routing::route(settings.purge.clone(), resolved, base_url) {
+        Err(cause @ Cause::UrlOutsideZone { .. }) => Err(cause),
+        _ => Ok(()),
+    }
 }
 
 /// Step 5 as the mode has it: the purge (or its plan), or the health checks' last word.

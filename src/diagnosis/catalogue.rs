@@ -116,6 +116,11 @@ pub enum Unexpected {
     ZoneShape,
     /// A token status Cloudflare does not document (at most 40 characters of it).
     TokenStatus(String),
+    /// A token's `expires_on` or `not_before` that is no RFC 3339 time (at most 40 characters).
+    TokenDate {
+        field: &'static str,
+        value: String,
+    },
 }
 
 /// What a site answered to one request made without credentials (`wait_for`, `confirm`).

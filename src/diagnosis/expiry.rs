@@ -28,11 +28,14 @@ pub fn judge(token: &TokenStatus, now: OffsetDateTime) -> (Lifetime, Option<Caus
         .as_deref()
         .and_then(parse)
         .filter(|nb| *nb > now);
+    let garbled = garbled_date(token);
     let cause = match token.status.as_str() {
         "expired" => Some(Cause::TokenExpired {
             expires_on: lifetime.expires_on.clone(),
         }),
         "disabled" => Some(Cause::TokenDisabled),
+        // A date that is none is no "never expires": as a status Cloudflare does not document.
+        _ if garbled.is_some() => garbled,
         _ if expires.is_some_and(|e| e <= now) => Some(Cause::TokenExpired {
             expires_on: lifetime.expires_on.clone(),
         }),
@@ -65,6 +68,34 @@ impl Lifetime {
             days,
             fatal,
         })
+    }
+}
+
+/// `unexpected-response` for an `expires_on` or `not_before` that is not an RFC 3339 time.
+fn garbled_date(token: &TokenStatus) -> Option<Cause> {
+    let fields = [
+        ("expires_on", &token.expires_on),
+        ("not_before", &token.not_before),
+    ];
+    let (field, value) = fields.into_iter().find_map(|(field, value)| {
+        let value = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+        parse(value).is_none().then_some((field, value))
+    })?;
+    Some(Cause::UnexpectedResponse {
+        what: Unexpected::TokenDate {
+            field,
+            value: value.chars().take(40).collect(),
+        },
+        status: 200,
+    })
+}
+
+/// Days left as said: "within a day" rather than "in 0 days".
+pub fn days_left_words(days: i64) -> String {
+    match days {
+        ..=0 => "within a day".into(),
+        1 => "in 1 day".into(),
+        _ => format!("in {days} days"),
     }
 }
 
@@ -138,5 +169,18 @@ mod tests {
         );
         let (l, c) = judge(&token("active", None, Some("2020-01-01T00:00:00Z")), now());
         assert_eq!((l.days_left, c), (None, None));
+    }
+
+    #[test]
+    fn a_date_that_is_none_is_unexpected_and_days_are_said_in_words() {
+        for (expires, not_before) in [(Some("soon"), None), (None, Some("2026-13-01"))] {
+            let (_, c) = judge(&token("active", expires, not_before), now());
+            assert_eq!(c.unwrap().code(), "unexpected-response");
+        }
+        let (_, c) = judge(&token("disabled", Some("soon"), None), now());
+        assert_eq!(c.unwrap().code(), "token-disabled");
+        assert_eq!(days_left_words(0), "within a day");
+        assert_eq!(days_left_words(1), "in 1 day");
+        assert_eq!(days_left_words(2), "in 2 days");
     }
 }

@@ -76,19 +76,32 @@ pub fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
     let mode = options.as_ref().map(|o| o.mode);
     let (purge, repaired) = items::read(raw, ctx, mode);
     v.warnings.extend(repaired);
-    let purge = purge.map_err(|e| v.errors.extend(e)).ok();
-    v.errors
-        .extend(purge.as_ref().and_then(|p| credential_in_lists(raw, p)));
-    let base_url = options.as_ref().and_then(|o| o.base_url.as_deref());
-    if let Some(purge) = &purge {
-        v.errors.extend(items::wildcard_base(purge, base_url));
+    // A credential among the items comes before their other problems (a host it makes no host).
+    let items_at = v.errors.len();
+    // The items that could be read are checked further, whatever else was wrong with the lists.
+    let (purge, partial) = match purge {
+        Ok(purge) => (Some(purge), None),
+        Err((errors, partial)) => {
+            v.errors.extend(errors);
+            (None, Some(partial))
+        }
+    };
+    let lists = purge
+        .as_ref()
+        .map_or_else(|| raw_lists(raw), PurgeInputs::lists);
+    if let Some(cause) = credential_in_lists(raw, lists) {
+        v.errors.insert(items_at, cause);
     }
-    if let (Some(names), Some(purge)) = (zones.as_deref().and_then(names), &purge) {
-        // Zones given by name route offline; by ID, once their names are known.
-        let outside = items::outside_zones(purge, &names, base_url);
-        let confirm_urls = options.as_ref().map_or(&[][..], |o| &o.confirm_urls[..]);
-        v.errors
-            .extend(items::with_confirm_urls(outside, confirm_urls, &names));
+    let base_url = options.as_ref().and_then(|o| o.base_url.as_deref());
+    if let Some(read) = purge.as_ref().or(partial.as_ref()) {
+        v.errors.extend(items::wildcard_base(read, base_url));
+        if let Some(names) = zones.as_deref().and_then(names) {
+            // Zones given by name route offline; by ID, once their names are known.
+            let outside = items::outside_zones(read, &names, base_url);
+            let confirm_urls = options.as_ref().map_or(&[][..], |o| &o.confirm_urls[..]);
+            v.errors
+                .extend(items::with_confirm_urls(outside, confirm_urls, &names));
+        }
     }
     if let (true, Some(zones), Some(credential), Some(purge), Some(options)) =
         (v.errors.is_empty(), zones, credential, purge, options)
@@ -118,7 +131,7 @@ fn names(zones: &[ZoneRef]) -> Option<Vec<&str>> {
 /// part, in any case) or a prefixed credential: it would be sent to Cloudflare and printed as an
 /// item, so it is refused before anything is sent. Percent-encoding and invisible characters do
 /// not hide it.
-fn credential_in_lists(raw: &RawInputs, purge: &PurgeInputs) -> Option<Cause> {
+fn credential_in_lists(raw: &RawInputs, lists: Vec<(Input, Vec<String>)>) -> Option<Cause> {
     let mut given = crate::secret::Redactor::default();
     for value in credential::credentials(raw) {
         given.hide_credential(&value);
@@ -127,7 +140,7 @@ fn credential_in_lists(raw: &RawInputs, purge: &PurgeInputs) -> Option<Cause> {
     // `confirm` requests these URLs from the site: a credential in one would be sent there.
     let confirm_urls = list::split_list(raw.get(Input::ConfirmUrls)).map(str::to_string);
     let confirm_urls = (Input::ConfirmUrls, confirm_urls.collect());
-    let lists = purge.lists().into_iter().chain([base_url, confirm_urls]);
+    let lists = lists.into_iter().chain([base_url, confirm_urls]);
     lists.into_iter().find_map(|(input, items)| {
         let holds = items.iter().map(|item| revealed(item)).find_map(|item| {
             if given.finds(&item) {
@@ -140,6 +153,17 @@ fn credential_in_lists(raw: &RawInputs, purge: &PurgeInputs) -> Option<Cause> {
         })?;
         Some(Cause::CredentialInList { input, holds })
     })
+}
+
+/// The lists as given, when they could not be read as items.
+fn raw_lists(raw: &RawInputs) -> Vec<(Input, Vec<String>)> {
+    [Input::Files, Input::Tags, Input::Hosts, Input::Prefixes]
+        .into_iter()
+        .map(|input| {
+            let items = list::split_list(raw.get(input)).map(str::to_string);
+            (input, items.collect())
+        })
+        .collect()
 }
 
 /// An item as a credential in it would be read: percent-decoded, without invisible characters.

@@ -21,17 +21,22 @@ pub fn holds_prefixed(value: &str) -> bool {
 }
 
 /// `cfut_…`, `cfat_…` and `cfk_…` credentials anywhere in a value: their prefix makes them
-/// unmistakable, so they are hidden even inside a URL.
+/// unmistakable, so they are hidden even inside a URL, and whatever stands before or after them
+/// (`xcfut_…`, `a_cfut_…_2`): each is the prefix and the letters and digits that follow it.
 pub fn prefixed_pieces(value: &str) -> impl Iterator<Item = &str> {
-    value
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|piece| {
-            ["cfut_", "cfat_", "cfk_"].iter().any(|p| {
-                piece.strip_prefix(p).is_some_and(|rest| {
-                    rest.len() >= 40 && rest.chars().all(|c| c.is_ascii_alphanumeric())
-                })
-            })
-        })
+    // In any case: lower-casing ASCII keeps every byte where it was.
+    let lower = value.to_ascii_lowercase();
+    let starts: Vec<(usize, usize)> = ["cfut_", "cfat_", "cfk_"]
+        .into_iter()
+        .flat_map(|prefix| lower.match_indices(prefix).map(|(at, p)| (at, p.len())))
+        .collect();
+    starts.into_iter().filter_map(move |(at, prefix)| {
+        let rest = &value[at + prefix..];
+        let len = rest
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        (len >= 40).then(|| &value[at..at + prefix + len])
+    })
 }
 
 /// A value of any input as it may be quoted back: one short line, and never a credential — a value
@@ -61,13 +66,13 @@ pub fn shaped_pieces(value: &str) -> impl Iterator<Item = (&str, &'static str)> 
         .filter_map(|piece| shape_of(piece).map(|shape| (piece, shape)))
 }
 
-/// A URL as it may be quoted: anything between `://` and an `@` of its authority becomes `***`.
+/// A URL as it may be quoted: anything between `://` and its last `@` becomes `***`. Not only the
+/// authority's: a password with an unencoded `#` or `/` in it seems to end the authority early.
 pub fn without_userinfo(value: &str) -> String {
     let Some((scheme, rest)) = value.split_once("://") else {
         return value.to_string();
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    match authority.rfind('@') {
+    match rest.rfind('@') {
         Some(at) => format!("{scheme}://***{}", &rest[at..]),
         None => value.to_string(),
     }

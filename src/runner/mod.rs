@@ -64,7 +64,11 @@ pub fn publish(env: &Env, runner: &Log, report: &Report) -> Result<(), PublishEr
             _ => (output.name(), runner.redact(&value)),
         })
         .collect();
-    let written = write_runner_files(env, runner, report, &outputs, failed_file.as_deref());
+    let named = match file_error {
+        Some(error) => Err(error),
+        None => Ok(failed_file.as_deref()),
+    };
+    let written = write_runner_files(env, runner, report, &outputs, named);
     if !runner.actions {
         for (name, value) in &outputs {
             for line in value.lines() {
@@ -72,32 +76,53 @@ pub fn publish(env: &Env, runner: &Log, report: &Report) -> Result<(), PublishEr
             }
         }
     }
-    file_error.map_or(written, Err)
+    written
 }
 
+/// The summary first, then the outputs: a summary (or a failed file) that could not be written
+/// fails the step, and the outputs, still writable, say so when nothing else failed it first.
 fn write_runner_files(
     env: &Env,
     runner: &Log,
     report: &Report,
     outputs: &[(&str, String)],
-    failed_file: Option<&str>,
+    failed_file: Result<Option<&str>, PublishError>,
 ) -> Result<(), PublishError> {
+    let summary = match env.get("GITHUB_STEP_SUMMARY") {
+        Some(path) => {
+            let named = failed_file.as_ref().ok().copied().flatten();
+            let summary = runner.redact(&render_summary(report, named, runner.home()));
+            append(path.as_ref(), &summary).map_err(|error| PublishError {
+                file: "the file named by GITHUB_STEP_SUMMARY".into(),
+                error,
+                outputs_written: false,
+            })
+        }
+        None => Ok(()),
+    };
+    let failed = failed_file.map(drop).and(summary);
     if let Some(path) = env.get("GITHUB_OUTPUT") {
-        write_outputs(path.as_ref(), outputs).map_err(|error| PublishError {
+        let outputs = match (&failed, report.cause()) {
+            (Err(_), None) => not_written(outputs),
+            _ => outputs.to_vec(),
+        };
+        write_outputs(path.as_ref(), &outputs).map_err(|error| PublishError {
             file: "the file named by GITHUB_OUTPUT".into(),
             error,
             outputs_written: false,
         })?;
     }
-    if let Some(path) = env.get("GITHUB_STEP_SUMMARY") {
-        let summary = runner.redact(&render_summary(report, failed_file, runner.home()));
-        append(path.as_ref(), &summary).map_err(|error| PublishError {
-            file: "the file named by GITHUB_STEP_SUMMARY".into(),
-            error,
-            outputs_written: false,
-        })?;
-    }
-    Ok(())
+    failed
+}
+
+/// The outputs of a run whose only failure is a runner file not written.
+fn not_written<'a>(outputs: &[(&'a str, String)]) -> Vec<(&'a str, String)> {
+    let value = |name: &str, value: &String| match name {
+        n if n == Output::Result.name() => "failed".to_string(),
+        n if n == Output::Cause.name() => "outputs-not-written".to_string(),
+        _ => value.clone(),
+    };
+    outputs.iter().map(|(n, v)| (*n, value(n, v))).collect()
 }
 
 fn write_failed_file(env: &Env, failed: &[String]) -> Result<String, PublishError> {

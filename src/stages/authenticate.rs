@@ -241,10 +241,12 @@ fn judge_lifetime(
             Mode::Verify => Mark::Fail,
             Mode::Purge => Mark::Warn,
         };
-        let detail = format!("expires on {on}, in {days} days (warning at {warn_within})");
+        let left = expiry::days_left_words(days);
+        let detail = format!("expires on {on}, {left} (warning at {warn_within})");
         (mark, detail)
     } else if let (Some(on), Some(days)) = (&lifetime.expires_on, lifetime.days_left) {
-        (Mark::Ok, format!("expires on {on}, in {days} days"))
+        let left = expiry::days_left_words(days);
+        (Mark::Ok, format!("expires on {on}, {left}"))
     } else {
         (Mark::Ok, "never expires".to_string())
     };

@@ -10,6 +10,7 @@ mod docs;
 mod fake;
 mod faults;
 mod found;
+mod found_again;
 mod hostile_answers;
 mod hostile_inputs;
 mod invalidate;

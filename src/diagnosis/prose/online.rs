@@ -73,8 +73,8 @@ pub(in crate::diagnosis) fn expired(expires_on: Option<&str>) -> Explained {
 
 pub(in crate::diagnosis) fn expiring(expires_on: &str, days: i64) -> Explained {
     seen(format!(
-        "This API token expires on {expires_on}, in {}",
-        plural(days.max(0) as usize, "day")
+        "This API token expires on {expires_on}, {}",
+        crate::diagnosis::expiry::days_left_words(days)
     ))
 }
 
@@ -239,6 +239,9 @@ pub(in crate::diagnosis) fn unexpected(what: &Unexpected, status: u16) -> Explai
         Unexpected::ZoneShape => "a zone whose id or name is not the shape of one".into(),
         Unexpected::TokenStatus(status) => {
             format!("a token status \"{status}\" that Cloudflare does not document")
+        }
+        Unexpected::TokenDate { field, value } => {
+            format!("a token's {field} \"{value}\" that is no date")
         }
     };
     seen(format!(

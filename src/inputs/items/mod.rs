@@ -65,13 +65,17 @@ impl Items<FileItem> {
     }
 }
 
+/// The errors of lists that could not all be read, and the items that could.
+pub type Unread = (Vec<Cause>, PurgeInputs);
+
 /// The lists and `purge_everything`, each problem reported; `mode` decides whether an empty
-/// request is an error. Repairs come back as warnings.
+/// request is an error. Repairs come back as warnings. With errors, the items that could be read
+/// still come back, so that the checks of them (their zones) are reported too.
 pub fn read(
     raw: &RawInputs,
     ctx: &RunContext,
     mode: Option<Mode>,
-) -> (Result<PurgeInputs, Vec<Cause>>, Vec<Cause>) {
+) -> (Result<PurgeInputs, Unread>, Vec<Cause>) {
     read_capped(raw, ctx, mode, MAX_ITEMS)
 }
 
@@ -81,20 +85,18 @@ fn read_capped(
     ctx: &RunContext,
     mode: Option<Mode>,
     cap: usize,
-) -> (Result<PurgeInputs, Vec<Cause>>, Vec<Cause>) {
+) -> (Result<PurgeInputs, Unread>, Vec<Cause>) {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let everything = parse_bool(Input::PurgeEverything, raw.value(Input::PurgeEverything))
         .map_err(|e| errors.push(e))
         .unwrap_or(false);
     // The files, and the items of other kinds fed back in `files`.
-    let mut purge = files(raw, ctx)
-        .map_err(|e| errors.push(e))
-        .unwrap_or_default();
+    let mut purge = files(raw, ctx, &mut errors);
     purge.everything |= everything;
     for kind in ListKind::ALL {
         let input = ItemKind::List(kind).facts().input;
-        let given = split_list(raw.get(input)).map(str::to_string);
+        let given = list_items(input, raw.get(input), &mut errors).into_iter();
         let fed_back = std::mem::take(purge.list_mut(kind));
         *purge.list_mut(kind) = dedup(given.chain(fed_back).collect());
     }
@@ -115,7 +117,27 @@ fn read_capped(
     if errors.is_empty() {
         (Ok(purge), warnings)
     } else {
-        (Err(errors), warnings)
+        (Err((errors, purge)), warnings)
+    }
+}
+
+/// The items of a list input: a JSON array of strings (as `files` takes), or the list syntax.
+fn list_items(input: Input, value: &str, errors: &mut Vec<Cause>) -> Vec<String> {
+    if !value.trim_start().starts_with('[') {
+        return split_list(value).map(str::to_string).collect();
+    }
+    match serde_json::from_str::<Vec<String>>(value) {
+        Ok(items) => {
+            let items = items.iter().map(|i| i.trim()).filter(|i| !i.is_empty());
+            items.map(str::to_string).collect()
+        }
+        Err(e) => {
+            let expected = format!(
+                "a JSON array of strings, or items separated by newlines, commas or spaces ({e})"
+            );
+            errors.push(invalid(input, "a JSON array", &expected));
+            Vec::new()
+        }
     }
 }
 
@@ -154,9 +176,6 @@ fn requested(purge: &PurgeInputs, mode: Option<Mode>, cap: usize, longest: Input
         let expected = format!("at most {cap} items in all");
         return Some(invalid(longest, &format!("{total} items"), &expected));
     }
-    if mode == Some(Mode::Verify) {
-        return None;
-    }
     let lists = purge.given_lists();
     if purge.everything && !lists.is_empty() {
         return Some(Cause::ConflictingPurgeInputs {
@@ -164,20 +183,38 @@ fn requested(purge: &PurgeInputs, mode: Option<Mode>, cap: usize, longest: Input
             said: Vec::new(),
         });
     }
-    if !purge.everything && lists.is_empty() {
+    // Verify mode purges nothing: it needs no list.
+    if mode != Some(Mode::Verify) && !purge.everything && lists.is_empty() {
         return Some(Cause::NothingToPurge);
     }
     None
 }
 
-/// The files, with the items of other kinds found in `files` in the JSON form `failed` writes.
-fn files(raw: &RawInputs, ctx: &RunContext) -> Result<PurgeInputs, Cause> {
+/// The files, with the items of other kinds found in `files` in the JSON form `failed` writes;
+/// those that cannot be read are left out, each kind of problem an error.
+fn files(raw: &RawInputs, ctx: &RunContext, errors: &mut Vec<Cause>) -> PurgeInputs {
+    match given_files(raw, ctx) {
+        Ok(given) => read_files(given, errors),
+        Err(cause) => {
+            errors.push(cause);
+            PurgeInputs::default()
+        }
+    }
+}
+
+/// The files given, in `files` and in each `files_from` file.
+fn given_files(raw: &RawInputs, ctx: &RunContext) -> Result<Vec<given::Given>, Cause> {
     let mut given = files::parse_files(raw.get(Input::Files))?;
     for from in raw.get(Input::FilesFrom).lines().map(str::trim) {
         if !from.is_empty() {
             given.extend(files::read_list_file(&ctx.resolve(from))?);
         }
     }
+    Ok(given)
+}
+
+/// The files given as items; the URLs that are none and those with a wildcard are errors.
+fn read_files(given: Vec<given::Given>, errors: &mut Vec<Cause>) -> PurgeInputs {
     let mut read = PurgeInputs::default();
     let mut bad = Vec::new();
     let mut wildcards = Vec::new();
@@ -206,13 +243,13 @@ fn files(raw: &RawInputs, ctx: &RunContext) -> Result<PurgeInputs, Cause> {
         }
     }
     if !bad.is_empty() {
-        return Err(Cause::InvalidUrl { items: bad });
+        errors.push(Cause::InvalidUrl { items: bad });
     }
     if !wildcards.is_empty() {
-        return Err(Cause::FilesWildcard { items: wildcards });
+        errors.push(Cause::FilesWildcard { items: wildcards });
     }
     read.files = dedup(read.files);
-    Ok(read)
+    read
 }
 
 /// A file as it may be quoted back: shaped like a credential by its shape only, without user info.
@@ -354,7 +391,7 @@ mod tests {
         let ctx = RunContext::default();
         let (read, _) = read_capped(&raw, &ctx, Some(Mode::Purge), 2);
         std::fs::remove_file(&list).unwrap();
-        let errors = read.unwrap_err();
+        let (errors, _) = read.unwrap_err();
         let Cause::InvalidInput { input, .. } = &errors[0] else {
             panic!("{errors:?}")
         };
@@ -370,7 +407,7 @@ mod tests {
         let (read, _) = read_capped(&raw, &ctx, Some(Mode::Purge), 3);
         assert_eq!(read.map(|p| p.items()), Ok(3));
         let (read, _) = read_capped(&raw, &ctx, Some(Mode::Purge), 2);
-        let errors = read.unwrap_err();
+        let errors = read.map_err(|(errors, _)| errors).unwrap_err();
         assert_eq!(errors[0].code(), "invalid-input");
     }
 }
