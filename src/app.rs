@@ -15,6 +15,7 @@ use crate::diagnosis::Cause;
 use crate::env::Env;
 use crate::inputs::{self, credential, Credential, Input, Mode, RawInputs, RunContext, Settings};
 use crate::runner::{self, Mark, Report, RunResult, Runner, Subject};
+use crate::stages::reads::Reads;
 use crate::stages::{credential as verify, permission, purging, zone, Journal};
 
 /// What a run takes besides its environment: the clock, the retry policy, and the cancellation
@@ -127,10 +128,16 @@ async fn online(
     config: &Config,
 ) -> Result<(), Cause> {
     let client = connect(&settings, proxies, journal.runner(), config)?;
+    // The zones' first reads go beside the credential check (one round trip for both, not two);
+    // what they found is judged only once the credential passed, so its cause comes first.
+    let reads = Reads::new(&settings.zones);
     let checks = async {
-        let verified = verify::verify(&client, &settings, journal, config.now).await?;
+        let verify = verify::verify(&client, &settings, &reads, journal, config.now);
+        let (verified, ()) = tokio::join!(verify, reads.ahead(&client));
+        let verified = verified?;
+        let zones = &settings.zones;
         let resolved =
-            zone::resolve(&client, &settings.zones, verified.zone.clone(), journal).await?;
+            zone::resolve(&client, zones, &reads, verified.zone.clone(), journal).await?;
         Ok((verified, resolved))
     };
     let (verified, resolved) = tokio::select! {

@@ -4,6 +4,7 @@
 pub mod credential;
 pub mod permission;
 pub mod purging;
+pub mod reads;
 pub mod routing;
 pub mod zone;
 
