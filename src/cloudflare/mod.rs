@@ -21,6 +21,6 @@ pub use proxy::{BadProxy, Proxies};
 pub use retry::RetryPolicy;
 pub use tls::CaBundle;
 pub use transport::{
-    is_loopback, Answer, Auth, Client, Ended, Gate, Immediately, Peer, RequestLog, SetupError,
-    MAX_BODY,
+    is_loopback, pause, Answer, Auth, Client, Ended, Gate, Immediately, Peer, RequestLog,
+    SetupError, MAX_BODY,
 };

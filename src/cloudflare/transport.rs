@@ -50,8 +50,16 @@ pub struct Immediately;
 impl Gate for Immediately {
     type Stop = Infallible;
     async fn before(&self, _attempt: u32, delay: Duration) -> Result<(), Infallible> {
-        tokio::time::sleep(delay).await;
+        pause(delay).await;
         Ok(())
+    }
+}
+
+/// Wait `delay`; no wait at all when it is zero (a zero sleep still waits for the timer's next
+/// tick, up to a millisecond, on every first attempt).
+pub async fn pause(delay: Duration) {
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
     }
 }
 

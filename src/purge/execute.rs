@@ -13,7 +13,7 @@ use super::pacing::TokenBucket;
 use super::plan::Limits;
 use super::work::{Batch, Work};
 use crate::cancel::Cancel;
-use crate::cloudflare::{endpoints, Client, Ended, Gate, ItemKind, ListKind};
+use crate::cloudflare::{endpoints, pause, Client, Ended, Gate, ItemKind, ListKind};
 use crate::diagnosis::judge;
 
 /// Requests of one lane in flight at once; the buckets, not this, set the pace.
@@ -217,7 +217,7 @@ impl Gate for BatchGate<'_> {
         // A 429 waits out Retry-After here, then queues again behind the pacing, so the batches
         // after it make room when Cloudflare's bucket is emptier than ours (another deploy).
         let turn = async {
-            tokio::time::sleep(delay).await;
+            pause(delay).await;
             let lane = &self.zone.job.lane;
             match self.batch.kind {
                 ItemKind::Files => lane.urls.take(self.batch.len as f64).await,
