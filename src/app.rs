@@ -130,7 +130,7 @@ async fn online(
     let client = connect(&settings, proxies, journal.runner(), config)?;
     // The zones' first reads go beside the credential check (one round trip for both, not two);
     // what they found is judged only once the credential passed, so its cause comes first.
-    let reads = Reads::new(&settings.zones);
+    let reads = Reads::new(&settings.zones, settings.options.account_id.as_deref());
     let checks = async {
         let verify = verify::verify(&client, &settings, &reads, journal, config.now);
         let (verified, ()) = tokio::join!(verify, reads.ahead(&client));

@@ -9,18 +9,15 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::outcome::{attribute_outage, summarise, Outcome, Sent, Withheld};
-use super::pacing::TokenBucket;
 use super::plan::Limits;
 use super::work::{Batch, Work};
 use crate::cancel::Cancel;
+use crate::cloudflare::TokenBucket;
 use crate::cloudflare::{endpoints, pause, Client, Ended, Gate, ItemKind, ListKind};
 use crate::diagnosis::judge;
 
 /// Requests of one lane in flight at once; the buckets, not this, set the pace.
 const MAX_IN_FLIGHT: usize = 8;
-/// Cloudflare allows 1,200 requests per 5 minutes per token; the checks before the purge use a few.
-const API_BUDGET: f64 = 1150.0;
-const API_RATE: f64 = 1200.0 / 300.0;
 /// After this many batches of a zone in a row failed with the API down (5xx or no answer, after
 /// every retry), the zone's rest are not sent: each would spend its retries, and the run's
 /// 1,200-request budget, on an outage. Per zone: one zone's failing backend leaves the others be.
@@ -104,7 +101,6 @@ impl Zone {
 struct Shared {
     client: Client,
     zones: Vec<Zone>,
-    api: TokenBucket,
     cancel: Cancel,
 }
 
@@ -129,7 +125,6 @@ pub async fn execute(
                 halted: Cancel::default(),
             })
             .collect(),
-        api: TokenBucket::new(API_BUDGET, API_RATE),
         cancel: cancel.clone(),
     });
     let mut tasks = JoinSet::new();
@@ -223,7 +218,6 @@ impl Gate for BatchGate<'_> {
                 ItemKind::Files => lane.urls.take(self.batch.len as f64).await,
                 _ => lane.requests.take(1.0).await,
             }
-            self.shared.api.take(1.0).await;
         };
         tokio::select! {
             () = turn => {}

@@ -2,12 +2,11 @@
 
 mod execute;
 mod outcome;
-mod pacing;
 mod plan;
 mod work;
 
+pub use crate::cloudflare::TokenBucket;
 pub use execute::{execute, Job, Lane, Progress, Target};
 pub use outcome::{Outcome, Withheld};
-pub use pacing::TokenBucket;
 pub use plan::{plan, Limits};
 pub use work::{Batch, ResolvedFile, Work};

@@ -379,3 +379,30 @@ async fn a_rate_limited_zone_does_not_hold_back_another_accounts_batches() {
     );
     assert_eq!(run.output("failed"), urls(900, ZONE_NAME).join("\n"));
 }
+
+#[tokio::test]
+async fn many_zones_are_read_from_the_zone_list_not_one_by_one() {
+    let fake = Fake::start().await;
+    let ids = fake.add_zones(12);
+    let mut token = Token::everywhere();
+    token.read.extend(&ids);
+    token.purge.extend(&ids);
+    fake.add_token(CFUT_TOKEN, token);
+    let files: Vec<String> = (0..12)
+        .map(|i| format!("https://z{i}.example/a.css"))
+        .collect();
+    let run = action(&fake, &ids.join(" "))
+        .input("files", &files.join("\n"))
+        .run()
+        .await;
+    run.assert_ok("purged");
+    assert_eq!(fake.purges().len(), 12);
+    let reads: Vec<String> = fake
+        .received()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.starts_with("/zones"))
+        .map(|r| format!("{}?{}", r.path, r.query))
+        .collect();
+    // 12 zones and the standard world's 4: one page of 50.
+    assert_eq!(reads, ["/zones?per_page=50&page=1"]);
+}
