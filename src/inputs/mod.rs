@@ -107,20 +107,21 @@ fn credential_in_lists(raw: &RawInputs, purge: &PurgeInputs) -> Option<Cause> {
     for value in credential::credentials(raw) {
         given.hide_credential(&value);
     }
-    let base_url = (Input::BaseUrl, vec![raw.get(Input::BaseUrl).to_string()]);
-    let lists = purge.lists().into_iter().chain(std::iter::once(base_url));
-    lists.into_iter().find_map(|(input, items)| {
-        let holds = items.iter().map(|item| revealed(item)).find_map(|item| {
-            if given.finds(&item) {
-                Some("the credential given (or a part of it)")
-            } else if credential::holds_prefixed(&item.to_ascii_lowercase()) {
-                Some("something shaped like a credential (cfut_, cfat_ or cfk_)")
-            } else {
-                None
-            }
-        })?;
+    // Item by item, not the lists copied: they may hold 100,000 items.
+    let look = |input: Input, item: &str| {
+        let item = revealed(item);
+        let holds = if given.finds(&item) {
+            "the credential given (or a part of it)"
+        } else if credential::holds_prefixed(&item.to_ascii_lowercase()) {
+            "something shaped like a credential (cfut_, cfat_ or cfk_)"
+        } else {
+            return None;
+        };
         Some(Cause::CredentialInList { input, holds })
-    })
+    };
+    purge
+        .find_line(&look)
+        .or_else(|| look(Input::BaseUrl, raw.get(Input::BaseUrl)))
 }
 
 /// An item as a credential in it would be read: percent-decoded, without invisible characters.
