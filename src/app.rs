@@ -17,6 +17,7 @@ use crate::inputs::{
     self, credential, quote, Credential, Input, Mode, RawInputs, RunContext, Settings,
 };
 use crate::runner::{self, Log, Mark, Report, RunResult, Subject};
+use crate::stages::reads::Reads;
 use crate::stages::{authenticate, confirm, permission, purging, resolve, routing, wait, Journal};
 
 pub use crate::site::WaitClock;
@@ -168,10 +169,16 @@ async fn online(
 ) -> Result<(), Cause> {
     let site_proxies = proxies.clone();
     let client = connect(&settings, proxies, journal.runner(), config)?;
+    // The zones' first reads go beside the credential check (one round trip for both, not two);
+    // what they found is judged only once the credential passed, so its cause comes first.
+    let reads = Reads::new(&settings.zones, settings.options.account_id.as_deref());
     let checks = async {
-        let verified = authenticate::verify(&client, &settings, journal, config.now).await?;
+        let verify = authenticate::verify(&client, &settings, &reads, journal, config.now);
+        let (verified, ()) = tokio::join!(verify, reads.ahead(&client));
+        let verified = verified?;
+        let zones = &settings.zones;
         let resolved =
-            resolve::resolve(&client, &settings.zones, verified.zone.clone(), journal).await?;
+            resolve::resolve(&client, zones, &reads, verified.zone.clone(), journal).await?;
         resolve::record(&resolved, journal);
         wait::until_live(
             &settings,

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 use std::process::ExitCode;
+use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -22,25 +23,30 @@ fn main() -> ExitCode {
 }
 
 fn start(env: &Env, runner: &Arc<Log>) -> anyhow::Result<u8> {
+    let config = Config::production();
+    // Before any work: as PID 1 (the container's entry point) a signal without a handler is
+    // ignored, and elsewhere it would kill the run with no report. The watcher starts first and
+    // registers while this thread builds its runtime; the run waits until it has.
+    let registered = watch_signals(config.cancel.clone())?;
     let command = parse_args(std::env::args_os().skip(1));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("starting the runtime")?;
-    let config = Config::production();
-    // Before any work: as PID 1 (the container's entry point) a signal without a handler is
-    // ignored, and elsewhere it would kill the run with no report.
-    watch_signals(config.cancel.clone())?;
+    registered
+        .recv()
+        .context("starting the signal watcher")?
+        .context("listening for SIGTERM and SIGINT")?;
     Ok(runtime.block_on(respond(env, command, runner.clone(), &config)))
 }
 
 /// Listen for the runner's signals on a thread of their own, so that a run blocked in a read
-/// cannot keep them from being heard. Returns once the handlers are registered.
+/// cannot keep them from being heard. What it returns says when the handlers are registered.
 ///
 /// After the first signal the run stops sending, reports and exits, within its grace for requests
 /// in flight. Should it not, a second signal or the grace's `abandon` ends the process without the
 /// report.
-fn watch_signals(cancel: Cancel) -> anyhow::Result<()> {
+fn watch_signals(cancel: Cancel) -> anyhow::Result<Receiver<std::io::Result<()>>> {
     let (ready, registered) = std::sync::mpsc::channel::<std::io::Result<()>>();
     std::thread::Builder::new()
         .name("signals".into())
@@ -68,10 +74,7 @@ fn watch_signals(cancel: Cancel) -> anyhow::Result<()> {
             std::process::exit(1);
         })
         .context("starting the signal watcher")?;
-    registered
-        .recv()
-        .context("starting the signal watcher")?
-        .context("listening for SIGTERM and SIGINT")
+    Ok(registered)
 }
 
 /// The runner cancels a step with SIGTERM (docker stop) or SIGINT.

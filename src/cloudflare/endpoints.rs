@@ -127,6 +127,21 @@ pub fn zones_visible() -> Endpoint<Vec<Zone>> {
     Endpoint::new(Method::GET, &["zones"]).query("per_page", "50")
 }
 
+/// Zones a list page holds at most.
+pub const ZONES_PER_PAGE: usize = 50;
+
+/// `GET /zones?per_page=50&page=…`, of one account when it is known: a page of the zones the
+/// credential can see (pages count from 1).
+pub fn zones_page(page: usize, account: Option<&str>) -> Endpoint<Vec<Zone>> {
+    let endpoint = Endpoint::new(Method::GET, &["zones"])
+        .query("per_page", &ZONES_PER_PAGE.to_string())
+        .query("page", &page.to_string());
+    match account {
+        Some(account) => endpoint.query("account.id", account),
+        None => endpoint,
+    }
+}
+
 /// `result` of `GET /accounts/{id}`.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(default)]

@@ -5,6 +5,7 @@ pub mod endpoints;
 mod envelope;
 mod errors;
 pub mod items;
+mod pacing;
 mod proxy;
 mod retry;
 mod tls;
@@ -15,9 +16,10 @@ pub use envelope::{BodyKind, CfMessage};
 pub(crate) use errors::net_kind;
 pub use errors::{ApiError, Failure, Foreign, NetKind};
 pub use items::{ItemKind, Items, ListKind};
+pub use pacing::TokenBucket;
 pub use proxy::{BadProxy, Proxies};
 pub use retry::RetryPolicy;
 pub use tls::CaBundle;
 pub use transport::{
-    is_loopback, Auth, Client, Ended, Gate, Peer, RequestLog, SetupError, MAX_BODY,
+    is_loopback, pause, Auth, Client, Ended, Gate, Peer, RequestLog, SetupError, MAX_BODY,
 };

@@ -11,6 +11,7 @@ use url::Url;
 use super::endpoints::Endpoint;
 use super::envelope::{self, CfMessage, Parsed};
 use super::errors::{net_kind, refuses_certificate, ApiError, Failure, Foreign, NetKind};
+use super::pacing::TokenBucket;
 use super::proxy::Proxies;
 use super::retry::{parse_retry_after, RetryPolicy};
 use super::tls::CaBundle;
@@ -18,6 +19,11 @@ use crate::secret::{Redactor, Secret};
 
 /// Answers larger than this are not Cloudflare's (the largest real one, a zone list, is ~100 KiB).
 pub const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// Cloudflare's global budget: 1,200 requests per 5 minutes per token, every endpoint counted.
+/// The client spends a little less, leaving room for other tools using the token.
+const BUDGET: f64 = 1150.0;
+const WINDOW: Duration = Duration::from_secs(300);
 
 /// How requests authenticate.
 #[derive(Debug, Clone)]
@@ -50,8 +56,16 @@ pub struct Immediately;
 impl Gate for Immediately {
     type Stop = Infallible;
     async fn before(&self, _attempt: u32, delay: Duration) -> Result<(), Infallible> {
-        tokio::time::sleep(delay).await;
+        pause(delay).await;
         Ok(())
+    }
+}
+
+/// Wait `delay`; no wait at all when it is zero (a zero sleep still waits for the timer's next
+/// tick, up to a millisecond, on every first attempt).
+pub async fn pause(delay: Duration) {
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
     }
 }
 
@@ -92,6 +106,8 @@ pub struct Client {
     policy: RetryPolicy,
     log: Option<RequestLog>,
     clock: Clock,
+    /// Every attempt of every request spends one: the one place requests are paced by the budget.
+    budget: Arc<TokenBucket>,
 }
 
 /// The run's clock: the injected time at a known instant, moved on by the monotonic clock. An
@@ -162,6 +178,7 @@ impl Client {
                 at: SystemTime::now(),
                 since: Instant::now(),
             },
+            budget: Arc::new(TokenBucket::new(BUDGET, 1200.0 / WINDOW.as_secs_f64())),
         })
     }
 
@@ -214,6 +231,7 @@ impl Client {
             if let Err(stop) = gate.before(attempt, delay).await {
                 return Err(last.map_or(Ended::Withheld(stop), Ended::Failed));
             }
+            self.budget.take(1.0).await;
             let (error, retry_after) = match self.attempt(endpoint).await {
                 Ok(result) => {
                     let retries = attempt - 1;

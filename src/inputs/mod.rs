@@ -86,10 +86,7 @@ pub fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
             (None, Some(partial))
         }
     };
-    let lists = purge
-        .as_ref()
-        .map_or_else(|| raw_lists(raw), PurgeInputs::lists);
-    if let Some(cause) = credential_in_lists(raw, lists) {
+    if let Some(cause) = credential_in_lists(raw, purge.as_ref()) {
         v.errors.insert(items_at, cause);
     }
     let base_url = options.as_ref().and_then(|o| o.base_url.as_deref());
@@ -131,39 +128,36 @@ fn names(zones: &[ZoneRef]) -> Option<Vec<&str>> {
 /// part, in any case) or a prefixed credential: it would be sent to Cloudflare and printed as an
 /// item, so it is refused before anything is sent. Percent-encoding and invisible characters do
 /// not hide it.
-fn credential_in_lists(raw: &RawInputs, lists: Vec<(Input, Vec<String>)>) -> Option<Cause> {
+fn credential_in_lists(raw: &RawInputs, purge: Option<&PurgeInputs>) -> Option<Cause> {
     let mut given = crate::secret::Redactor::default();
     for value in credential::credentials(raw) {
         given.hide_credential(&value);
     }
-    let base_url = (Input::BaseUrl, vec![raw.get(Input::BaseUrl).to_string()]);
-    // `confirm` requests these URLs from the site: a credential in one would be sent there.
-    let confirm_urls = list::split_list(raw.get(Input::ConfirmUrls)).map(str::to_string);
-    let confirm_urls = (Input::ConfirmUrls, confirm_urls.collect());
-    let lists = lists.into_iter().chain([base_url, confirm_urls]);
-    lists.into_iter().find_map(|(input, items)| {
-        let holds = items.iter().map(|item| revealed(item)).find_map(|item| {
-            if given.finds(&item) {
-                Some("the credential given (or a part of it)")
-            } else if quote::holds_prefixed(&item.to_ascii_lowercase()) {
-                Some("something shaped like a credential (cfut_, cfat_ or cfk_)")
-            } else {
-                None
-            }
-        })?;
+    // Item by item, not the lists copied: they may hold 100,000 items.
+    let look = |input: Input, item: &str| {
+        let item = revealed(item);
+        let holds = if given.finds(&item) {
+            "the credential given (or a part of it)"
+        } else if quote::holds_prefixed(&item.to_ascii_lowercase()) {
+            "something shaped like a credential (cfut_, cfat_ or cfk_)"
+        } else {
+            return None;
+        };
         Some(Cause::CredentialInList { input, holds })
-    })
-}
-
-/// The lists as given, when they could not be read as items.
-fn raw_lists(raw: &RawInputs) -> Vec<(Input, Vec<String>)> {
-    [Input::Files, Input::Tags, Input::Hosts, Input::Prefixes]
-        .into_iter()
-        .map(|input| {
-            let items = list::split_list(raw.get(input)).map(str::to_string);
-            (input, items.collect())
-        })
-        .collect()
+    };
+    // The lists as given when they could not be read as items.
+    let in_raw = || {
+        [Input::Files, Input::Tags, Input::Hosts, Input::Prefixes]
+            .into_iter()
+            .find_map(|input| list::split_list(raw.get(input)).find_map(|i| look(input, i)))
+    };
+    // `confirm` requests these URLs from the site: a credential in one would be sent there.
+    let confirm_urls =
+        || list::split_list(raw.get(Input::ConfirmUrls)).find_map(|i| look(Input::ConfirmUrls, i));
+    purge
+        .map_or_else(in_raw, |purge| purge.find_line(&look))
+        .or_else(|| look(Input::BaseUrl, raw.get(Input::BaseUrl)))
+        .or_else(confirm_urls)
 }
 
 /// An item as a credential in it would be read: percent-decoded, without invisible characters.

@@ -1,5 +1,6 @@
 //! Sending the planned batches of every zone: concurrently, each paced by its lane (the buckets of
-//! its account and plan) and by the API's request budget, each counted only when Cloudflare accepted it.
+//! its account and plan; the client paces every request by the API's budget), each counted only
+//! when Cloudflare accepted it.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -9,15 +10,11 @@ use tokio::task::JoinSet;
 
 use super::job::Job;
 use super::outcome::{attribute_outage, summarise, Outcome, Sent, Withheld};
-use super::pacing::TokenBucket;
 use super::work::Batch;
 use crate::cancel::Cancel;
-use crate::cloudflare::{Client, Ended, Gate, ItemKind, ListKind};
+use crate::cloudflare::{pause, Client, Ended, Gate, ItemKind, ListKind};
 use crate::diagnosis::judge;
 
-/// Cloudflare allows 1,200 requests per 5 minutes per token; the checks before the purge use a few.
-const API_BUDGET: f64 = 1150.0;
-const API_RATE: f64 = 1200.0 / 300.0;
 /// After this many batches of a zone in a row failed with the API down (5xx or no answer, after
 /// every retry), the zone's rest are not sent: each would spend its retries, and the run's
 /// 1,200-request budget, on an outage. Per zone: one zone's failing backend leaves the others be.
@@ -75,7 +72,6 @@ impl Zone {
 struct Shared {
     client: Client,
     zones: Vec<Zone>,
-    api: TokenBucket,
     cancel: Cancel,
 }
 
@@ -101,7 +97,6 @@ pub async fn execute(
                 halted: Cancel::default(),
             })
             .collect(),
-        api: TokenBucket::new(API_BUDGET, API_RATE),
         cancel: cancel.clone(),
     });
     let mut tasks = JoinSet::new();
@@ -174,7 +169,8 @@ async fn collect(
     results
 }
 
-/// Before each attempt of a batch: the retry delay, then its turn under its lane and the API budget.
+/// Before each attempt of a batch: the retry delay, then its turn under its lane (the client then
+/// spends one of the API budget).
 struct BatchGate<'a> {
     shared: &'a Shared,
     zone: &'a Zone,
@@ -192,13 +188,12 @@ impl Gate for BatchGate<'_> {
         // A 429 waits out Retry-After here, then queues again behind the pacing, so the batches
         // after it make room when Cloudflare's bucket is emptier than ours (another deploy).
         let turn = async {
-            tokio::time::sleep(delay).await;
+            pause(delay).await;
             let lane = &self.zone.job.lane;
             match self.batch.kind {
                 ItemKind::Files => lane.urls.take(self.batch.len as f64).await,
                 _ => lane.requests.take(1.0).await,
             }
-            self.shared.api.take(1.0).await;
         };
         tokio::select! {
             () = turn => {}

@@ -6,10 +6,9 @@ use std::time::Duration;
 
 use tokio::sync::Semaphore;
 
-use super::pacing::TokenBucket;
 use super::plan::Limits;
 use super::work::{Batch, Work};
-use crate::cloudflare::Eviction;
+use crate::cloudflare::{Eviction, TokenBucket};
 
 /// Requests of one lane in flight at once; the buckets, not this, set the pace.
 const MAX_IN_FLIGHT: usize = 8;

@@ -3,7 +3,6 @@
 mod execute;
 mod job;
 mod outcome;
-mod pacing;
 mod plan;
 mod work;
 

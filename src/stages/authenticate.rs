@@ -3,6 +3,7 @@
 
 use time::OffsetDateTime;
 
+use super::reads::Reads;
 use super::resolve::checked;
 use super::Journal;
 use crate::cloudflare::{endpoints, CfMessage, Client, TokenStatus, Zone};
@@ -44,6 +45,7 @@ pub struct Verified {
 pub async fn verify(
     client: &Client,
     settings: &Settings,
+    reads: &Reads,
     journal: &mut Journal,
     now: OffsetDateTime,
 ) -> Result<Verified, Cause> {
@@ -52,14 +54,14 @@ pub async fn verify(
         Credential::Token { shape, .. } => shape,
     };
     let (status, owner, zone) = if *shape == Shape::AccountToken {
-        account_token(client, settings, journal, Vec::new()).await?
+        account_token(client, settings, reads, journal, Vec::new()).await?
     } else {
         match client.call(&endpoints::verify_user_token()).await {
             Ok(answer) => (answer.result, Owner::User, None),
             Err(failure) => match judge::token_verify(&failure, client.peer()) {
                 TokenRefusal::Cause(cause) => return Err(journal.failed(Subject::Token, cause)),
                 TokenRefusal::Unknown(errors) => {
-                    account_token(client, settings, journal, errors).await?
+                    account_token(client, settings, reads, journal, errors).await?
                 }
             },
         }
@@ -96,12 +98,13 @@ enum Learned {
 async fn account_token(
     client: &Client,
     settings: &Settings,
+    reads: &Reads,
     journal: &mut Journal,
     user_errors: Vec<CfMessage>,
 ) -> Result<(TokenStatus, Owner, Option<Zone>), Cause> {
     let (account, zone) = match &settings.options.account_id {
         Some(account) => (account.clone(), None),
-        None => match learn_from_zones(client, &settings.zones).await? {
+        None => match learn_from_zones(client, reads, &settings.zones).await? {
             Learned::Zone(zone) => (zone.account.id.clone(), Some(zone)),
             learned => {
                 let cause = without_account(&settings.credential, user_errors, learned);
@@ -163,10 +166,14 @@ fn without_account(credential: &Credential, user: Vec<CfMessage>, learned: Learn
 }
 
 /// The first zone the token can read, else what the lookups said about the token.
-async fn learn_from_zones(client: &Client, zones: &[ZoneRef]) -> Result<Learned, Cause> {
+async fn learn_from_zones(
+    client: &Client,
+    reads: &Reads,
+    zones: &[ZoneRef],
+) -> Result<Learned, Cause> {
     let mut learned = Learned::Nothing;
     for zone in zones {
-        match learn_from_zone(client, zone).await? {
+        match learn_from_zone(client, reads, zone).await? {
             Learned::Zone(zone) => return Ok(Learned::Zone(zone)),
             Learned::Nothing => {}
             said if matches!(learned, Learned::Nothing) => learned = said,
@@ -176,14 +183,11 @@ async fn learn_from_zones(client: &Client, zones: &[ZoneRef]) -> Result<Learned,
     Ok(learned)
 }
 
-async fn learn_from_zone(client: &Client, zone: &ZoneRef) -> Result<Learned, Cause> {
+async fn learn_from_zone(client: &Client, reads: &Reads, zone: &ZoneRef) -> Result<Learned, Cause> {
     let found = match zone {
-        ZoneRef::Id(id) => client
-            .call(&endpoints::zone(id))
-            .await
-            .map(|a| Some(a.result)),
-        ZoneRef::Name(name) => client.call(&endpoints::zones_named(name)).await.map(|a| {
-            a.result
+        ZoneRef::Id(id) => reads.by_id(client, id).await.map(Some),
+        ZoneRef::Name(name) => reads.named(client, name).await.map(|zones| {
+            zones
                 .into_iter()
                 .find(|z| z.name.eq_ignore_ascii_case(name))
         }),

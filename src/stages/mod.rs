@@ -5,6 +5,7 @@ pub mod authenticate;
 pub mod confirm;
 pub mod permission;
 pub mod purging;
+pub mod reads;
 pub mod resolve;
 pub mod routing;
 pub mod wait;

@@ -1,6 +1,7 @@
 //! Step 4: the zone, resolved by ID or by name — its name, plan, status and account — or known only
 //! by its ID when the credential may purge it but not read it.
 
+use super::reads::Reads;
 use super::Journal;
 use crate::cloudflare::{endpoints, CfMessage, Client, Zone};
 use crate::diagnosis::judge::{self, Standing};
@@ -71,6 +72,7 @@ impl Resolved {
 pub async fn resolve(
     client: &Client,
     zones: &[ZoneRef],
+    reads: &Reads,
     seen: Option<Zone>,
     journal: &mut Journal,
 ) -> Result<Vec<Resolved>, Cause> {
@@ -79,8 +81,8 @@ pub async fn resolve(
         let known = seen.as_ref().filter(|z| is(z, zone)).cloned();
         let result = match (known, zone) {
             (Some(zone), _) => Ok(Resolved::known(zone)),
-            (None, ZoneRef::Id(id)) => by_id(client, id).await,
-            (None, ZoneRef::Name(name)) => by_name(client, name).await,
+            (None, ZoneRef::Id(id)) => by_id(client, reads, id).await,
+            (None, ZoneRef::Name(name)) => by_name(client, reads, name).await,
         };
         let zone = result.map_err(|cause| journal.failed(Subject::Zone, cause))?;
         if resolved.iter().all(|r| r.id() != zone.id()) {
@@ -98,9 +100,9 @@ fn is(zone: &Zone, named: &ZoneRef) -> bool {
     }
 }
 
-async fn by_id(client: &Client, id: &str) -> Result<Resolved, Cause> {
-    let failure = match client.call(&endpoints::zone(id)).await {
-        Ok(answer) => return checked(answer.result).map(Resolved::known),
+async fn by_id(client: &Client, reads: &Reads, id: &str) -> Result<Resolved, Cause> {
+    let failure = match reads.by_id(client, id).await {
+        Ok(zone) => return checked(zone).map(Resolved::known),
         Err(failure) => failure,
     };
     if let Some(cause) = judge::transport(&failure, client.peer()) {
@@ -121,9 +123,9 @@ async fn by_id(client: &Client, id: &str) -> Result<Resolved, Cause> {
     Err(not_found(client, id, failure.errors()).await)
 }
 
-async fn by_name(client: &Client, name: &str) -> Result<Resolved, Cause> {
-    match client.call(&endpoints::zones_named(name)).await {
-        Ok(answer) => match pick(answer.result, name) {
+async fn by_name(client: &Client, reads: &Reads, name: &str) -> Result<Resolved, Cause> {
+    match reads.named(client, name).await {
+        Ok(zones) => match pick(zones, name) {
             Some((zone, others)) => checked(zone).map(|zone| Resolved::Known { zone, others }),
             None => Err(not_found(client, name, &[]).await),
         },

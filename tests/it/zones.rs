@@ -164,12 +164,12 @@ async fn an_item_in_no_listed_zone_fails_before_any_request_or_any_purge() {
     );
     assert!(fake.purges().is_empty());
     assert_eq!(
-        fake.paths(),
-        [
+        fake.checks(),
+        checks_sorted([
             "GET /user/tokens/verify".to_string(),
             format!("GET /zones/{ZONE_ID}"),
             format!("GET /zones/{SHOP_ZONE_ID}"),
-        ]
+        ])
     );
 }
 
@@ -446,4 +446,31 @@ async fn tags_failing_in_two_zones_are_counted_alike_everywhere() {
         "{}",
         run.summary
     );
+}
+
+#[tokio::test]
+async fn many_zones_are_read_from_the_zone_list_not_one_by_one() {
+    let fake = Fake::start().await;
+    let ids = fake.add_zones(12);
+    let mut token = Token::everywhere();
+    token.read.extend(&ids);
+    token.purge.extend(&ids);
+    fake.add_token(CFUT_TOKEN, token);
+    let files: Vec<String> = (0..12)
+        .map(|i| format!("https://z{i}.example/a.css"))
+        .collect();
+    let run = action(&fake, &ids.join(" "))
+        .input("files", &files.join("\n"))
+        .run()
+        .await;
+    run.assert_ok("purged");
+    assert_eq!(fake.purges().len(), 12);
+    let reads: Vec<String> = fake
+        .received()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.starts_with("/zones"))
+        .map(|r| format!("{}?{}", r.path, r.query))
+        .collect();
+    // 12 zones and the standard world's 4: one page of 50.
+    assert_eq!(reads, ["/zones?per_page=50&page=1"]);
 }

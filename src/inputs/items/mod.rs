@@ -43,6 +43,27 @@ impl Items<FileItem> {
         lines.chain(everything).collect()
     }
 
+    /// The first answer `look` gives for an item as written in `failed`, with the input it came
+    /// from; one line at a time, so that no list is copied whole.
+    pub fn find_line<R>(&self, mut look: impl FnMut(Input, &str) -> Option<R>) -> Option<R> {
+        let files = ItemKind::Files.facts().input;
+        let found = self.files.iter().find_map(|f| {
+            let (FileTarget::Url(text) | FileTarget::Path(text)) = &f.target;
+            look(
+                files,
+                &failed::encode(ItemKind::Files, text, f.headers.as_ref()),
+            )
+        });
+        found.or_else(|| {
+            ListKind::ALL.into_iter().find_map(|list| {
+                let kind = ItemKind::List(list);
+                let input = kind.facts().input;
+                let mut items = self.list(list).iter();
+                items.find_map(|item| look(input, &failed::encode(kind, item, None)))
+            })
+        })
+    }
+
     /// Each list's items as written in `failed`, with the input they came from.
     pub fn lists(&self) -> Vec<(Input, Vec<String>)> {
         let files = self.files.iter().map(|f| {

@@ -31,11 +31,11 @@ async fn a_legacy_account_token_that_cannot_read_the_zone_is_told_to_set_account
         assert!(text.contains(words), "lacks {words:?}: {text}");
     }
     assert_eq!(
-        fake.paths(),
-        [
+        fake.checks(),
+        checks_sorted([
             "GET /user/tokens/verify".to_string(),
             format!("GET /zones/{ZONE_ID}")
-        ]
+        ])
     );
 }
 
@@ -78,15 +78,15 @@ async fn with_account_id_the_same_token_is_verified_and_the_purge_decides() {
     run.assert_failed(1, "purge-permission-missing");
     assert_eq!(run.output("credential"), "account-token");
     assert_eq!(
-        fake.paths(),
-        [
+        fake.checks(),
+        checks_sorted([
             "GET /user/tokens/verify".to_string(),
             format!("GET /accounts/{ACCOUNT_ID}/tokens/verify"),
             format!("GET /zones/{ZONE_ID}"),
             // Not an account ID given as the zone: it does not answer as an account.
             format!("GET /accounts/{ZONE_ID}"),
             format!("POST /zones/{ZONE_ID}/purge_cache"),
-        ]
+        ])
     );
 
     let fake = Fake::with_token(LEGACY_TOKEN, account_token(false, true)).await;

@@ -23,11 +23,11 @@ async fn an_unknown_token_is_checked_as_an_account_token_before_it_is_called_inv
         .await;
     run.assert_failed(1, "token-invalid");
     assert_eq!(
-        fake.paths(),
-        [
+        fake.checks(),
+        checks_sorted([
             "GET /user/tokens/verify".to_string(),
             format!("GET /zones/{ZONE_ID}")
-        ]
+        ])
     );
     let text = run.error().1;
     assert!(
@@ -45,11 +45,12 @@ async fn an_unknown_token_is_checked_as_an_account_token_before_it_is_called_inv
         .await;
     run.assert_failed(1, "token-invalid");
     assert_eq!(
-        fake.paths(),
-        [
+        fake.checks(),
+        checks_sorted([
             "GET /user/tokens/verify".to_string(),
+            format!("GET /zones/{ZONE_ID}"),
             format!("GET /accounts/{ACCOUNT_ID}/tokens/verify")
-        ]
+        ])
     );
     assert!(
         run.error()
@@ -115,7 +116,9 @@ async fn token_lifetime_causes_stop_before_any_purge() {
         run.assert_failed(1, code);
         assert!(run.error().1.contains(says), "{code}: {}", run.stdout);
         assert!(fake.purges().is_empty(), "{code}");
-        assert_eq!(fake.paths(), ["GET /user/tokens/verify"], "{code}");
+        let read_beside = format!("GET /zones/{ZONE_ID}");
+        let sent = checks_sorted(["GET /user/tokens/verify".to_string(), read_beside]);
+        assert_eq!(fake.checks(), sent, "{code}");
     }
 }
 
@@ -156,7 +159,11 @@ async fn a_wrong_global_key_is_rejected_with_cloudflares_words() {
         "{}",
         run.stdout
     );
-    assert_eq!(fake.paths(), ["GET /user"]);
+    // The zone is read beside the check; what it found is not judged.
+    assert_eq!(
+        fake.checks(),
+        checks_sorted(["GET /user".to_string(), format!("GET /zones/{ZONE_ID}")])
+    );
 }
 
 #[tokio::test]
@@ -174,8 +181,8 @@ async fn a_zone_the_token_cannot_see_lists_the_zones_it_can() {
         "{text}"
     );
     assert_eq!(
-        fake.paths(),
-        ["GET /user/tokens/verify", "GET /zones", "GET /zones"]
+        fake.checks(),
+        checks_sorted(["GET /user/tokens/verify", "GET /zones", "GET /zones"])
     );
 
     let unknown = "ffffffffffffffffffffffffffffffff";
@@ -200,12 +207,12 @@ async fn an_account_id_given_as_zone_is_recognised() {
     .await;
     run.assert_failed(1, "account-id-as-zone");
     assert_eq!(
-        fake.paths(),
-        [
+        fake.checks(),
+        checks_sorted([
             "GET /user/tokens/verify".to_string(),
             format!("GET /zones/{ACCOUNT_ID}"),
             format!("GET /accounts/{ACCOUNT_ID}")
-        ]
+        ])
     );
 }
 
@@ -278,6 +285,13 @@ fn all_requests(fake: &Fake) -> usize {
     fake.received().len()
 }
 
+fn verifies(fake: &Fake) -> usize {
+    fake.received()
+        .iter()
+        .filter(|r| r.path == "/user/tokens/verify")
+        .count()
+}
+
 #[tokio::test]
 async fn answers_that_are_not_a_yes_are_named_with_cloudflares_words() {
     struct Case {
@@ -332,9 +346,9 @@ async fn answers_that_are_not_a_yes_are_named_with_cloudflares_words() {
             reply: Reply::html(502),
             code: "cloudflare-unavailable",
             says: "HTTP 502 with an HTML error page after 4 attempts",
-            counted: all_requests,
+            counted: verifies,
             sent: 4,
-            why: "a 5xx is tried four times, and nothing follows",
+            why: "a 5xx is tried four times",
         },
         Case {
             answers: |_| true,
@@ -342,8 +356,8 @@ async fn answers_that_are_not_a_yes_are_named_with_cloudflares_words() {
             code: "unexpected-response",
             says: "HTTP 404 with an HTML page",
             counted: all_requests,
-            sent: 1,
-            why: "a 404 page (a wrong api_url) is not retried",
+            sent: 2,
+            why: "a 404 page (a wrong api_url) is not retried: the check and the zone read beside it, once each",
         },
     ];
     for case in cases {

@@ -552,6 +552,23 @@ impl Fake {
             .map(|r| format!("{} {}", r.method, r.path))
             .collect()
     }
+
+    /// `paths`, with the checks' reads in a fixed order (see [`checks_sorted`]).
+    pub fn checks(&self) -> Vec<String> {
+        checks_sorted(self.paths())
+    }
+}
+
+/// The credential check and the zones' first reads go side by side, so they arrive in either
+/// order: the GETs before anything else is sent are sorted, what follows keeps its order.
+pub fn checks_sorted<S: ToString>(paths: impl IntoIterator<Item = S>) -> Vec<String> {
+    let mut paths: Vec<String> = paths.into_iter().map(|p| p.to_string()).collect();
+    let reads = paths
+        .iter()
+        .position(|p| !p.starts_with("GET "))
+        .unwrap_or(paths.len());
+    paths[..reads].sort();
+    paths
 }
 
 async fn handle(

@@ -1,4 +1,5 @@
-//! Client-side pacing: a token bucket per limit, so batches go as fast as the plan allows and no faster.
+//! Client-side pacing: a token bucket per limit (each purge lane's, and the global budget every
+//! request spends), so requests go as fast as allowed and no faster.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
