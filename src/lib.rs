@@ -20,8 +20,7 @@ mod names;
 mod purge;
 mod runner;
 mod secret;
-// Public until a stage sends its requests: tests/it/site.rs drives it against the fake site.
-pub mod site;
+mod site;
 mod stages;
 mod text;
 
@@ -33,7 +32,7 @@ pub use env::Env;
 pub use runner::Log;
 
 /// What the tests compare with beside a run: the tables, the catalogue's examples, the requests
-/// the action can send, and the types `site`'s client takes. Only with the `docs` feature, which
+/// the action can send, and `site`'s client with the types it takes. Only with the `docs` feature, which
 /// the tests enable (the crate's dev-dependency on itself): the shipped binary has none of it.
 #[cfg(feature = "docs")]
 pub mod test_surface {
@@ -44,4 +43,14 @@ pub mod test_surface {
     pub use crate::inputs::RawInputs;
     pub use crate::runner::Report;
     pub use crate::text::thousands;
+
+    /// The client for the user's site and the judgements of its answers: tests/it/site.rs sends
+    /// single requests through the fake proxy to prove what a whole run cannot show one at a time
+    /// (the body cap, the TLS trust, a timeout per request, which headers are dropped).
+    pub mod site {
+        pub use crate::site::{
+            judge, read_poll, Cdn, Get, Mode, Poll, SiteAnswer, SiteClient, SiteFailure, Unjudged,
+            Verdict, CONFIRM_BODY, WAIT_BODY,
+        };
+    }
 }

@@ -172,16 +172,22 @@ impl PurgeBody {
     }
 }
 
+impl PurgeBody {
+    /// The JSON body, built from values that are JSON already: it cannot fail, so no request can
+    /// go out without its body (a fallible `to_value(..).ok()` would have sent none, silently).
+    pub fn json(&self) -> Value {
+        let key = self.kind.facts().body_key.to_string();
+        let value = match self.kind {
+            ItemKind::Everything => Value::Bool(true),
+            _ => Value::Array(self.items.clone()),
+        };
+        Value::Object(serde_json::Map::from_iter([(key, value)]))
+    }
+}
+
 impl Serialize for PurgeBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(1))?;
-        let key = self.kind.facts().body_key;
-        match self.kind {
-            ItemKind::Everything => map.serialize_entry(key, &true)?,
-            _ => map.serialize_entry(key, &self.items)?,
-        }
-        map.end()
+        self.json().serialize(serializer)
     }
 }
 
@@ -210,7 +216,7 @@ impl From<Option<PurgeAnswer>> for PurgeResult {
 /// `POST /zones/{zone_id}/purge_cache`.
 pub fn purge(zone_id: &str, body: &PurgeBody) -> Endpoint<PurgeResult> {
     let mut endpoint = Endpoint::new(Method::POST, &["zones", zone_id, "purge_cache"]);
-    endpoint.body = serde_json::to_value(body).ok();
+    endpoint.body = Some(body.json());
     endpoint
 }
 
@@ -218,7 +224,7 @@ pub fn purge(zone_id: &str, body: &PurgeBody) -> Endpoint<PurgeResult> {
 /// limits as [`purge`]; matching content stays cached, marked stale.
 pub fn invalidate(zone_id: &str, body: &PurgeBody) -> Endpoint<PurgeResult> {
     let mut endpoint = Endpoint::new(Method::POST, &["zones", zone_id, "invalidate_cache"]);
-    endpoint.body = serde_json::to_value(body).ok();
+    endpoint.body = Some(body.json());
     endpoint
 }
 

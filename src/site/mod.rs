@@ -8,7 +8,10 @@ mod confirm;
 mod wait;
 
 pub use cdn::Cdn;
-pub use choose::{choose, Check, Choice, Origin, PurgedFile, PurgedZone, MAX_CHECKS};
-pub use client::{Get, SiteAnswer, SiteClient, SiteFailure, CONFIRM_BODY, WAIT_BODY};
+pub use choose::{choose, Check, Choice, PurgedFile, PurgedZone, MAX_CHECKS};
+pub use client::{SiteAnswer, SiteClient, SiteFailure};
+// Only the tests send a single request of their own (`test_surface::site`).
+#[cfg(feature = "docs")]
+pub use client::{Get, CONFIRM_BODY, WAIT_BODY};
 pub use confirm::{judge, Mode, Unjudged, Verdict};
 pub use wait::{poll_delay, read_poll, Poll, WaitClock};

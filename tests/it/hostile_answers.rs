@@ -290,7 +290,8 @@ fn assert_no_forged_command(run: &Run, label: &str) {
 async fn cloudflare_messages_cannot_forge_commands_or_flood_the_log() {
     let forged =
         "Invalid API Token\n::error title=FORGED::pwned\r\n::set-output name=result::purged";
-    let long = "x".repeat(3_000_000);
+    // Over the summary's 1 MiB, which is what it must not reach.
+    let long = "x".repeat(1_200_000);
     let errors: Vec<Value> = (0..2000)
         .map(|i| json!({"code": 1000 + i, "message": format!("{forged} {i}")}))
         .chain([json!({"code": 1000, "message": long})])

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use cloudflare_purge::site::{
+use cloudflare_purge::test_surface::site::{
     judge, read_poll, Cdn, Get, Mode, Poll, SiteAnswer, SiteClient, SiteFailure, Unjudged, Verdict,
     CONFIRM_BODY, WAIT_BODY,
 };
