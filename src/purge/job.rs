@@ -24,10 +24,13 @@ pub struct Lane {
 }
 
 impl Lane {
-    pub fn new(limits: &Limits) -> Self {
+    /// The buckets for `limits`, refilled `pace` times as fast (1 but in tests): they hold as much,
+    /// and hold back what refills during the skew, which is real time in a test too.
+    pub fn new(limits: &Limits, pace: f64) -> Self {
+        let (url_rate, request_rate) = (limits.url_rate * pace, limits.request_rate * pace);
         Lane {
-            urls: TokenBucket::holding_back(limits.url_rate, limits.url_rate, SKEW),
-            requests: TokenBucket::holding_back(limits.request_burst, limits.request_rate, SKEW),
+            urls: TokenBucket::holding_back(limits.url_rate, url_rate, SKEW),
+            requests: TokenBucket::holding_back(limits.request_burst, request_rate, SKEW),
             in_flight: Semaphore::new(MAX_IN_FLIGHT),
         }
     }

@@ -30,6 +30,14 @@ pub struct Purged {
     pub accepted: Accepted,
 }
 
+/// The cancellation the purge heeds, and how many times faster than Cloudflare's rates its
+/// buckets refill (1, but in tests).
+#[derive(Clone, Copy)]
+pub struct Pacing<'a> {
+    pub cancel: &'a Cancel,
+    pub pace: f64,
+}
+
 /// Route, plan, and send the purge (or, in a dry run, print the plan); `purged` or `planned`.
 pub async fn run(
     client: &Client,
@@ -37,8 +45,9 @@ pub async fn run(
     purge: PurgeInputs,
     zones: &[Resolved],
     journal: &mut Journal,
-    cancel: &Cancel,
+    pacing: Pacing<'_>,
 ) -> Result<Purged, Cause> {
+    let cancel = pacing.cancel;
     let works = route(purge, zones, options.base_url.as_deref())?;
     // Zones given by ID: their names are known now, still before anything is purged.
     let names: Option<Vec<&str>> = zones.iter().map(Resolved::name).collect();
@@ -71,7 +80,7 @@ pub async fn run(
             accepted: Accepted::default(),
         });
     }
-    let outcomes = send(client, &planned, journal.runner(), cancel, how).await;
+    let outcomes = send(client, &planned, journal.runner(), pacing, how).await;
     let mut accepted = Accepted::default();
     // Held only for `confirm`: a copy of every purged URL is no cost to pay otherwise.
     for (p, outcome) in planned.iter().zip(&outcomes).filter(|_| options.confirm) {
@@ -105,7 +114,7 @@ async fn send(
     client: &Client,
     planned: &[Planned<'_>],
     runner: &Arc<Log>,
-    cancel: &Cancel,
+    Pacing { cancel, pace }: Pacing<'_>,
     how: Eviction,
 ) -> Vec<Outcome> {
     let mut lanes: BTreeMap<(String, &'static str), Arc<Lane>> = BTreeMap::new();
@@ -115,7 +124,7 @@ async fn send(
             let key = (p.zone.account().to_string(), p.limits.plan);
             let lane = lanes
                 .entry(key)
-                .or_insert_with(|| Arc::new(Lane::new(&p.limits)));
+                .or_insert_with(|| Arc::new(Lane::new(&p.limits, pace)));
             Job {
                 target: Target {
                     zone_id: p.zone.id().to_string(),

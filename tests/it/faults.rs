@@ -287,10 +287,11 @@ async fn pacing_spreads_a_free_zones_urls_at_its_rate() {
     run.assert_ok("purged");
     let purges = fake.purges();
     assert_eq!(purges.len(), 12);
-    // 800 URLs/s with a bucket of 800: the last 400 URLs cannot go out before 0.5 s have passed.
+    // 800 URLs/s with a bucket of 800: the last 400 URLs cannot go out before 0.5 s have passed
+    // (0.5 s / PACE here, the buckets refilling PACE times as fast).
     let span = purges.last().unwrap().at.duration_since(purges[0].at);
     assert!(
-        span >= Duration::from_millis(450),
+        span >= Duration::from_secs_f64(0.45 / PACE),
         "12 batches in {span:?}: not paced"
     );
     assert_eq!(run.output("purged_count"), "1200");
@@ -322,7 +323,7 @@ async fn a_batch_refused_by_a_busy_account_bucket_is_paced_again_not_lost() {
     // batch. Retried blindly after Retry-After, that batch would meet a bucket our own pacing keeps
     // empty until the list ends; queued again behind the pacing, it gets its turn.
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
-    fake.enforce_rates_after(300.0);
+    fake.enforce_paced_rates(300.0, PACE);
     let list = urls(1600, ZONE_NAME);
     let action = Action::new(&fake).token(CFUT_TOKEN).files_from(&list.join(
         "

@@ -29,7 +29,7 @@ async fn a_timed_out_batch_is_the_only_one_sent_again() {
 #[tokio::test]
 async fn a_timed_out_tag_batch_is_sent_again_alone_and_the_bucket_is_not_overrun() {
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
-    fake.enforce_rates();
+    fake.enforce_paced_rates(0.0, PACE);
     fake.script(
         |r| r.is_purge(),
         Some(1),

@@ -220,6 +220,8 @@ pub struct Buckets {
     pub lanes: HashMap<(String, String), Lane>,
     /// URLs a lane's bucket is short when first used (another deploy on the account just purged).
     pub used: f64,
+    /// How many times faster than Cloudflare's rates the buckets refill (the client's `pace`).
+    pub pace: f64,
 }
 
 /// One account and plan's buckets.
@@ -496,15 +498,17 @@ impl Fake {
 
     /// Enforce Cloudflare's purge limits per account and plan, as 429s with `Retry-After: 1`.
     pub fn enforce_rates(&self) {
-        self.enforce_rates_after(0.0);
+        self.enforce_paced_rates(0.0, 1.0);
     }
 
-    /// As `enforce_rates`, with each lane's URL bucket `used` URLs short when first used (another
-    /// deploy on the same account purged just before).
-    pub fn enforce_rates_after(&self, used: f64) {
+    /// As `enforce_rates`, for a client paced `pace` times as fast (the harness's `PACE`), with
+    /// each lane's URL bucket `used` URLs short when first used (another deploy on the same account
+    /// purged just before).
+    pub fn enforce_paced_rates(&self, used: f64, pace: f64) {
         self.world.lock().unwrap().buckets = Some(Buckets {
             lanes: HashMap::new(),
             used,
+            pace,
         });
     }
 

@@ -282,7 +282,7 @@ fn take(buckets: &mut Buckets, zone: &Value, files: bool, count: f64) -> bool {
         .unwrap_or_default()
         .to_string();
     let (url_rate, request_rate, burst) = plan_rates(&plan);
-    let used = buckets.used;
+    let (used, pace) = (buckets.used, buckets.pace);
     let lane = buckets
         .lanes
         .entry((account, plan))
@@ -293,8 +293,8 @@ fn take(buckets: &mut Buckets, zone: &Value, files: bool, count: f64) -> bool {
         });
     let now = Instant::now();
     let elapsed = now.duration_since(lane.last).as_secs_f64();
-    lane.url_tokens = (lane.url_tokens + elapsed * url_rate).min(url_rate);
-    lane.request_tokens = (lane.request_tokens + elapsed * request_rate).min(burst);
+    lane.url_tokens = (lane.url_tokens + elapsed * url_rate * pace).min(url_rate);
+    lane.request_tokens = (lane.request_tokens + elapsed * request_rate * pace).min(burst);
     lane.last = now;
     let (tokens, cost) = if files {
         (&mut lane.url_tokens, count)
