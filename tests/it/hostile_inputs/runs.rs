@@ -127,6 +127,10 @@ async fn a_hundred_thousand_items_are_all_planned_within_bounded_memory() {
     let dir = tempfile::tempdir().unwrap();
     let many = capped_env(&fake, dir.path(), 100_000);
     let few = capped_env(&fake, dir.path(), 1_000);
+    // The one long run (five seconds of a debug build planning 100,000 items): the bound is the
+    // binary's, under `ulimit`, so it cannot move in-process, and a shorter list would not show it.
+    // The two 8 MiB runs take a tenth of a second: the 100,000-item one dies at its first 4 MiB
+    // allocation, its list being read.
     let (code, stdout) = {
         let env = many.clone();
         // The list is 4.4 MB and the run needs about 18 MiB; 64 MiB leaves room, not a copy per item.
