@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod big;
 mod cli;
 mod confirm;
 mod diagnosis;
