@@ -337,12 +337,12 @@ catalogue! {
         => entry("nothing-to-purge", "Nothing to purge", WrongInput, DOC_PURGE,
             "List what to purge in `files`, `tags`, `hosts` or `prefixes`, or set `purge_everything: true` explicitly; use `mode: verify` to only check the credentials",
             seen("No files, tags, hosts or prefixes were given and purge_everything is not true"));
-    /// Offline from the inputs; or Cloudflare's 1092 for a request the inputs made (`said` holds it).
-    ConflictingPurgeInputs { lists: Vec<Input>, said: Vec<CfMessage> }
+    /// Offline from the inputs, before any request (Cloudflare's own 1092 is a `PurgeRejected`).
+    ConflictingPurgeInputs { lists: Vec<Input> }
         => entry("conflicting-purge-inputs", "purge_everything together with lists", WrongInput, DOC_PURGE,
             "Remove the lists to purge the whole zone, or remove `purge_everything: true` to purge only what is listed",
-            offline::conflicting(lists, said)),
-        examples [{ lists: vec![Input::Files], said: Vec::new() }];
+            offline::conflicting(lists)),
+        examples [{ lists: vec![Input::Files] }];
     InvalidUrl { items: Vec<String> }
         => entry("invalid-url", "Not a URL or path", WrongInput, DOC_PURGE,
             "Give full URLs such as https://example.com/app.css or paths such as /app.css (joined to base_url); separate items with newlines, commas or spaces",

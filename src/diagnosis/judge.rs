@@ -206,12 +206,9 @@ pub fn purge(failure: &Failure, peer: &Peer, zone: &str, how: Eviction) -> Cause
             errors,
         };
     }
-    if failure.has_code(1092) {
-        return Cause::ConflictingPurgeInputs {
-            lists: Vec::new(),
-            said: errors,
-        };
-    }
+    // 1092 ("cannot contain purge_everything and any of files, tags, hosts or prefixes") can only
+    // come from Cloudflare's side here: a request holding both is refused offline before any is
+    // sent, so after a request it is a rejection quoted as is, not the inputs' conflict (exit 2).
     // The legacy code 1095 "no access to purge this zone" is a permission refusal whatever its status.
     if is_auth_refusal(failure) || failure.has_code(1095) {
         Cause::PurgePermissionMissing {
@@ -356,7 +353,7 @@ mod tests {
         );
         assert_eq!(
             purge(&f, &Peer::default(), "z", Eviction::Purge).code(),
-            "conflicting-purge-inputs"
+            "purge-rejected"
         );
     }
 

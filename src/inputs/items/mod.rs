@@ -199,10 +199,7 @@ fn requested(purge: &PurgeInputs, mode: Option<Mode>, cap: usize, longest: Input
     }
     let lists = purge.given_lists();
     if purge.everything && !lists.is_empty() {
-        return Some(Cause::ConflictingPurgeInputs {
-            lists,
-            said: Vec::new(),
-        });
+        return Some(Cause::ConflictingPurgeInputs { lists });
     }
     // Verify mode purges nothing: it needs no list.
     if mode != Some(Mode::Verify) && !purge.everything && lists.is_empty() {
