@@ -253,6 +253,22 @@ impl Eviction {
         }
     }
 
+    /// "request" or "invalidation request": one request's noun in a plan.
+    pub fn request_noun(self) -> &'static str {
+        match self {
+            Eviction::Purge => "request",
+            Eviction::Invalidate => "invalidation request",
+        }
+    }
+
+    /// "batch" or "invalidation batch": one batch's noun in the summary.
+    pub fn batch_noun(self) -> &'static str {
+        match self {
+            Eviction::Purge => "batch",
+            Eviction::Invalidate => "invalidation batch",
+        }
+    }
+
     /// "Purging" or "Invalidating".
     pub fn doing(self) -> &'static str {
         match self {

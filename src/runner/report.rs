@@ -35,10 +35,20 @@ pub enum Subject {
     /// `wait_for` (contract §11).
     NewBuildLive,
     Purge,
+    /// The purge row when the run invalidates (`invalidate: true`) instead.
+    Invalidate,
     Confirm,
 }
 
 impl Subject {
+    /// The row of the requests that evict `how`.
+    pub fn eviction(how: Eviction) -> Subject {
+        match how {
+            Eviction::Purge => Subject::Purge,
+            Eviction::Invalidate => Subject::Invalidate,
+        }
+    }
+
     /// The row's name in the summary.
     pub fn title(self) -> &'static str {
         match self {
@@ -51,6 +61,7 @@ impl Subject {
             Subject::PurgePermission => "Purge permission",
             Subject::NewBuildLive => "New build live",
             Subject::Purge => "Purge",
+            Subject::Invalidate => "Invalidate",
             Subject::Confirm => "Purge took effect",
         }
     }

@@ -118,7 +118,10 @@ fn purged(md: &mut String, purge: &PurgeReport) {
             purge.how.done()
         )
     } else {
-        format!("Dry run: {batches} batches planned, nothing sent.")
+        format!(
+            "Dry run: {} planned, nothing sent.",
+            plural(batches, purge.how.batch_noun())
+        )
     };
     md.push_str(&format!("\n{line}\n"));
 }

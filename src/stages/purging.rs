@@ -83,15 +83,15 @@ pub async fn run(
 
 fn dry_run(planned: &[Planned], journal: &mut Journal, how: Eviction) {
     for zone in planned {
-        print_plan(journal.runner(), zone);
+        print_plan(journal.runner(), zone, how);
     }
     super::permission::not_proven(journal);
     let requests = planned.iter().map(|p| p.batches.len()).sum();
     let detail = format!(
         "dry run: {} planned, nothing sent",
-        plural(requests, "request")
+        plural(requests, how.request_noun())
     );
-    journal.check(Subject::Purge, Mark::Ok, detail);
+    journal.check(Subject::eviction(how), Mark::Ok, detail);
     let zones = planned.iter().map(planned_row).collect();
     journal.report.purge = Some(PurgeReport {
         zones,
@@ -207,10 +207,10 @@ fn report(
     }
     journal.report.purge = Some(purge);
     if let Some(cause) = first {
-        journal.check(Subject::Purge, Mark::Fail, detail);
+        journal.check(Subject::eviction(how), Mark::Fail, detail);
         return Err(cause);
     }
-    journal.check(Subject::Purge, Mark::Ok, detail);
+    journal.check(Subject::eviction(how), Mark::Ok, detail);
     let names: Vec<&str> = planned.iter().map(|p| p.zone.label()).collect();
     let (done, result) = match how {
         Eviction::Purge => ("Purged", RunResult::Purged),
@@ -295,11 +295,11 @@ fn planned_row(p: &Planned) -> ZonePurge {
     zone_row(p, outcome)
 }
 
-fn print_plan(runner: &Log, p: &Planned) {
+fn print_plan(runner: &Log, p: &Planned, how: Eviction) {
     runner.group(&format!(
         "Dry run: {}: {} ({} plan limits), nothing sent",
         p.zone.label(),
-        plural(p.batches.len(), "request"),
+        plural(p.batches.len(), how.request_noun()),
         p.limits.plan
     ));
     for (i, batch) in p.batches.iter().enumerate() {
