@@ -49,7 +49,7 @@ pub async fn until_live(
 
 /// Every item, as `failed` names it once the zones are known (contract §3: a path joined to its
 /// base, once per zone it goes to); as given when they cannot be routed.
-fn unsent(settings: &Settings, zones: &[Resolved]) -> Vec<String> {
+pub fn unsent(settings: &Settings, zones: &[Resolved]) -> Vec<String> {
     let base = settings.options.base_url.as_deref();
     let Ok(works) = route(settings.purge.clone(), zones, base) else {
         return settings.purge.failed_lines();
