@@ -90,7 +90,7 @@ fn print(runner: &Log, text: &str) -> u8 {
 }
 
 /// The whole run, as a report.
-pub async fn run(env: &Env, flags: &Flags, runner: Arc<Log>, config: &Config) -> Report {
+pub(crate) async fn run(env: &Env, flags: &Flags, runner: Arc<Log>, config: &Config) -> Report {
     let mut journal = Journal::new(runner);
     let Some(settings) = offline(env, flags, &mut journal) else {
         return journal.report;

@@ -17,14 +17,14 @@ const SKEW: Duration = Duration::from_millis(50);
 
 /// The buckets of one account and plan. Cloudflare's purge limits are per account and plan, so
 /// zones of one account on one plan share a lane; other lanes run beside it, unaffected by its 429s.
-pub struct Lane {
+pub(crate) struct Lane {
     pub(super) urls: TokenBucket,
     pub(super) requests: TokenBucket,
     pub(super) in_flight: Semaphore,
 }
 
 impl Lane {
-    pub fn new(limits: &Limits) -> Self {
+    pub(crate) fn new(limits: &Limits) -> Self {
         Lane {
             urls: TokenBucket::holding_back(limits.url_rate, limits.url_rate, SKEW),
             requests: TokenBucket::holding_back(limits.request_burst, limits.request_rate, SKEW),
@@ -35,17 +35,17 @@ impl Lane {
 
 /// The zone the batches go to: its id for the path, its name for the messages.
 #[derive(Debug, Clone)]
-pub struct Target {
-    pub zone_id: String,
-    pub label: String,
+pub(crate) struct Target {
+    pub(crate) zone_id: String,
+    pub(crate) label: String,
 }
 
 /// One zone's share of the purge.
-pub struct Job {
-    pub target: Target,
-    pub work: Arc<Work>,
-    pub batches: Vec<Batch>,
-    pub lane: Arc<Lane>,
+pub(crate) struct Job {
+    pub(crate) target: Target,
+    pub(crate) work: Arc<Work>,
+    pub(crate) batches: Vec<Batch>,
+    pub(crate) lane: Arc<Lane>,
     /// Purge or invalidate: which endpoint every batch goes to.
-    pub how: Eviction,
+    pub(crate) how: Eviction,
 }

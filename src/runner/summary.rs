@@ -6,7 +6,11 @@ use crate::cloudflare::Eviction;
 use crate::text::{cut, plural, thousands};
 
 /// Markdown for `$GITHUB_STEP_SUMMARY`. Holds no secret: only facts the report holds.
-pub fn render_summary(report: &Report, failed_file: Option<&str>, home: Option<&str>) -> String {
+pub(crate) fn render_summary(
+    report: &Report,
+    failed_file: Option<&str>,
+    home: Option<&str>,
+) -> String {
     let headline = match report.cause() {
         Some(cause) => format!("✗ failed: {}", cause.title()),
         None if report.warnings.is_empty() => format!("✓ {}", report.result()),

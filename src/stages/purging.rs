@@ -25,13 +25,13 @@ struct Planned<'a> {
 }
 
 /// How the purge ended: `purged` or `planned`, and what Cloudflare accepted, for `confirm`.
-pub struct Purged {
-    pub result: RunResult,
-    pub accepted: Accepted,
+pub(crate) struct Purged {
+    pub(crate) result: RunResult,
+    pub(crate) accepted: Accepted,
 }
 
 /// Route, plan, and send the purge (or, in a dry run, print the plan); `purged` or `planned`.
-pub async fn run(
+pub(crate) async fn run(
     client: &Client,
     options: &Options,
     purge: PurgeInputs,
