@@ -101,7 +101,7 @@ fn print(runner: &Log, text: &str) -> u8 {
 }
 
 /// The whole run, as a report.
-pub async fn run(env: &Env, flags: &Flags, runner: Arc<Log>, config: &Config) -> Report {
+pub(crate) async fn run(env: &Env, flags: &Flags, runner: Arc<Log>, config: &Config) -> Report {
     let mut journal = Journal::new(runner);
     let Some(settings) = offline(env, flags, &mut journal) else {
         return journal.report;
@@ -183,6 +183,8 @@ async fn online(
     // The zones' first reads go beside the credential check (one round trip for both, not two);
     // what they found is judged only once the credential passed, so its cause comes first.
     let reads = Reads::new(&settings.zones, settings.options.account_id.as_deref());
+    // The zones once resolved: a cancellation after that lists `failed` joined to them.
+    let mut known: Vec<resolve::Resolved> = Vec::new();
     let checks = async {
         let verify = authenticate::verify(&client, &settings, &reads, journal, config.now);
         let (verified, ()) = tokio::join!(verify, reads.ahead(&client));
@@ -191,6 +193,7 @@ async fn online(
         let resolved =
             resolve::resolve(&client, zones, &reads, verified.zone.clone(), journal).await?;
         resolve::record(&resolved, journal);
+        known.clone_from(&resolved);
         wait::until_live(
             &settings,
             &resolved,
@@ -203,7 +206,7 @@ async fn online(
     };
     let (verified, resolved) = tokio::select! {
         checked = checks => checked?,
-        () = config.cancel.cancelled() => return Err(cancelled_before_purge(&settings, journal)),
+        () = config.cancel.cancelled() => return Err(cancelled_before_purge(&settings, &known, journal)),
     };
     if settings.options.mode == Mode::Verify {
         outside_zones(&settings, &resolved)?;
@@ -285,10 +288,17 @@ async fn by_mode(
     }
 }
 
-/// Cancelled before anything was purged: every item is one not confirmed.
-fn cancelled_before_purge(settings: &Settings, journal: &mut Journal) -> Cause {
+/// Cancelled before anything was purged: every item is one not confirmed. Once the zones are
+/// known (`zones`), `failed` names the items as the purge would (a path joined to its zone's URL,
+/// as a timed-out wait has it); before that (during the credential check) as given.
+fn cancelled_before_purge(
+    settings: &Settings,
+    zones: &[resolve::Resolved],
+    journal: &mut Journal,
+) -> Cause {
     let unsent = match settings.options.mode {
-        Mode::Purge => settings.purge.failed_lines(),
+        Mode::Purge if zones.is_empty() => settings.purge.failed_lines(),
+        Mode::Purge => wait::unsent(settings, zones),
         Mode::Verify => Vec::new(),
     };
     let cause = Cause::Cancelled {

@@ -24,14 +24,14 @@ pub enum Command {
 pub struct Flags {
     given: Vec<(Input, String)>,
     /// Flags that could not be read: `invalid-input`, before anything is sent.
-    pub problems: Vec<Cause>,
+    pub(crate) problems: Vec<Cause>,
 }
 
 impl Flags {
     /// Lay the flags over the inputs read from the environment. A list flag given more than once,
     /// and the positional files, add up. An empty value means "not given", as an empty `INPUT_*`
     /// does: the environment's value stays. A credential given as flags wins whole.
-    pub fn apply(&self, raw: &mut RawInputs) {
+    pub(crate) fn apply(&self, raw: &mut RawInputs) {
         let mut joined: Vec<(Input, Vec<&str>)> = Vec::new();
         for (input, value) in self.given.iter().filter(|(_, v)| !v.trim().is_empty()) {
             match joined.iter_mut().find(|(i, _)| i == input) {
@@ -62,7 +62,7 @@ impl Flags {
 }
 
 /// The version line `--version` prints.
-pub fn version() -> String {
+pub(crate) fn version() -> String {
     format!("cloudflare-purge {}", env!("CARGO_PKG_VERSION"))
 }
 
@@ -217,7 +217,7 @@ fn closest(flag: &str) -> Option<String> {
 }
 
 /// The help text, generated from the input table.
-pub fn help() -> String {
+pub(crate) fn help() -> String {
     let paragraph = |words: &str| wrap(words, HELP_WIDTH).join("\n");
     let mut text = format!(
         "{}\n\n\

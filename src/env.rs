@@ -27,7 +27,7 @@ impl Env {
     }
 
     /// The value of a variable that is set and not empty.
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.vars
             .get(name)
             .map(String::as_str)
@@ -35,12 +35,12 @@ impl Env {
     }
 
     /// Whether the variable has exactly this value.
-    pub fn is(&self, name: &str, value: &str) -> bool {
+    pub(crate) fn is(&self, name: &str, value: &str) -> bool {
         self.get(name) == Some(value)
     }
 
     /// Every variable, for readers (envy) that take pairs.
-    pub fn pairs(&self) -> impl Iterator<Item = (String, String)> + '_ {
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (String, String)> + '_ {
         self.vars.iter().map(|(k, v)| (k.clone(), v.clone()))
     }
 
@@ -51,7 +51,7 @@ impl Env {
 
 /// A whole file that the inputs or the runner name, refused past `max` bytes: a path to
 /// `/dev/zero` or to a huge file must end in a message, not in the kernel's OOM killer.
-pub fn read_bounded(path: &std::path::Path, max: u64) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_bounded(path: &std::path::Path, max: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut bytes = Vec::new();
     std::fs::File::open(path)?

@@ -33,7 +33,7 @@ pub enum Input {
 
 impl Input {
     /// The name as written in `with:` (and, upper-cased, in `INPUT_<NAME>`).
-    pub const fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             Input::Zone => "zone",
             Input::ApiToken => "api_token",

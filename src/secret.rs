@@ -5,15 +5,15 @@ use std::collections::HashSet;
 
 /// A credential or any value that must not be printed. `Debug` shows its length only.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Secret(String);
+pub(crate) struct Secret(String);
 
 impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
+    pub(crate) fn new(value: impl Into<String>) -> Self {
         Secret(value.into())
     }
 
     /// The value itself, for a request header or a mask — nowhere else.
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 }
@@ -26,19 +26,19 @@ impl std::fmt::Debug for Secret {
 
 /// Pieces of a credential this long, in any case, are redacted: a message that quotes part of a
 /// token (its start, its end, or the token lower-cased) gives no usable part of it away.
-pub const PIECE: usize = 8;
+pub(crate) const PIECE: usize = 8;
 
 /// What printed text must not hold: whole values (anything masked), and credentials, of which every
 /// piece of [`PIECE`] characters is hidden too. Matching ignores ASCII case.
 #[derive(Clone, Default)]
-pub struct Redactor {
+pub(crate) struct Redactor {
     whole: Vec<Vec<u8>>,
     pieces: HashSet<Vec<u8>>,
 }
 
 impl Redactor {
     /// Hide this value wherever it stands whole; `false` when it was hidden already.
-    pub fn hide(&mut self, value: &str) -> bool {
+    pub(crate) fn hide(&mut self, value: &str) -> bool {
         let value = value.as_bytes().to_ascii_lowercase();
         let new = !value.is_empty() && !self.whole.contains(&value);
         if new {
@@ -48,7 +48,7 @@ impl Redactor {
     }
 
     /// Hide this credential and every piece of it; `false` when it was hidden whole already.
-    pub fn hide_credential(&mut self, credential: &str) -> bool {
+    pub(crate) fn hide_credential(&mut self, credential: &str) -> bool {
         let new = self.hide(credential);
         let bytes = credential.as_bytes().to_ascii_lowercase();
         self.pieces.extend(bytes.windows(PIECE).map(<[u8]>::to_vec));
@@ -56,12 +56,12 @@ impl Redactor {
     }
 
     /// Whether `text` holds anything hidden.
-    pub fn finds(&self, text: &str) -> bool {
+    pub(crate) fn finds(&self, text: &str) -> bool {
         !self.spans(text.as_bytes()).is_empty()
     }
 
     /// `text` with everything hidden replaced by `***`, as the runner's log masker writes it.
-    pub fn redact(&self, text: &str) -> String {
+    pub(crate) fn redact(&self, text: &str) -> String {
         let spans = self.spans(text.as_bytes());
         if spans.is_empty() {
             return text.to_string();

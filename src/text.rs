@@ -14,7 +14,7 @@ pub fn thousands(n: usize) -> String {
 }
 
 /// "1 request", "3 requests", "2 retries", "1,200 batches".
-pub fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         return format!("1 {word}");
     }
@@ -29,7 +29,7 @@ pub fn plural(n: usize, word: &str) -> String {
 }
 
 /// "is" or "are" for a count.
-pub fn is_are(n: usize) -> &'static str {
+pub(crate) fn is_are(n: usize) -> &'static str {
     if n == 1 {
         "is"
     } else {
@@ -38,7 +38,7 @@ pub fn is_are(n: usize) -> &'static str {
 }
 
 /// The word that agrees with a count: `for_count(1, "was", "were")` is "was".
-pub fn for_count<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+pub(crate) fn for_count<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 {
         one
     } else {
@@ -47,7 +47,7 @@ pub fn for_count<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 }
 
 /// Words in lines of at most `width` characters; a longer word stands alone on its line.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -67,7 +67,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// Control characters become spaces, so a value cannot start a new line (and with it a workflow
 /// command or an output of its own).
-pub fn one_line(value: &str) -> String {
+pub(crate) fn one_line(value: &str) -> String {
     value
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -75,7 +75,7 @@ pub fn one_line(value: &str) -> String {
 }
 
 /// At most `max` characters, with "…" when something was cut.
-pub fn cut(value: &str, max: usize) -> String {
+pub(crate) fn cut(value: &str, max: usize) -> String {
     match value.char_indices().nth(max) {
         Some((at, _)) => format!("{}…", &value[..at]),
         None => value.to_string(),
@@ -83,12 +83,12 @@ pub fn cut(value: &str, max: usize) -> String {
 }
 
 /// A value the user gave, as it may be quoted back: one line, at most 80 characters.
-pub fn shown(value: &str) -> String {
+pub(crate) fn shown(value: &str) -> String {
     cut(&one_line(value), 80)
 }
 
 /// At most ten items, then "and N more".
-pub fn list_some(items: &[String]) -> String {
+pub(crate) fn list_some(items: &[String]) -> String {
     const MAX: usize = 10;
     let shown: Vec<&str> = items.iter().take(MAX).map(String::as_str).collect();
     let mut s = shown.join(", ");

@@ -11,12 +11,12 @@ use super::items::ItemKind;
 
 /// One request, described as a value; [`super::Client::call`] sends it.
 #[derive(Debug, Clone)]
-pub struct Endpoint<T> {
-    pub method: Method,
+pub(crate) struct Endpoint<T> {
+    pub(crate) method: Method,
     /// Path segments below the API base, each percent-encoded when sent.
-    pub segments: Vec<String>,
-    pub query: Vec<(&'static str, String)>,
-    pub body: Option<Value>,
+    pub(crate) segments: Vec<String>,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) body: Option<Value>,
     result: PhantomData<fn() -> T>,
 }
 
@@ -37,13 +37,13 @@ impl<T> Endpoint<T> {
     }
 
     /// `GET /zones/{id}` style, for logs (never holds a credential).
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         format!("{} /{}", self.method, self.segments.join("/"))
     }
 
     /// As `describe`, with the query: `GET /zones?name=example.com`.
     #[cfg(any(test, feature = "docs"))]
-    pub fn describe_with_query(&self) -> String {
+    pub(crate) fn describe_with_query(&self) -> String {
         let query: Vec<String> = self.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
         match query.is_empty() {
             true => self.describe(),
@@ -55,84 +55,84 @@ impl<T> Endpoint<T> {
 /// `result` of the token verify endpoints. Without a `status` it says nothing about the token.
 #[derive(Debug, Clone, Deserialize, Default)]
 pub struct TokenStatus {
-    pub status: String,
+    pub(crate) status: String,
     #[serde(default)]
-    pub expires_on: Option<String>,
+    pub(crate) expires_on: Option<String>,
     #[serde(default)]
-    pub not_before: Option<String>,
+    pub(crate) not_before: Option<String>,
 }
 
 /// `GET /user/tokens/verify`: a user-owned token (an account-owned one answers 1000 here).
-pub fn verify_user_token() -> Endpoint<TokenStatus> {
+pub(crate) fn verify_user_token() -> Endpoint<TokenStatus> {
     Endpoint::new(Method::GET, &["user", "tokens", "verify"])
 }
 
 /// `GET /accounts/{account_id}/tokens/verify`: an account-owned token.
-pub fn verify_account_token(account_id: &str) -> Endpoint<TokenStatus> {
+pub(crate) fn verify_account_token(account_id: &str) -> Endpoint<TokenStatus> {
     Endpoint::new(Method::GET, &["accounts", account_id, "tokens", "verify"])
 }
 
 /// `result` of `GET /user`.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(default)]
-pub struct User {
-    pub id: String,
+pub(crate) struct User {
+    pub(crate) id: String,
 }
 
 /// `GET /user`: the way to check an email + Global API Key pair.
-pub fn user() -> Endpoint<User> {
+pub(crate) fn user() -> Endpoint<User> {
     Endpoint::new(Method::GET, &["user"])
 }
 
 #[derive(Debug, Clone, Deserialize, Default, PartialEq)]
 #[serde(default)]
-pub struct AccountRef {
-    pub id: String,
-    pub name: String,
+pub(crate) struct AccountRef {
+    pub(crate) id: String,
+    pub(crate) name: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Default, PartialEq)]
 #[serde(default)]
 pub struct Plan {
-    pub name: String,
-    pub legacy_id: String,
+    pub(crate) name: String,
+    pub(crate) legacy_id: String,
 }
 
 /// A zone, as `GET /zones/{id}` and `GET /zones` describe it. Without an `id` it cannot be purged.
 #[derive(Debug, Clone, Deserialize, Default, PartialEq)]
 pub struct Zone {
-    pub id: String,
+    pub(crate) id: String,
     #[serde(default)]
-    pub name: String,
+    pub(crate) name: String,
     #[serde(default)]
-    pub status: String,
+    pub(crate) status: String,
     #[serde(default)]
-    pub account: AccountRef,
+    pub(crate) account: AccountRef,
     #[serde(default)]
-    pub plan: Plan,
+    pub(crate) plan: Plan,
 }
 
 /// `GET /zones/{zone_id}`.
-pub fn zone(zone_id: &str) -> Endpoint<Zone> {
+pub(crate) fn zone(zone_id: &str) -> Endpoint<Zone> {
     Endpoint::new(Method::GET, &["zones", zone_id])
 }
 
 /// `GET /zones?name=…`: the zone of that exact name, if the credential can see it.
-pub fn zones_named(name: &str) -> Endpoint<Vec<Zone>> {
+pub(crate) fn zones_named(name: &str) -> Endpoint<Vec<Zone>> {
     Endpoint::new(Method::GET, &["zones"]).query("name", name)
 }
 
 /// `GET /zones?per_page=50`: the first page of zones the credential can see.
-pub fn zones_visible() -> Endpoint<Vec<Zone>> {
+pub(crate) fn zones_visible() -> Endpoint<Vec<Zone>> {
     Endpoint::new(Method::GET, &["zones"]).query("per_page", "50")
 }
 
 /// Zones a list page holds at most.
-pub const ZONES_PER_PAGE: usize = 50;
+pub(crate) const ZONES_PER_PAGE: usize = 50;
 
 /// `GET /zones?per_page=50&page=…`, of one account when it is known: a page of the zones the
 /// credential can see (pages count from 1).
-pub fn zones_page(page: usize, account: Option<&str>) -> Endpoint<Vec<Zone>> {
+pub(crate) fn zones_page(page: usize, account: Option<&str>) -> Endpoint<Vec<Zone>> {
     let endpoint = Endpoint::new(Method::GET, &["zones"])
         .query("per_page", &ZONES_PER_PAGE.to_string())
         .query("page", &page.to_string());
@@ -145,26 +145,26 @@ pub fn zones_page(page: usize, account: Option<&str>) -> Endpoint<Vec<Zone>> {
 /// `result` of `GET /accounts/{id}`.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(default)]
-pub struct Account {
-    pub id: String,
-    pub name: String,
+pub(crate) struct Account {
+    pub(crate) id: String,
+    pub(crate) name: String,
 }
 
 /// `GET /accounts/{account_id}`: used to tell an account ID given as the zone.
-pub fn account(account_id: &str) -> Endpoint<Account> {
+pub(crate) fn account(account_id: &str) -> Endpoint<Account> {
     Endpoint::new(Method::GET, &["accounts", account_id])
 }
 
 /// One purge request's body: exactly one kind per request, under that kind's key.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PurgeBody {
-    pub kind: ItemKind,
+    pub(crate) kind: ItemKind,
     /// The items; ignored for everything, whose body is `{"purge_everything": true}`.
-    pub items: Vec<Value>,
+    pub(crate) items: Vec<Value>,
 }
 
 impl PurgeBody {
-    pub fn everything() -> Self {
+    pub(crate) fn everything() -> Self {
         PurgeBody {
             kind: ItemKind::Everything,
             items: Vec::new(),
@@ -175,7 +175,7 @@ impl PurgeBody {
 impl PurgeBody {
     /// The JSON body, built from values that are JSON already: it cannot fail, so no request can
     /// go out without its body (a fallible `to_value(..).ok()` would have sent none, silently).
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         let key = self.kind.facts().body_key.to_string();
         let value = match self.kind {
             ItemKind::Everything => Value::Bool(true),
@@ -196,7 +196,7 @@ impl Serialize for PurgeBody {
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(from = "Option<PurgeAnswer>")]
 pub struct PurgeResult {
-    pub id: String,
+    pub(crate) id: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -214,7 +214,7 @@ impl From<Option<PurgeAnswer>> for PurgeResult {
 }
 
 /// `POST /zones/{zone_id}/purge_cache`.
-pub fn purge(zone_id: &str, body: &PurgeBody) -> Endpoint<PurgeResult> {
+pub(crate) fn purge(zone_id: &str, body: &PurgeBody) -> Endpoint<PurgeResult> {
     let mut endpoint = Endpoint::new(Method::POST, &["zones", zone_id, "purge_cache"]);
     endpoint.body = Some(body.json());
     endpoint
@@ -222,7 +222,7 @@ pub fn purge(zone_id: &str, body: &PurgeBody) -> Endpoint<PurgeResult> {
 
 /// `POST /zones/{zone_id}/invalidate_cache`: the soft purge (2026-09-28), the same bodies and
 /// limits as [`purge`]; matching content stays cached, marked stale.
-pub fn invalidate(zone_id: &str, body: &PurgeBody) -> Endpoint<PurgeResult> {
+pub(crate) fn invalidate(zone_id: &str, body: &PurgeBody) -> Endpoint<PurgeResult> {
     let mut endpoint = Endpoint::new(Method::POST, &["zones", zone_id, "invalidate_cache"]);
     endpoint.body = Some(body.json());
     endpoint
@@ -238,7 +238,7 @@ pub enum Eviction {
 
 impl Eviction {
     /// The request for one batch.
-    pub fn request(self, zone_id: &str, body: &PurgeBody) -> Endpoint<PurgeResult> {
+    pub(crate) fn request(self, zone_id: &str, body: &PurgeBody) -> Endpoint<PurgeResult> {
         match self {
             Eviction::Purge => purge(zone_id, body),
             Eviction::Invalidate => invalidate(zone_id, body),
@@ -246,15 +246,31 @@ impl Eviction {
     }
 
     /// "purged" or "invalidated": what the log and summary say was done.
-    pub fn done(self) -> &'static str {
+    pub(crate) fn done(self) -> &'static str {
         match self {
             Eviction::Purge => "purged",
             Eviction::Invalidate => "invalidated",
         }
     }
 
+    /// "request" or "invalidation request": one request's noun in a plan.
+    pub(crate) fn request_noun(self) -> &'static str {
+        match self {
+            Eviction::Purge => "request",
+            Eviction::Invalidate => "invalidation request",
+        }
+    }
+
+    /// "batch" or "invalidation batch": one batch's noun in the summary.
+    pub(crate) fn batch_noun(self) -> &'static str {
+        match self {
+            Eviction::Purge => "batch",
+            Eviction::Invalidate => "invalidation batch",
+        }
+    }
+
     /// "Purging" or "Invalidating".
-    pub fn doing(self) -> &'static str {
+    pub(crate) fn doing(self) -> &'static str {
         match self {
             Eviction::Purge => "Purging",
             Eviction::Invalidate => "Invalidating",

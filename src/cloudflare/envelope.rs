@@ -8,16 +8,18 @@ use serde_json::Value;
 #[serde(default)]
 pub struct CfMessage {
     #[serde(deserialize_with = "lenient_code")]
-    pub code: i64,
+    pub(crate) code: i64,
     #[serde(deserialize_with = "lenient_string")]
-    pub message: String,
-    pub error_chain: Vec<CfMessage>,
+    pub(crate) message: String,
+    pub(crate) error_chain: Vec<CfMessage>,
     /// The page Cloudflare names for this error (`response_info.documentation_url`), or empty.
     #[serde(deserialize_with = "lenient_string")]
-    pub documentation_url: String,
+    pub(crate) documentation_url: String,
 }
 
 impl CfMessage {
+    // Read by the docs renderers and the tests only.
+    #[cfg_attr(not(feature = "docs"), allow(dead_code))]
     pub fn new(code: i64, message: &str) -> Self {
         CfMessage {
             code,
@@ -28,14 +30,14 @@ impl CfMessage {
     }
 
     /// This message and its chain as `code "message"` strings.
-    pub fn flatten(&self) -> Vec<String> {
+    pub(crate) fn flatten(&self) -> Vec<String> {
         let mut out = vec![format!("{} \"{}\"", self.code, self.message)];
         out.extend(self.error_chain.iter().flat_map(CfMessage::flatten));
         out
     }
 
     /// Every `documentation_url` of this message and its chain.
-    pub fn documentation(&self) -> Vec<&str> {
+    pub(crate) fn documentation(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Some(self.documentation_url.as_str())
             .filter(|u| !u.is_empty())
             .into_iter()
@@ -45,7 +47,7 @@ impl CfMessage {
     }
 
     /// Whether this message or one in its chain has the code.
-    pub fn has_code(&self, code: i64) -> bool {
+    pub(crate) fn has_code(&self, code: i64) -> bool {
         self.code == code || self.error_chain.iter().any(|e| e.has_code(code))
     }
 }
@@ -80,7 +82,7 @@ struct RawEnvelope {
 
 /// What a body said, before the result is typed.
 #[derive(Debug)]
-pub enum Parsed {
+pub(crate) enum Parsed {
     Success(Value),
     Errors(Vec<CfMessage>),
     /// Not Cloudflare's envelope.
@@ -106,7 +108,7 @@ pub enum BodyKind {
 
 impl BodyKind {
     /// Sniff a body that did not parse as the envelope.
-    pub fn of(body: &[u8]) -> Self {
+    pub(crate) fn of(body: &[u8]) -> Self {
         let text = String::from_utf8_lossy(&body[..body.len().min(512)]);
         let lower = text.to_ascii_lowercase();
         let start = text.trim_start();

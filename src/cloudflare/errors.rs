@@ -57,28 +57,28 @@ pub enum ApiError {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
-    pub error: ApiError,
-    pub attempts: u32,
+    pub(crate) error: ApiError,
+    pub(crate) attempts: u32,
     /// The last answer's `Retry-After`, when it had one.
-    pub retry_after: Option<Duration>,
+    pub(crate) retry_after: Option<Duration>,
 }
 
 impl Failure {
-    pub fn status(&self) -> Option<u16> {
+    pub(crate) fn status(&self) -> Option<u16> {
         match &self.error {
             ApiError::Refused { status, .. } | ApiError::Foreign { status, .. } => Some(*status),
             ApiError::Network { .. } => None,
         }
     }
 
-    pub fn errors(&self) -> &[CfMessage] {
+    pub(crate) fn errors(&self) -> &[CfMessage] {
         match &self.error {
             ApiError::Refused { errors, .. } => errors,
             _ => &[],
         }
     }
 
-    pub fn has_code(&self, code: i64) -> bool {
+    pub(crate) fn has_code(&self, code: i64) -> bool {
         self.errors().iter().any(|e| e.has_code(code))
     }
 }

@@ -8,7 +8,7 @@ use crate::names::Input;
 
 /// A kind that is a list of strings (as opposed to files, which carry headers, and everything).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ListKind {
+pub(crate) enum ListKind {
     Tags,
     Hosts,
     Prefixes,
@@ -16,12 +16,12 @@ pub enum ListKind {
 
 impl ListKind {
     /// In the order the lists are read, batched and named in `failed`.
-    pub const ALL: [ListKind; 3] = [ListKind::Tags, ListKind::Hosts, ListKind::Prefixes];
+    pub(crate) const ALL: [ListKind; 3] = [ListKind::Tags, ListKind::Hosts, ListKind::Prefixes];
 }
 
 /// What a purge request names: exactly one kind per request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ItemKind {
+pub(crate) enum ItemKind {
     Files,
     List(ListKind),
     Everything,
@@ -29,15 +29,15 @@ pub enum ItemKind {
 
 /// How a kind is called in each place it appears.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KindFacts {
+pub(crate) struct KindFacts {
     /// The input that lists it (`purge_everything` for everything).
-    pub input: Input,
+    pub(crate) input: Input,
     /// The key of its JSON form in the `failed` output (a file's is `url`).
-    pub failed_key: &'static str,
+    pub(crate) failed_key: &'static str,
     /// How people count it (the summary, the plan of a dry run).
-    pub noun: &'static str,
+    pub(crate) noun: &'static str,
     /// Its key in the purge request body.
-    pub body_key: &'static str,
+    pub(crate) body_key: &'static str,
 }
 
 const fn facts(input: Input, failed_key: &'static str, noun: &'static str) -> KindFacts {
@@ -51,14 +51,14 @@ const fn facts(input: Input, failed_key: &'static str, noun: &'static str) -> Ki
 
 impl ItemKind {
     /// Files first, then the lists, then everything.
-    pub fn all() -> impl Iterator<Item = ItemKind> {
+    pub(crate) fn all() -> impl Iterator<Item = ItemKind> {
         let lists = ListKind::ALL.into_iter().map(ItemKind::List);
         std::iter::once(ItemKind::Files)
             .chain(lists)
             .chain(std::iter::once(ItemKind::Everything))
     }
 
-    pub const fn facts(self) -> KindFacts {
+    pub(crate) const fn facts(self) -> KindFacts {
         match self {
             ItemKind::Files => facts(Input::Files, "url", "URLs"),
             ItemKind::List(ListKind::Tags) => facts(Input::Tags, "tag", "tags"),
@@ -68,16 +68,16 @@ impl ItemKind {
         }
     }
 
-    pub const fn noun(self) -> &'static str {
+    pub(crate) const fn noun(self) -> &'static str {
         self.facts().noun
     }
 }
 
 /// Items by kind: `F` is how a file is held (as given, or with its URL resolved).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Items<F> {
-    pub everything: bool,
-    pub files: Vec<F>,
+pub(crate) struct Items<F> {
+    pub(crate) everything: bool,
+    pub(crate) files: Vec<F>,
     lists: [Vec<String>; ListKind::ALL.len()],
 }
 
@@ -92,16 +92,16 @@ impl<F> Default for Items<F> {
 }
 
 impl<F> Items<F> {
-    pub fn list(&self, kind: ListKind) -> &Vec<String> {
+    pub(crate) fn list(&self, kind: ListKind) -> &Vec<String> {
         &self.lists[kind as usize]
     }
 
-    pub fn list_mut(&mut self, kind: ListKind) -> &mut Vec<String> {
+    pub(crate) fn list_mut(&mut self, kind: ListKind) -> &mut Vec<String> {
         &mut self.lists[kind as usize]
     }
 
     /// How many items of a kind it holds (`everything` counts as one).
-    pub fn count(&self, kind: ItemKind) -> usize {
+    pub(crate) fn count(&self, kind: ItemKind) -> usize {
         match kind {
             ItemKind::Files => self.files.len(),
             ItemKind::List(list) => self.list(list).len(),
@@ -110,13 +110,13 @@ impl<F> Items<F> {
     }
 
     /// The kinds it holds items of, with their counts, in `ItemKind::all` order.
-    pub fn counts(&self) -> Vec<(ItemKind, usize)> {
+    pub(crate) fn counts(&self) -> Vec<(ItemKind, usize)> {
         let counts = ItemKind::all().map(|kind| (kind, self.count(kind)));
         counts.filter(|(_, n)| *n > 0).collect()
     }
 
     /// How many items it holds (`everything` counts as one).
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         ItemKind::all().map(|kind| self.count(kind)).sum()
     }
 }

@@ -4,7 +4,7 @@
 pub mod endpoints;
 mod envelope;
 mod errors;
-pub mod items;
+pub(crate) mod items;
 mod pacing;
 mod proxy;
 mod retry;
@@ -15,11 +15,11 @@ pub use endpoints::{Eviction, Plan, PurgeBody, PurgeResult, TokenStatus, Zone};
 pub use envelope::{BodyKind, CfMessage};
 pub(crate) use errors::net_kind;
 pub use errors::{ApiError, Failure, Foreign, NetKind};
-pub use items::{ItemKind, Items, ListKind};
-pub use pacing::TokenBucket;
+pub(crate) use items::{ItemKind, Items, ListKind};
+pub(crate) use pacing::TokenBucket;
 pub use proxy::{BadProxy, Proxies};
 pub use retry::RetryPolicy;
 pub use tls::CaBundle;
-pub use transport::{
+pub(crate) use transport::{
     is_loopback, pause, Auth, Client, Ended, Gate, Peer, RequestLog, SetupError, MAX_BODY,
 };

@@ -7,14 +7,14 @@ use std::time::{Duration, Instant};
 /// Starts full; `take` reserves tokens at once (possibly going negative) and waits for the debt
 /// to refill, so concurrent callers are served in the order they asked.
 #[derive(Debug)]
-pub struct TokenBucket {
+pub(crate) struct TokenBucket {
     capacity: f64,
     rate: f64,
     state: Mutex<(f64, Instant)>,
 }
 
 impl TokenBucket {
-    pub fn new(capacity: f64, rate_per_second: f64) -> Self {
+    pub(crate) fn new(capacity: f64, rate_per_second: f64) -> Self {
         TokenBucket {
             capacity,
             rate: rate_per_second,
@@ -26,7 +26,7 @@ impl TokenBucket {
     /// bucket starts refilling only when the first burst arrives, and that burst travels on new
     /// connections, so it lands later than the requests after it: holding back a little of it
     /// keeps the server's bucket from running a few milliseconds short.
-    pub fn holding_back(capacity: f64, rate_per_second: f64, held_back: Duration) -> Self {
+    pub(crate) fn holding_back(capacity: f64, rate_per_second: f64, held_back: Duration) -> Self {
         let start = (capacity - held_back.as_secs_f64() * rate_per_second).max(0.0);
         TokenBucket {
             capacity,
@@ -36,7 +36,7 @@ impl TokenBucket {
     }
 
     /// How long the caller must wait before spending `cost` tokens (reserving them now).
-    pub fn reserve(&self, cost: f64) -> Duration {
+    pub(crate) fn reserve(&self, cost: f64) -> Duration {
         let mut state = self
             .state
             .lock()
@@ -56,7 +56,7 @@ impl TokenBucket {
 
     /// Reserve `cost` and wait until it is covered. A caller that stops waiting (its batch was
     /// withheld) gives its reservation back, so the callers after it do not pay for it.
-    pub async fn take(&self, cost: f64) {
+    pub(crate) async fn take(&self, cost: f64) {
         let wait = self.reserve(cost);
         if wait.is_zero() {
             return;

@@ -24,7 +24,7 @@ type Slot = Option<Result<Url, BadProxy>>;
 #[derive(Debug, Clone, PartialEq)]
 pub struct BadProxy {
     pub variable: &'static str,
-    pub value: String,
+    pub(crate) value: String,
 }
 
 /// One `no_proxy` entry.
@@ -78,13 +78,13 @@ impl Proxies {
         }))
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.https.is_none() && self.http.is_none() && self.all.is_none()
     }
 
     /// The proxy for a request to `url`: `None` to connect directly, `Err` when the variable that
     /// names it holds no proxy URL.
-    pub fn for_url(&self, url: &Url) -> Result<Option<&Url>, &BadProxy> {
+    pub(crate) fn for_url(&self, url: &Url) -> Result<Option<&Url>, &BadProxy> {
         let Some(host) = url.host_str() else {
             return Ok(None);
         };

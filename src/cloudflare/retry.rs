@@ -30,7 +30,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// The wait before attempt `attempt + 1`, or `None` when the request is not tried again: it
     /// cannot succeed by repeating, the attempts are spent, or the waits would pass `total_wait`.
-    pub fn next(
+    pub(crate) fn next(
         &self,
         attempt: u32,
         waited: Duration,
@@ -43,12 +43,12 @@ impl RetryPolicy {
     }
 
     /// Statuses worth another try; 400/401/403/404 never are.
-    pub fn retryable_status(status: u16) -> bool {
+    pub(crate) fn retryable_status(status: u16) -> bool {
         matches!(status, 408 | 409 | 429) || status >= 500
     }
 
     /// The wait before attempt `attempt + 1` (attempts count from 1).
-    pub fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+    pub(crate) fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
         if let Some(wait) = retry_after {
             return wait.min(self.retry_after_cap);
         }
@@ -62,7 +62,7 @@ impl RetryPolicy {
 }
 
 /// `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3).
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));

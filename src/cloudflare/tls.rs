@@ -23,10 +23,12 @@ impl CaBundle {
             .fold(builder, |b, root| b.add_root_certificate(root.clone()))
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.0.len()
     }
 
+    // Read by the tests only.
+    #[cfg_attr(not(feature = "docs"), allow(dead_code))]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -18,7 +18,7 @@ use super::tls::CaBundle;
 use crate::secret::{Redactor, Secret};
 
 /// Answers larger than this are not Cloudflare's (the largest real one, a zone list, is ~100 KiB).
-pub const MAX_BODY: usize = 4 * 1024 * 1024;
+pub(crate) const MAX_BODY: usize = 4 * 1024 * 1024;
 
 /// Cloudflare's global budget: 1,200 requests per 5 minutes per token, every endpoint counted.
 /// The client spends a little less, leaving room for other tools using the token.
@@ -27,21 +27,21 @@ const WINDOW: Duration = Duration::from_secs(300);
 
 /// How requests authenticate.
 #[derive(Debug, Clone)]
-pub enum Auth {
+pub(crate) enum Auth {
     Token(Secret),
     GlobalKey { email: String, key: Secret },
 }
 
 /// A successful answer and how many retries it took.
 #[derive(Debug)]
-pub struct Answer<T> {
-    pub result: T,
-    pub retries: u32,
+pub(crate) struct Answer<T> {
+    pub(crate) result: T,
+    pub(crate) retries: u32,
 }
 
 /// What a caller of [`Client::call_with`] waits on before each attempt: the retry policy's delay,
 /// and whatever else it paces by. `Err` withholds the attempt, and the call ends with it.
-pub trait Gate {
+pub(crate) trait Gate {
     type Stop;
     fn before(
         &self,
@@ -51,7 +51,7 @@ pub trait Gate {
 }
 
 /// The gate of plain calls: wait the delay, then go.
-pub struct Immediately;
+pub(crate) struct Immediately;
 
 impl Gate for Immediately {
     type Stop = Infallible;
@@ -63,7 +63,7 @@ impl Gate for Immediately {
 
 /// Wait `delay`; no wait at all when it is zero (a zero sleep still waits for the timer's next
 /// tick, up to a millisecond, on every first attempt).
-pub async fn pause(delay: Duration) {
+pub(crate) async fn pause(delay: Duration) {
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
@@ -71,7 +71,7 @@ pub async fn pause(delay: Duration) {
 
 /// How a gated call ended without an answer.
 #[derive(Debug)]
-pub enum Ended<S> {
+pub(crate) enum Ended<S> {
     Failed(Failure),
     Withheld(S),
 }
@@ -86,19 +86,19 @@ pub enum SetupError {
 }
 
 /// Called once per attempt with the method, path, status (none without an answer) and time taken.
-pub type RequestLog = Arc<dyn Fn(&str, Option<u16>, Duration) + Send + Sync>;
+pub(crate) type RequestLog = Arc<dyn Fn(&str, Option<u16>, Duration) + Send + Sync>;
 
 /// Where requests go, as messages name it: the API host, and the proxy on the way (its address
 /// only, never its credentials).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Peer {
-    pub host: String,
-    pub proxy: Option<String>,
+pub(crate) struct Peer {
+    pub(crate) host: String,
+    pub(crate) proxy: Option<String>,
 }
 
 /// The API client. Cheap to clone; clones share the connection pool.
 #[derive(Clone)]
-pub struct Client {
+pub(crate) struct Client {
     http: reqwest::Client,
     base: Url,
     peer: Peer,
@@ -132,7 +132,7 @@ struct Reply {
 }
 
 impl Client {
-    pub fn new(
+    pub(crate) fn new(
         base: Url,
         auth: Auth,
         timeout: Duration,
@@ -183,7 +183,7 @@ impl Client {
     }
 
     /// Read the time from the run's clock: `now` is the time at this call.
-    pub fn with_clock(mut self, now: SystemTime) -> Self {
+    pub(crate) fn with_clock(mut self, now: SystemTime) -> Self {
         self.clock = Clock {
             at: now,
             since: Instant::now(),
@@ -191,22 +191,22 @@ impl Client {
         self
     }
 
-    pub fn with_log(mut self, log: RequestLog) -> Self {
+    pub(crate) fn with_log(mut self, log: RequestLog) -> Self {
         self.log = Some(log);
         self
     }
 
-    pub fn with_policy(mut self, policy: RetryPolicy) -> Self {
+    pub(crate) fn with_policy(mut self, policy: RetryPolicy) -> Self {
         self.policy = policy;
         self
     }
 
-    pub fn peer(&self) -> &Peer {
+    pub(crate) fn peer(&self) -> &Peer {
         &self.peer
     }
 
     /// Send the endpoint's request, retrying what is worth retrying.
-    pub async fn call<T: DeserializeOwned>(
+    pub(crate) async fn call<T: DeserializeOwned>(
         &self,
         endpoint: &Endpoint<T>,
     ) -> Result<Answer<T>, Failure> {
@@ -220,7 +220,7 @@ impl Client {
     /// The one retry loop: before each attempt the gate waits (the policy's delay, and its own
     /// pacing), and may withhold the attempt. A request withheld before its first attempt was never
     /// sent; one whose retry is withheld was sent, and failed as its last attempt did.
-    pub async fn call_with<T: DeserializeOwned, G: Gate>(
+    pub(crate) async fn call_with<T: DeserializeOwned, G: Gate>(
         &self,
         endpoint: &Endpoint<T>,
         gate: &G,
@@ -395,7 +395,7 @@ fn is_retryable(error: &ApiError) -> bool {
 }
 
 /// `http://` is allowed only to this machine (tests, local fakes).
-pub fn is_loopback(url: &Url) -> bool {
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),

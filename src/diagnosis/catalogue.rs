@@ -56,8 +56,8 @@ pub enum MissingReason {
 /// action its value belongs in. Only the name is ever printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PeerVariable {
-    pub variable: &'static str,
-    pub input: Input,
+    pub(crate) variable: &'static str,
+    pub(crate) input: Input,
 }
 
 /// What is wrong with a credential's shape. Never holds any part of the value.
@@ -76,22 +76,22 @@ pub enum ShapeProblem {
 /// Whitespace found inside a credential (outer whitespace is trimmed silently).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InnerWhitespace {
-    pub what: &'static str,
-    pub at: usize,
+    pub(crate) what: &'static str,
+    pub(crate) at: usize,
 }
 
 /// An item that cannot be sent as it is, and why (a whole sentence without its period).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejected {
-    pub item: String,
-    pub why: &'static str,
+    pub(crate) item: String,
+    pub(crate) why: &'static str,
 }
 
 /// An item repaired before it was sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repaired {
-    pub from: String,
-    pub to: String,
+    pub(crate) from: String,
+    pub(crate) to: String,
 }
 
 /// How the action knows a token is account-owned.
@@ -128,9 +128,9 @@ pub enum Unexpected {
 pub struct SiteAnswer {
     pub status: u16,
     /// `CF-Cache-Status`, when there was one.
-    pub cache_status: Option<String>,
+    pub(crate) cache_status: Option<String>,
     /// `Age` in seconds, when there was one.
-    pub age: Option<u64>,
+    pub(crate) age: Option<u64>,
 }
 
 /// Why a URL could not be checked after the purge.
@@ -153,7 +153,7 @@ pub enum ConfirmProblem {
 
 /// What a cause does to the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Group {
+pub(crate) enum Group {
     /// The inputs are wrong: an error, exit 2.
     WrongInput,
     /// An input was repaired and the run goes on: a warning.
@@ -178,18 +178,20 @@ pub enum Severity {
 #[derive(Debug, Clone)]
 pub struct Entry {
     /// Stable: users and tests match on it (contract §5).
-    pub code: &'static str,
-    pub title: &'static str,
-    pub group: Group,
+    pub(crate) code: &'static str,
+    pub(crate) title: &'static str,
+    pub(crate) group: Group,
     /// The page that explains the topic in depth.
-    pub doc: &'static str,
+    pub(crate) doc: &'static str,
     /// What to do, for every situation the cause covers (the README's column). Where the fix
     /// depends on the facts, it is made by the same words as `fix`, not written out twice.
+    // Read by the docs renderers and the tests only.
+    #[cfg_attr(not(feature = "docs"), allow(dead_code))]
     pub general: String,
     /// What happened, as one sentence without its final period.
-    pub seen: String,
+    pub(crate) seen: String,
     /// What to do about it here, as whole sentences.
-    pub fix: String,
+    pub(crate) fix: String,
 }
 
 fn entry(
@@ -233,7 +235,7 @@ macro_rules! catalogue {
             /// The cause's row of the catalogue, with its words for these facts.
             // A block's words need not use every fact.
             #[allow(unused_variables)]
-            pub fn entry(&self) -> Entry {
+            pub(crate) fn entry(&self) -> Entry {
                 match self {
                     $(Cause::$name $({ $($field),* })? => $entry,)*
                 }
@@ -337,12 +339,12 @@ catalogue! {
         => entry("nothing-to-purge", "Nothing to purge", WrongInput, DOC_PURGE,
             "List what to purge in `files`, `tags`, `hosts` or `prefixes`, or set `purge_everything: true` explicitly; use `mode: verify` to only check the credentials",
             seen("No files, tags, hosts or prefixes were given and purge_everything is not true"));
-    /// Offline from the inputs; or Cloudflare's 1092 for a request the inputs made (`said` holds it).
-    ConflictingPurgeInputs { lists: Vec<Input>, said: Vec<CfMessage> }
+    /// Offline from the inputs, before any request (Cloudflare's own 1092 is a `PurgeRejected`).
+    ConflictingPurgeInputs { lists: Vec<Input> }
         => entry("conflicting-purge-inputs", "purge_everything together with lists", WrongInput, DOC_PURGE,
             "Remove the lists to purge the whole zone, or remove `purge_everything: true` to purge only what is listed",
-            offline::conflicting(lists, said)),
-        examples [{ lists: vec![Input::Files], said: Vec::new() }];
+            offline::conflicting(lists)),
+        examples [{ lists: vec![Input::Files] }];
     InvalidUrl { items: Vec<String> }
         => entry("invalid-url", "Not a URL or path", WrongInput, DOC_PURGE,
             "Give full URLs such as https://example.com/app.css or paths such as /app.css (joined to base_url); separate items with newlines, commas or spaces",
@@ -650,20 +652,20 @@ impl Cause {
         self.entry().doc
     }
 
-    pub fn group(&self) -> Group {
+    pub(crate) fn group(&self) -> Group {
         self.entry().group
     }
 
     /// [`Cause::doc`] as a link: a README section on `home`, the action's repository page
     /// (`https://github.com/owner/name`), when it is known.
-    pub fn link(&self, home: Option<&str>) -> String {
+    pub(crate) fn link(&self, home: Option<&str>) -> String {
         match (self.doc().strip_prefix("README.md"), home) {
             (Some(anchor), Some(home)) => format!("{home}{anchor}"),
             _ => self.doc().to_string(),
         }
     }
 
-    pub fn severity(&self) -> Severity {
+    pub(crate) fn severity(&self) -> Severity {
         match self.group() {
             WrongInput | Cloudflare | Site | Runner => Severity::Error,
             Repair | Notice => Severity::Warning,
@@ -671,7 +673,7 @@ impl Cause {
     }
 
     /// 2: the inputs are wrong; 1: Cloudflare, the site or the runner failed the step; 0 for warnings.
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         match self.group() {
             WrongInput => 2,
             Cloudflare | Site | Runner => 1,

@@ -8,11 +8,11 @@ use crate::cloudflare::TokenStatus;
 
 /// What verify told about the token's lifetime.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Lifetime {
-    pub status: String,
+pub(crate) struct Lifetime {
+    pub(crate) status: String,
     /// RFC 3339, as Cloudflare sent it.
-    pub expires_on: Option<String>,
-    pub days_left: Option<i64>,
+    pub(crate) expires_on: Option<String>,
+    pub(crate) days_left: Option<i64>,
 }
 
 /// The token's lifetime, and the cause that stops the run if it is not usable now.
@@ -54,14 +54,14 @@ pub fn judge(token: &TokenStatus, now: OffsetDateTime) -> (Lifetime, Option<Caus
 impl Lifetime {
     /// The expiry date and days left, when fewer than `warning_days` days are left: the one place
     /// the warning threshold is judged.
-    pub fn expiring_within(&self, warning_days: i64) -> Option<(&str, i64)> {
+    pub(crate) fn expiring_within(&self, warning_days: i64) -> Option<(&str, i64)> {
         let days = self.days_left?;
         let on = self.expires_on.as_deref()?;
         (days < warning_days && days >= 0).then_some((on, days))
     }
 
     /// `token-expiring-soon` when fewer than `warning_days` days are left.
-    pub fn expiring_soon(&self, warning_days: i64, fatal: bool) -> Option<Cause> {
+    pub(crate) fn expiring_soon(&self, warning_days: i64, fatal: bool) -> Option<Cause> {
         let (on, days) = self.expiring_within(warning_days)?;
         Some(Cause::TokenExpiringSoon {
             expires_on: on.to_string(),
@@ -91,7 +91,7 @@ fn garbled_date(token: &TokenStatus) -> Option<Cause> {
 }
 
 /// Days left as said: "within a day" rather than "in 0 days".
-pub fn days_left_words(days: i64) -> String {
+pub(crate) fn days_left_words(days: i64) -> String {
     match days {
         ..=0 => "within a day".into(),
         1 => "in 1 day".into(),

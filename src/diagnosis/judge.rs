@@ -6,7 +6,7 @@ use crate::cloudflare::{ApiError, CfMessage, Eviction, Failure, Foreign, NetKind
 /// Causes any endpoint can meet: the token's client-IP filter, transport, availability, rate
 /// limits and foreign bodies. `None` means Cloudflare refused the request, which only the caller's
 /// context can explain.
-pub fn transport(failure: &Failure, peer: &Peer) -> Option<Cause> {
+pub(crate) fn transport(failure: &Failure, peer: &Peer) -> Option<Cause> {
     if let Some(location) = ip_restriction(failure.errors()) {
         return Some(Cause::TokenIpRestricted { location });
     }
@@ -73,7 +73,7 @@ fn ip_restriction(errors: &[CfMessage]) -> Option<String> {
 /// What a refusal says about the token. 9109 has three meanings, so Cloudflare's words decide
 /// (the third, the client-IP filter, is judged by [`transport`] on every endpoint).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Standing {
+pub(crate) enum Standing {
     /// 1000 "Invalid API Token" or 9109 "Invalid access token": not a token Cloudflare knows here.
     Unknown,
     /// 9109 "Unauthorized to access requested resource": a token Cloudflare knows, without access.
@@ -82,7 +82,7 @@ pub enum Standing {
     Unclear,
 }
 
-pub fn standing(errors: &[CfMessage]) -> Standing {
+pub(crate) fn standing(errors: &[CfMessage]) -> Standing {
     let says = |code: i64, words: &str| {
         errors
             .iter()
@@ -99,7 +99,7 @@ pub fn standing(errors: &[CfMessage]) -> Standing {
 
 /// What a failed token verification means.
 #[derive(Debug, PartialEq)]
-pub enum TokenRefusal {
+pub(crate) enum TokenRefusal {
     /// 1000 (or another "unknown token" answer): maybe account-owned, so try the account endpoint.
     Unknown(Vec<CfMessage>),
     Cause(Cause),
@@ -115,7 +115,7 @@ fn no_route(failure: &Failure) -> Option<Cause> {
 }
 
 /// Judge a failed `GET …/tokens/verify`.
-pub fn token_verify(failure: &Failure, peer: &Peer) -> TokenRefusal {
+pub(crate) fn token_verify(failure: &Failure, peer: &Peer) -> TokenRefusal {
     if let Some(cause) = no_route(failure) {
         return TokenRefusal::Cause(cause);
     }
@@ -126,7 +126,7 @@ pub fn token_verify(failure: &Failure, peer: &Peer) -> TokenRefusal {
 }
 
 /// Judge a failed `GET /user` with an email and Global API Key.
-pub fn global_key(failure: &Failure, peer: &Peer) -> Cause {
+pub(crate) fn global_key(failure: &Failure, peer: &Peer) -> Cause {
     if let Some(cause) = no_route(failure) {
         return cause;
     }
@@ -137,7 +137,7 @@ pub fn global_key(failure: &Failure, peer: &Peer) -> Cause {
 
 /// Whether a failure after every retry says the API is down (5xx, no answer) rather than that it
 /// refused this request.
-pub fn is_outage(failure: &Failure) -> bool {
+pub(crate) fn is_outage(failure: &Failure) -> bool {
     match &failure.error {
         ApiError::Network { .. } => true,
         ApiError::Refused { status, .. } | ApiError::Foreign { status, .. } => *status >= 500,
@@ -145,13 +145,13 @@ pub fn is_outage(failure: &Failure) -> bool {
 }
 
 /// Whether a refusal says "you may not" rather than "no such thing".
-pub fn is_auth_refusal(failure: &Failure) -> bool {
+pub(crate) fn is_auth_refusal(failure: &Failure) -> bool {
     matches!(failure.status(), Some(401 | 403))
 }
 
 /// The smaller per-request limit a 400 names for a batch of `len` items ("at most 30 prefixes a
 /// request"), if it names one: Cloudflare's limits table says 100, its prefix page still says 30.
-pub fn smaller_limit(failure: &Failure, len: usize) -> Option<usize> {
+pub(crate) fn smaller_limit(failure: &Failure, len: usize) -> Option<usize> {
     if failure.status() != Some(400) {
         return None;
     }
@@ -181,7 +181,7 @@ pub fn smaller_limit(failure: &Failure, len: usize) -> Option<usize> {
 }
 
 /// Judge a failed purge (or invalidation) request.
-pub fn purge(failure: &Failure, peer: &Peer, zone: &str, how: Eviction) -> Cause {
+pub(crate) fn purge(failure: &Failure, peer: &Peer, zone: &str, how: Eviction) -> Cause {
     // invalidate_cache answered 404 or "No route": the endpoint is not there for this zone.
     let missing = failure.status() == Some(404) || failure.has_code(7000) || failure.has_code(7003);
     if how == Eviction::Invalidate && missing {
@@ -206,12 +206,9 @@ pub fn purge(failure: &Failure, peer: &Peer, zone: &str, how: Eviction) -> Cause
             errors,
         };
     }
-    if failure.has_code(1092) {
-        return Cause::ConflictingPurgeInputs {
-            lists: Vec::new(),
-            said: errors,
-        };
-    }
+    // 1092 ("cannot contain purge_everything and any of files, tags, hosts or prefixes") can only
+    // come from Cloudflare's side here: a request holding both is refused offline before any is
+    // sent, so after a request it is a rejection quoted as is, not the inputs' conflict (exit 2).
     // The legacy code 1095 "no access to purge this zone" is a permission refusal whatever its status.
     if is_auth_refusal(failure) || failure.has_code(1095) {
         Cause::PurgePermissionMissing {
@@ -356,7 +353,7 @@ mod tests {
         );
         assert_eq!(
             purge(&f, &Peer::default(), "z", Eviction::Purge).code(),
-            "conflicting-purge-inputs"
+            "purge-rejected"
         );
     }
 

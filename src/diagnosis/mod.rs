@@ -20,8 +20,8 @@ macro_rules! token_form {
 }
 
 mod catalogue;
-pub mod expiry;
-pub mod judge;
+pub(crate) mod expiry;
+pub(crate) mod judge;
 mod prose;
 
 #[cfg(any(test, feature = "docs"))]
@@ -32,7 +32,7 @@ pub use catalogue::{
 };
 
 /// The same, with the advice to narrow its zones.
-pub const TOKEN_FORM: &str = token_form!();
+pub(crate) const TOKEN_FORM: &str = token_form!();
 
 #[cfg(test)]
 mod tests;

@@ -7,14 +7,14 @@ use crate::env::Env;
 use crate::names::Input;
 
 #[derive(Debug, Clone, Default)]
-pub struct RunContext {
-    pub github_actions: bool,
-    pub event_name: String,
-    pub actor: String,
-    pub event_path: Option<PathBuf>,
-    pub workspace: Option<PathBuf>,
+pub(crate) struct RunContext {
+    pub(crate) github_actions: bool,
+    pub(crate) event_name: String,
+    pub(crate) actor: String,
+    pub(crate) event_path: Option<PathBuf>,
+    pub(crate) workspace: Option<PathBuf>,
     /// Other purge actions' variables set in the environment (their values are never read).
-    pub peers: Vec<PeerVariable>,
+    pub(crate) peers: Vec<PeerVariable>,
 }
 
 /// Variables and inputs other purge actions read (jakejarvis, NathanVaughn, Cyb3r-Jak3), and the
@@ -36,7 +36,7 @@ const PEERS: &[(&str, &str, Input)] = &[
 ];
 
 impl RunContext {
-    pub fn read(env: &Env) -> Self {
+    pub(crate) fn read(env: &Env) -> Self {
         let get = |name: &str| env.get(name).map(str::to_string);
         RunContext {
             github_actions: env.is("GITHUB_ACTIONS", "true"),
@@ -52,7 +52,7 @@ impl RunContext {
         }
     }
 
-    pub fn missing_reason(&self) -> MissingReason {
+    pub(crate) fn missing_reason(&self) -> MissingReason {
         if !self.github_actions {
             MissingReason::LocalRun
         } else if self.actor == "dependabot[bot]" {
@@ -91,7 +91,7 @@ impl RunContext {
     }
 
     /// A path the user gave, taken from the workspace when relative.
-    pub fn resolve(&self, path: &str) -> PathBuf {
+    pub(crate) fn resolve(&self, path: &str) -> PathBuf {
         let path = Path::new(path);
         match &self.workspace {
             Some(ws) if path.is_relative() => ws.join(path),

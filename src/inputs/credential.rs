@@ -12,14 +12,14 @@ use crate::secret::Secret;
 
 /// The credential to authenticate with.
 #[derive(Debug, Clone)]
-pub enum Credential {
+pub(crate) enum Credential {
     Token { value: Secret, shape: Shape },
     GlobalKey { email: String, key: Secret },
 }
 
 impl Credential {
     /// How the summary names it ("user API token (cfut_)", "email + Global API Key").
-    pub fn describe(&self) -> &'static str {
+    pub(crate) fn describe(&self) -> &'static str {
         match self {
             Credential::Token { shape, .. } => shape.describe(),
             Credential::GlobalKey { .. } => "email + Global API Key",
@@ -28,7 +28,10 @@ impl Credential {
 }
 
 /// The credential, or the causes that stop the run; repairs come back as warnings.
-pub fn read(raw: &RawInputs, ctx: &RunContext) -> (Result<Credential, Vec<Cause>>, Vec<Cause>) {
+pub(crate) fn read(
+    raw: &RawInputs,
+    ctx: &RunContext,
+) -> (Result<Credential, Vec<Cause>>, Vec<Cause>) {
     let token = clean(raw.get(Input::ApiToken), Input::ApiToken);
     let key = clean(raw.get(Input::GlobalApiKey), Input::GlobalApiKey);
     let email = raw.get(Input::Email).trim();
@@ -105,7 +108,7 @@ fn email_problem(email: &str) -> Option<&'static str> {
 /// anything in another input shaped like a credential (pasted into the wrong input). A tag is a
 /// free-form value, often a commit SHA or a content hash of a token's or a key's shape: only a
 /// prefixed credential in it is masked (the credential given in it is refused).
-pub fn secrets(raw: &RawInputs) -> Vec<String> {
+pub(crate) fn secrets(raw: &RawInputs) -> Vec<String> {
     let mut all = mask_forms(raw.get(Input::ApiToken), Input::ApiToken);
     all.extend(mask_forms(
         raw.get(Input::GlobalApiKey),
@@ -137,7 +140,7 @@ pub fn secrets(raw: &RawInputs) -> Vec<String> {
 /// The credentials that will be sent, cleaned as they are: every piece of them is hidden. A value
 /// of the wrong shape is never sent (and may hold words such as a variable name): it is masked
 /// whole only.
-pub fn credentials(raw: &RawInputs) -> Vec<String> {
+pub(crate) fn credentials(raw: &RawInputs) -> Vec<String> {
     [
         (Input::ApiToken, Input::ApiToken),
         (Input::GlobalApiKey, Input::GlobalApiKey),

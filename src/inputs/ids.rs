@@ -1,12 +1,12 @@
 //! Ids and domain names: how Cloudflare writes an ID, and a domain name in ASCII.
 
 /// 32 hex characters: how Cloudflare writes zone and account IDs.
-pub fn is_hex_id(value: &str) -> bool {
+pub(crate) fn is_hex_id(value: &str) -> bool {
     value.len() == 32 && value.chars().all(|c| c.is_ascii_hexdigit())
 }
 
 /// A registrable-looking domain in ASCII (IDNs are converted to punycode), or `None`.
-pub fn domain(value: &str) -> Option<String> {
+pub(crate) fn domain(value: &str) -> Option<String> {
     let trimmed = value.trim_end_matches('.');
     let url::Host::Domain(ascii) = url::Host::parse(trimmed).ok()? else {
         return None;

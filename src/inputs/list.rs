@@ -3,14 +3,14 @@
 use std::collections::HashSet;
 
 /// Items separated by newlines, commas or whitespace.
-pub fn split_list(value: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn split_list(value: &str) -> impl Iterator<Item = &str> {
     value
         .split(|c: char| c == ',' || c.is_whitespace())
         .filter(|s| !s.is_empty())
 }
 
 /// Deduplicate, keeping the first occurrence's place (no item is copied).
-pub fn dedup<T: Eq + std::hash::Hash>(items: Vec<T>) -> Vec<T> {
+pub(crate) fn dedup<T: Eq + std::hash::Hash>(items: Vec<T>) -> Vec<T> {
     let keep: Vec<bool> = {
         let mut seen = HashSet::with_capacity(items.len());
         items.iter().map(|i| seen.insert(i)).collect()

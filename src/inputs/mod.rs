@@ -1,53 +1,53 @@
 //! The inputs: the table reads raw strings, which become validated settings; every offline cause is
 //! decided here.
 
-pub mod context;
-pub mod credential;
-pub mod ids;
-pub mod items;
-pub mod list;
-pub mod options;
-pub mod quote;
-pub mod raw;
-pub mod shape;
+pub(crate) mod context;
+pub(crate) mod credential;
+pub(crate) mod ids;
+pub(crate) mod items;
+pub(crate) mod list;
+pub(crate) mod options;
+pub(crate) mod quote;
+pub(crate) mod raw;
+pub(crate) mod shape;
 pub mod table;
-pub mod value;
-pub mod zone;
+pub(crate) mod value;
+pub(crate) mod zone;
 
-pub use context::RunContext;
-pub use credential::Credential;
+pub(crate) use context::RunContext;
+pub(crate) use credential::Credential;
 #[cfg(test)]
-pub use items::FileTarget;
-pub use items::PurgeInputs;
-pub use options::{Options, WaitFor};
+pub(crate) use items::FileTarget;
+pub(crate) use items::PurgeInputs;
+pub(crate) use options::{Options, WaitFor};
 pub use raw::RawInputs;
-pub use shape::Shape;
+pub(crate) use shape::Shape;
 pub use table::Input;
 pub use value::Mode;
-pub use zone::ZoneRef;
+pub(crate) use zone::ZoneRef;
 
 use crate::diagnosis::Cause;
 
 /// Validated settings: everything the online part needs, nothing left to parse.
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// At least one; each once, in the order given.
-    pub zones: Vec<ZoneRef>,
-    pub credential: Credential,
-    pub purge: PurgeInputs,
-    pub options: Options,
+    pub(crate) zones: Vec<ZoneRef>,
+    pub(crate) credential: Credential,
+    pub(crate) purge: PurgeInputs,
+    pub(crate) options: Options,
 }
 
 /// The outcome of the offline checks: settings when no error was found.
 #[derive(Debug, Default)]
-pub struct Validated {
-    pub settings: Option<Settings>,
-    pub errors: Vec<Cause>,
-    pub warnings: Vec<Cause>,
+pub(crate) struct Validated {
+    pub(crate) settings: Option<Settings>,
+    pub(crate) errors: Vec<Cause>,
+    pub(crate) warnings: Vec<Cause>,
 }
 
 /// Check every input offline, reporting every problem found.
-pub fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
+pub(crate) fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
     let mut v = Validated::default();
     if let Some(swap) = swapped(raw) {
         // Reported as a swap, not as two inputs of the wrong shape.

@@ -16,36 +16,36 @@ use crate::diagnosis::Cause;
 
 /// Everything that shapes the run besides what to purge and with which credential.
 #[derive(Debug, Clone)]
-pub struct Options {
-    pub mode: Mode,
-    pub dry_run: bool,
-    pub expiry_warning_days: i64,
-    pub check_purge_permission: bool,
-    pub api_url: Url,
-    pub timeout: Duration,
-    pub base_url: Option<String>,
-    pub account_id: Option<String>,
-    pub ca_certificates: Option<CaBundle>,
+pub(crate) struct Options {
+    pub(crate) mode: Mode,
+    pub(crate) dry_run: bool,
+    pub(crate) expiry_warning_days: i64,
+    pub(crate) check_purge_permission: bool,
+    pub(crate) api_url: Url,
+    pub(crate) timeout: Duration,
+    pub(crate) base_url: Option<String>,
+    pub(crate) account_id: Option<String>,
+    pub(crate) ca_certificates: Option<CaBundle>,
     /// Check a sample of the purged URLs after the purge (contract §10).
-    pub confirm: bool,
+    pub(crate) confirm: bool,
     /// The URLs `confirm` checks after a purge that names none of its own.
-    pub confirm_urls: Vec<Url>,
+    pub(crate) confirm_urls: Vec<Url>,
     /// Invalidate (soft purge, contract §12) instead of purging.
-    pub invalidate: bool,
+    pub(crate) invalidate: bool,
     /// Wait for the new build before the purge (contract §11).
-    pub wait: Option<WaitFor>,
+    pub(crate) wait: Option<WaitFor>,
 }
 
 /// `wait_for`, `wait_for_text` and `wait_timeout_seconds` together.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WaitFor {
-    pub url: Url,
-    pub text: String,
-    pub timeout: Duration,
+pub(crate) struct WaitFor {
+    pub(crate) url: Url,
+    pub(crate) text: String,
+    pub(crate) timeout: Duration,
 }
 
 /// Read every option, collecting each problem.
-pub fn read(raw: &RawInputs, ctx: &RunContext, errors: &mut Vec<Cause>) -> Option<Options> {
+pub(crate) fn read(raw: &RawInputs, ctx: &RunContext, errors: &mut Vec<Cause>) -> Option<Options> {
     let mode = keep(errors, parse_mode(raw.value(Input::Mode)));
     let dry_run = keep(errors, parse_bool(Input::DryRun, raw.value(Input::DryRun)));
     let check = keep(

@@ -5,7 +5,7 @@ use super::shape::{classify, clean, Shape};
 use crate::names::Input;
 
 /// What a value (a whole item) would be taken for, when it has the shape of a credential.
-pub fn shape_of(value: &str) -> Option<&'static str> {
+pub(crate) fn shape_of(value: &str) -> Option<&'static str> {
     let cleaned = clean(value, Input::ApiToken).value;
     match classify(&cleaned, Input::ApiToken) {
         Shape::LegacyToken | Shape::UserToken | Shape::AccountToken => Some("an API token"),
@@ -16,14 +16,14 @@ pub fn shape_of(value: &str) -> Option<&'static str> {
 }
 
 /// Whether a value holds a `cfut_…`, `cfat_…` or `cfk_…` credential anywhere.
-pub fn holds_prefixed(value: &str) -> bool {
+pub(crate) fn holds_prefixed(value: &str) -> bool {
     prefixed_pieces(value).next().is_some()
 }
 
 /// `cfut_…`, `cfat_…` and `cfk_…` credentials anywhere in a value: their prefix makes them
 /// unmistakable, so they are hidden even inside a URL, and whatever stands before or after them
 /// (`xcfut_…`, `a_cfut_…_2`): each is the prefix and the letters and digits that follow it.
-pub fn prefixed_pieces(value: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn prefixed_pieces(value: &str) -> impl Iterator<Item = &str> {
     // In any case: lower-casing ASCII keeps every byte where it was.
     let lower = value.to_ascii_lowercase();
     let starts: Vec<(usize, usize)> = ["cfut_", "cfat_", "cfk_"]
@@ -41,7 +41,7 @@ pub fn prefixed_pieces(value: &str) -> impl Iterator<Item = &str> {
 
 /// A value of any input as it may be quoted back: one short line, and never a credential — a value
 /// shaped like one is described by its shape only.
-pub fn safe_quote(value: &str) -> String {
+pub(crate) fn safe_quote(value: &str) -> String {
     if let Some(shape) = shape_of(value) {
         return format!("[something shaped like {shape}]");
     }
@@ -58,7 +58,7 @@ pub fn safe_quote(value: &str) -> String {
 /// The values of a `NAME=value` line, `NAME: value`, `export NAME="value"` and the like that
 /// have a credential's shape. A URL's path is not cut into pieces (a commit hash in it has a
 /// key's shape and is no secret).
-pub fn shaped_pieces(value: &str) -> impl Iterator<Item = (&str, &'static str)> {
+pub(crate) fn shaped_pieces(value: &str) -> impl Iterator<Item = (&str, &'static str)> {
     value
         .split(|c: char| c.is_whitespace() || matches!(c, '=' | ':' | '"' | '\'' | '`' | ',' | ';'))
         // Every credential has 37 characters or more; a short `v1.0-…` is a version, not a key.
@@ -68,7 +68,7 @@ pub fn shaped_pieces(value: &str) -> impl Iterator<Item = (&str, &'static str)> 
 
 /// A URL as it may be quoted: anything between `://` and its last `@` becomes `***`. Not only the
 /// authority's: a password with an unencoded `#` or `/` in it seems to end the authority early.
-pub fn without_userinfo(value: &str) -> String {
+pub(crate) fn without_userinfo(value: &str) -> String {
     let Some((scheme, rest)) = value.split_once("://") else {
         return value.to_string();
     };

@@ -40,7 +40,7 @@ impl RawInputs {
     /// whole from the level that gives a token or a key (contract §8), so that an inherited
     /// `CLOUDFLARE_API_TOKEN` cannot beat a key given above it; only a key given without its email
     /// still takes the email from below.
-    pub fn overlay(&mut self, higher: &RawInputs) {
+    pub(crate) fn overlay(&mut self, higher: &RawInputs) {
         let given = |input| !higher.get(input).trim().is_empty();
         if given(Input::ApiToken) || given(Input::GlobalApiKey) {
             self.values.remove(&Input::ApiToken);
@@ -56,7 +56,7 @@ impl RawInputs {
         }
     }
 
-    pub fn set(&mut self, input: Input, value: &str) {
+    pub(crate) fn set(&mut self, input: Input, value: &str) {
         self.values.insert(input, value.to_string());
     }
 
@@ -66,7 +66,7 @@ impl RawInputs {
     }
 
     /// The value, trimmed, or the declared default when it is empty.
-    pub fn value(&self, input: Input) -> &str {
+    pub(crate) fn value(&self, input: Input) -> &str {
         match self.get(input).trim() {
             "" => input.spec().default,
             trimmed => trimmed,

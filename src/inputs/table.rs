@@ -5,7 +5,7 @@ pub use crate::names::Input;
 
 /// How an input's value is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Text,
     /// A credential: masked before anything is printed, never echoed.
     Secret,
@@ -23,7 +23,7 @@ pub enum Kind {
 
 /// Where an input is listed in the help text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Section {
+pub(crate) enum Section {
     Purge,
     Credentials,
     Behaviour,
@@ -35,12 +35,12 @@ pub struct InputSpec {
     pub input: Input,
     pub name: &'static str,
     pub default: &'static str,
-    pub required: bool,
-    pub kind: Kind,
-    pub section: Section,
-    pub description: &'static str,
+    pub(crate) required: bool,
+    pub(crate) kind: Kind,
+    pub(crate) section: Section,
+    pub(crate) description: &'static str,
     /// Conventional variables read for local runs when the input is empty, first match wins.
-    pub fallback: &'static [&'static str],
+    pub(crate) fallback: &'static [&'static str],
 }
 
 /// Every output of the action; `spec()` finds its row in [`OUTPUTS`].
@@ -66,7 +66,7 @@ pub enum Output {
 /// One output written to `$GITHUB_OUTPUT`.
 #[derive(Debug, Clone, Copy)]
 pub struct OutputSpec {
-    pub output: Output,
+    pub(crate) output: Output,
     pub name: &'static str,
     /// Read by the action files' renderers only (feature `docs`).
     #[cfg_attr(not(feature = "docs"), allow(dead_code))]
@@ -132,7 +132,7 @@ pub const INPUTS: &[InputSpec] = &[
 
 impl InputSpec {
     /// The description, with the range of a number: what action.yml, the README and `--help` say.
-    pub fn about(&self) -> String {
+    pub(crate) fn about(&self) -> String {
         match self.kind {
             Kind::Number { min, max } => {
                 format!("{} A whole number from {min} to {max}.", self.description)
@@ -143,18 +143,19 @@ impl InputSpec {
 }
 
 impl Input {
-    pub fn spec(self) -> &'static InputSpec {
+    pub(crate) fn spec(self) -> &'static InputSpec {
         &INPUTS[self as usize]
     }
 
     /// The input of this name (as written in `with:`), if there is one.
+    #[cfg_attr(not(feature = "docs"), allow(dead_code))] // Read by the docs renderers and the tests only.
     pub fn named(name: &str) -> Option<Input> {
         INPUTS.iter().find(|s| s.name == name).map(|s| s.input)
     }
 }
 
 impl Output {
-    pub fn spec(self) -> &'static OutputSpec {
+    pub(crate) fn spec(self) -> &'static OutputSpec {
         &OUTPUTS[self as usize]
     }
 

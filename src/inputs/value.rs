@@ -11,7 +11,7 @@ pub enum Mode {
 }
 
 /// `invalid-input` for `input`, quoting the value as given (one line, cut).
-pub fn invalid(input: Input, value: &str, expected: &str) -> Cause {
+pub(crate) fn invalid(input: Input, value: &str, expected: &str) -> Cause {
     Cause::InvalidInput {
         input,
         value: safe_quote(value),
@@ -19,7 +19,7 @@ pub fn invalid(input: Input, value: &str, expected: &str) -> Cause {
     }
 }
 
-pub fn parse_mode(value: &str) -> Result<Mode, Cause> {
+pub(crate) fn parse_mode(value: &str) -> Result<Mode, Cause> {
     match value.to_ascii_lowercase().as_str() {
         "purge" => Ok(Mode::Purge),
         "verify" => Ok(Mode::Verify),
@@ -27,7 +27,7 @@ pub fn parse_mode(value: &str) -> Result<Mode, Cause> {
     }
 }
 
-pub fn parse_bool(input: Input, value: &str) -> Result<bool, Cause> {
+pub(crate) fn parse_bool(input: Input, value: &str) -> Result<bool, Cause> {
     match value.to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" => Ok(true),
         "false" | "0" | "no" => Ok(false),

@@ -6,7 +6,7 @@ use super::quote::safe_quote;
 use crate::diagnosis::Cause;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ZoneRef {
+pub(crate) enum ZoneRef {
     Id(String),
     Name(String),
 }

@@ -22,12 +22,12 @@ const OUTAGE_STREAK: usize = 3;
 
 /// Reported after each finished batch, across zones.
 #[derive(Debug, Clone, Copy)]
-pub struct Progress {
-    pub done_batches: usize,
-    pub total_batches: usize,
-    pub purged: usize,
-    pub total_items: usize,
-    pub retries: u32,
+pub(crate) struct Progress {
+    pub(crate) done_batches: usize,
+    pub(crate) total_batches: usize,
+    pub(crate) purged: usize,
+    pub(crate) total_items: usize,
+    pub(crate) retries: u32,
 }
 
 struct Zone {
@@ -77,7 +77,7 @@ struct Shared {
 
 /// Send every job's batches; one outcome per job, in their order. Once `cancel` is set no batch
 /// is sent any more, and those in flight get the cancellation's grace to be answered.
-pub async fn execute(
+pub(crate) async fn execute(
     client: &Client,
     jobs: Vec<Job>,
     cancel: &Cancel,

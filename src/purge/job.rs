@@ -17,7 +17,7 @@ const SKEW: Duration = Duration::from_millis(50);
 
 /// The buckets of one account and plan. Cloudflare's purge limits are per account and plan, so
 /// zones of one account on one plan share a lane; other lanes run beside it, unaffected by its 429s.
-pub struct Lane {
+pub(crate) struct Lane {
     pub(super) urls: TokenBucket,
     pub(super) requests: TokenBucket,
     pub(super) in_flight: Semaphore,
@@ -26,7 +26,7 @@ pub struct Lane {
 impl Lane {
     /// The buckets for `limits`, refilled `pace` times as fast (1 but in tests): they hold as much,
     /// and hold back what refills during the skew, which is real time in a test too.
-    pub fn new(limits: &Limits, pace: f64) -> Self {
+    pub(crate) fn new(limits: &Limits, pace: f64) -> Self {
         let (url_rate, request_rate) = (limits.url_rate * pace, limits.request_rate * pace);
         Lane {
             urls: TokenBucket::holding_back(limits.url_rate, url_rate, SKEW),
@@ -38,17 +38,17 @@ impl Lane {
 
 /// The zone the batches go to: its id for the path, its name for the messages.
 #[derive(Debug, Clone)]
-pub struct Target {
-    pub zone_id: String,
-    pub label: String,
+pub(crate) struct Target {
+    pub(crate) zone_id: String,
+    pub(crate) label: String,
 }
 
 /// One zone's share of the purge.
-pub struct Job {
-    pub target: Target,
-    pub work: Arc<Work>,
-    pub batches: Vec<Batch>,
-    pub lane: Arc<Lane>,
+pub(crate) struct Job {
+    pub(crate) target: Target,
+    pub(crate) work: Arc<Work>,
+    pub(crate) batches: Vec<Batch>,
+    pub(crate) lane: Arc<Lane>,
     /// Purge or invalidate: which endpoint every batch goes to.
-    pub how: Eviction,
+    pub(crate) how: Eviction,
 }

@@ -6,8 +6,8 @@ mod outcome;
 mod plan;
 mod work;
 
-pub use execute::{execute, Progress};
-pub use job::{Job, Lane, Target};
+pub(crate) use execute::{execute, Progress};
+pub(crate) use job::{Job, Lane, Target};
 pub use outcome::Outcome;
-pub use plan::{plan, Limits};
-pub use work::{Batch, ResolvedFile, Work};
+pub(crate) use plan::{plan, Limits};
+pub(crate) use work::{Batch, ResolvedFile, Work};

@@ -11,39 +11,39 @@ use crate::diagnosis::{judge, Cause};
 /// What the purge achieved in one zone.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Outcome {
-    pub purged: usize,
-    pub purged_by_kind: Vec<(ItemKind, usize)>,
-    pub failed: Vec<String>,
-    pub ids: Vec<String>,
-    pub retries: u32,
-    pub batches_ok: usize,
+    pub(crate) purged: usize,
+    pub(crate) purged_by_kind: Vec<(ItemKind, usize)>,
+    pub(crate) failed: Vec<String>,
+    pub(crate) ids: Vec<String>,
+    pub(crate) retries: u32,
+    pub(crate) batches_ok: usize,
     /// Requests that ended, the parts of a split batch each counted.
-    pub batches: usize,
+    pub(crate) batches: usize,
     /// Per kind (URLs, prefixes): the smaller limit Cloudflare named, and how many batches were
     /// sent again at it.
-    pub rebatched: Vec<(ItemKind, usize, usize)>,
+    pub(crate) rebatched: Vec<(ItemKind, usize, usize)>,
     /// Batches not sent because the API looked down.
-    pub given_up: usize,
+    pub(crate) given_up: usize,
     /// Each accepted batch (or part of one) and when Cloudflare's answer came: `confirm` checks
     /// what they named no sooner than its settle time after.
-    pub accepted: Vec<(Batch, Instant)>,
+    pub(crate) accepted: Vec<(Batch, Instant)>,
     /// The zone's first failed batch's cause.
-    pub cause: Option<Cause>,
+    pub(crate) cause: Option<Cause>,
     /// The outage another zone met, when this zone failed none of its batches but had some
     /// withheld for it: what failed this zone.
-    pub outage: Option<Cause>,
+    pub(crate) outage: Option<Cause>,
 }
 
 impl Outcome {
     /// What stopped the zone's purge: its own first failure, or the outage.
-    pub fn stopped_by(&self) -> Option<&Cause> {
+    pub(crate) fn stopped_by(&self) -> Option<&Cause> {
         self.cause.as_ref().or(self.outage.as_ref())
     }
 }
 
 /// Why a batch was not sent at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Withheld {
+pub(crate) enum Withheld {
     /// An earlier batch of the zone was refused permission: every later one would be refused too.
     PermissionRefused,
     /// Batches in a row failed with the API down.

@@ -5,19 +5,19 @@ use crate::cloudflare::{ItemKind, Plan};
 
 /// Per-plan purge limits (Cloudflare's cache docs, "Availability and limits").
 #[derive(Debug, Clone, PartialEq)]
-pub struct Limits {
-    pub plan: &'static str,
-    pub files_per_request: usize,
-    pub items_per_request: usize,
+pub(crate) struct Limits {
+    pub(crate) plan: &'static str,
+    pub(crate) files_per_request: usize,
+    pub(crate) items_per_request: usize,
     /// URLs per second; the bucket holds one second's worth.
-    pub url_rate: f64,
+    pub(crate) url_rate: f64,
     /// Tag, host, prefix and everything requests: rate per second and bucket size.
-    pub request_rate: f64,
-    pub request_burst: f64,
+    pub(crate) request_rate: f64,
+    pub(crate) request_burst: f64,
 }
 
 impl Limits {
-    pub fn for_plan(plan: &Plan) -> Self {
+    pub(crate) fn for_plan(plan: &Plan) -> Self {
         let id = plan.legacy_id.to_ascii_lowercase();
         let name = plan.name.to_ascii_lowercase();
         let is = |p: &str| id == p || (id.is_empty() && name.contains(p));
@@ -63,7 +63,7 @@ impl Limits {
 }
 
 /// Split the work into batches: files first, then tags, hosts, prefixes, or the one "everything".
-pub fn plan(work: &Work, limits: &Limits) -> Vec<Batch> {
+pub(crate) fn plan(work: &Work, limits: &Limits) -> Vec<Batch> {
     if work.everything {
         return vec![Batch {
             kind: ItemKind::Everything,

@@ -7,25 +7,25 @@ use crate::inputs::items::failed;
 
 /// A file to purge with its full URL known.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ResolvedFile {
-    pub url: String,
-    pub headers: Option<crate::inputs::items::Headers>,
+pub(crate) struct ResolvedFile {
+    pub(crate) url: String,
+    pub(crate) headers: Option<crate::inputs::items::Headers>,
 }
 
 /// Everything one zone purges; each item is held once, batches refer to it by position.
-pub type Work = Items<ResolvedFile>;
+pub(crate) type Work = Items<ResolvedFile>;
 
 /// One request: `len` items of `kind` from position `start`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Batch {
-    pub kind: ItemKind,
-    pub start: usize,
-    pub len: usize,
+pub(crate) struct Batch {
+    pub(crate) kind: ItemKind,
+    pub(crate) start: usize,
+    pub(crate) len: usize,
 }
 
 impl Items<ResolvedFile> {
     /// The request body of a batch.
-    pub fn body(&self, batch: &Batch) -> PurgeBody {
+    pub(crate) fn body(&self, batch: &Batch) -> PurgeBody {
         let range = batch.start..batch.start + batch.len;
         let items = match batch.kind {
             ItemKind::Everything => return PurgeBody::everything(),
@@ -42,7 +42,7 @@ impl Items<ResolvedFile> {
     }
 
     /// One item as people read it (the plan of a dry run): a file's URL, a tag, host or prefix.
-    pub fn item(&self, kind: ItemKind, i: usize) -> String {
+    pub(crate) fn item(&self, kind: ItemKind, i: usize) -> String {
         match kind {
             ItemKind::Everything => kind.noun().to_string(),
             ItemKind::Files => self.files[i].url.clone(),
@@ -52,7 +52,7 @@ impl Items<ResolvedFile> {
 
     /// How each item of a batch is named in the `failed` output: as `files` takes it back, a file
     /// with cache-key headers in its JSON form on one line.
-    pub fn failed_lines(&self, batch: &Batch) -> Vec<String> {
+    pub(crate) fn failed_lines(&self, batch: &Batch) -> Vec<String> {
         let range = batch.start..batch.start + batch.len;
         let kind = batch.kind;
         match kind {

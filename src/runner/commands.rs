@@ -9,10 +9,10 @@ use crate::secret::Redactor;
 use crate::text::{cut, one_line};
 
 /// The runner keeps at most 4,096 characters of an annotation's message.
-pub const MAX_MESSAGE: usize = 4000;
+pub(crate) const MAX_MESSAGE: usize = 4000;
 
 /// Message data: `%`, CR and LF (percent first).
-pub fn escape_data(value: &str) -> String {
+pub(crate) fn escape_data(value: &str) -> String {
     value
         .replace('%', "%25")
         .replace('\r', "%0D")
@@ -20,7 +20,7 @@ pub fn escape_data(value: &str) -> String {
 }
 
 /// Property values: as data, plus `:` and `,`.
-pub fn escape_property(value: &str) -> String {
+pub(crate) fn escape_property(value: &str) -> String {
     escape_data(value).replace(':', "%3A").replace(',', "%2C")
 }
 
@@ -29,8 +29,8 @@ pub fn escape_property(value: &str) -> String {
 /// is redacted first, inside Actions and out: the runner's masker hides whole values only, and a
 /// local run has none.
 pub struct Log {
-    pub actions: bool,
-    pub debug: bool,
+    pub(crate) actions: bool,
+    pub(crate) debug: bool,
     out: Mutex<Box<dyn Write + Send>>,
     hidden: Mutex<Redactor>,
     /// The action's repository page, for links to its README: known only inside Actions.
@@ -49,7 +49,7 @@ impl Log {
     }
 
     /// The action's repository page (`https://github.com/owner/name`), when the runner names it.
-    pub fn home(&self) -> Option<&str> {
+    pub(crate) fn home(&self) -> Option<&str> {
         self.home.as_deref()
     }
 
@@ -73,7 +73,7 @@ impl Log {
     }
 
     /// Hide a value from everything printed, and register it with the runner's log masker.
-    pub fn mask(&self, secret: &str) {
+    pub(crate) fn mask(&self, secret: &str) {
         let new = self.redactor().hide(secret);
         if new {
             self.add_mask(secret);
@@ -81,7 +81,7 @@ impl Log {
     }
 
     /// Hide a credential, and every 8-character piece of it, from everything printed.
-    pub fn mask_credential(&self, credential: &str) {
+    pub(crate) fn mask_credential(&self, credential: &str) {
         let new = self.redactor().hide_credential(credential);
         if new {
             self.add_mask(credential);
@@ -95,7 +95,7 @@ impl Log {
     }
 
     /// Text with every masked value and credential piece replaced by `***`.
-    pub fn redact(&self, text: &str) -> String {
+    pub(crate) fn redact(&self, text: &str) -> String {
         self.redactor().redact(text)
     }
 
@@ -105,19 +105,19 @@ impl Log {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub fn annotate(&self, cause: &Cause) {
+    pub(crate) fn annotate(&self, cause: &Cause) {
         self.annotate_with(cause, "", cause.severity());
     }
 
     /// Annotate an error beside the run's cause as a warning: one error annotation per cause, and
     /// the run has its own.
-    pub fn annotate_beside(&self, cause: &Cause) {
+    pub(crate) fn annotate_beside(&self, cause: &Cause) {
         self.annotate_with(cause, "", Severity::Warning);
     }
 
     /// Annotate one zone's cause, its text led by the zone's name: several zones may fail in one
     /// run, each with its own cause and fix (contract §7).
-    pub fn annotate_in(&self, zone: &str, cause: &Cause) {
+    pub(crate) fn annotate_in(&self, zone: &str, cause: &Cause) {
         self.annotate_with(cause, &format!("In the zone {zone}: "), cause.severity());
     }
 
@@ -151,7 +151,7 @@ impl Log {
     }
 
     /// A notice annotation: worth seeing, no cause of its own.
-    pub fn notice(&self, line: &str) {
+    pub(crate) fn notice(&self, line: &str) {
         if self.actions {
             self.emit(&format!("::notice::{}", escape_data(line)));
         } else {
@@ -159,7 +159,7 @@ impl Log {
         }
     }
 
-    pub fn debug(&self, line: &str) {
+    pub(crate) fn debug(&self, line: &str) {
         if self.actions && self.debug {
             self.emit(&format!("::debug::{}", escape_data(line)));
         } else if self.debug {
@@ -167,7 +167,7 @@ impl Log {
         }
     }
 
-    pub fn group(&self, title: &str) {
+    pub(crate) fn group(&self, title: &str) {
         if self.actions {
             self.emit(&format!("::group::{}", escape_data(title)));
         } else {
@@ -175,7 +175,7 @@ impl Log {
         }
     }
 
-    pub fn end_group(&self) {
+    pub(crate) fn end_group(&self) {
         if self.actions {
             self.emit("::endgroup::");
         }

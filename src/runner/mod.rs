@@ -7,27 +7,27 @@ mod summary;
 
 pub use commands::Log;
 #[cfg(test)]
-pub use commands::{escape_data, escape_property};
+pub(crate) use commands::{escape_data, escape_property};
 #[cfg(test)]
-pub use outputs::render_outputs;
-pub use outputs::write_outputs;
+pub(crate) use outputs::render_outputs;
+pub(crate) use outputs::write_outputs;
 pub use report::{
     capped, CheckedUrl, ConfirmReport, Mark, PurgeReport, Report, RunResult, Subject, ZoneNames,
     ZonePurge,
 };
-pub use summary::render_summary;
+pub(crate) use summary::render_summary;
 
 use crate::env::Env;
 use crate::inputs::table::Output;
 
 /// A file the runner named that could not be written.
 #[derive(Debug)]
-pub struct PublishError {
+pub(crate) struct PublishError {
     /// Which file, as the message names it: "the file named by GITHUB_OUTPUT".
-    pub file: String,
-    pub error: std::io::Error,
+    pub(crate) file: String,
+    pub(crate) error: std::io::Error,
     /// The outputs and the summary were written (only the failed file was not).
-    pub outputs_written: bool,
+    pub(crate) outputs_written: bool,
 }
 
 impl std::fmt::Display for PublishError {
@@ -40,12 +40,12 @@ impl std::error::Error for PublishError {}
 
 /// The file with every item not purged, when `failed` is cut: in the workspace, the one directory a
 /// container action shares with later steps under the same path (locally: the current directory).
-pub const FAILED_FILE: &str = "cloudflare-purge-failed.txt";
+pub(crate) const FAILED_FILE: &str = "cloudflare-purge-failed.txt";
 
 /// Outputs and summary, also on failure; nothing is written where the runner named no file. Outside
 /// Actions the outputs are printed instead. The failed file that could not be written still leaves
 /// the outputs and the summary written.
-pub fn publish(env: &Env, runner: &Log, report: &Report) -> Result<(), PublishError> {
+pub(crate) fn publish(env: &Env, runner: &Log, report: &Report) -> Result<(), PublishError> {
     let failed = report.failed_items();
     let (failed_file, file_error) = match capped(&failed) {
         (_, true) => match write_failed_file(env, &failed) {

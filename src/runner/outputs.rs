@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// The file text for these outputs.
-pub fn render_outputs(outputs: &[(&str, String)]) -> String {
+pub(crate) fn render_outputs(outputs: &[(&str, String)]) -> String {
     let mut text = String::new();
     for (name, value) in outputs {
         // `<<` too: a reader that looks for `<<` before `=` would take `name=a<<b` for a block.
@@ -33,7 +33,7 @@ fn delimiter_for(value: &str) -> String {
 }
 
 /// Append the outputs to the file the runner named.
-pub fn write_outputs(path: &Path, outputs: &[(&str, String)]) -> std::io::Result<()> {
+pub(crate) fn write_outputs(path: &Path, outputs: &[(&str, String)]) -> std::io::Result<()> {
     std::fs::OpenOptions::new()
         .create(true)
         .append(true)

@@ -13,7 +13,7 @@ pub enum Mark {
 }
 
 impl Mark {
-    pub fn symbol(self) -> &'static str {
+    pub(crate) fn symbol(self) -> &'static str {
         match self {
             Mark::Ok => "✓",
             Mark::Warn => "⚠",
@@ -35,12 +35,22 @@ pub enum Subject {
     /// `wait_for` (contract §11).
     NewBuildLive,
     Purge,
+    /// The purge row when the run invalidates (`invalidate: true`) instead.
+    Invalidate,
     Confirm,
 }
 
 impl Subject {
+    /// The row of the requests that evict `how`.
+    pub(crate) fn eviction(how: Eviction) -> Subject {
+        match how {
+            Eviction::Purge => Subject::Purge,
+            Eviction::Invalidate => Subject::Invalidate,
+        }
+    }
+
     /// The row's name in the summary.
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Subject::CredentialShape => "Credential shape",
             Subject::Token => "Token",
@@ -51,6 +61,7 @@ impl Subject {
             Subject::PurgePermission => "Purge permission",
             Subject::NewBuildLive => "New build live",
             Subject::Purge => "Purge",
+            Subject::Invalidate => "Invalidate",
             Subject::Confirm => "Purge took effect",
         }
     }
@@ -69,7 +80,7 @@ pub enum RunResult {
 }
 
 impl RunResult {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             RunResult::Purged => "purged",
             RunResult::Invalidated => "invalidated",
@@ -88,25 +99,25 @@ impl std::fmt::Display for RunResult {
 
 /// One row of the health table.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Check {
+pub(crate) struct Check {
     /// The subject's title.
-    pub name: &'static str,
-    pub mark: Mark,
-    pub detail: String,
+    pub(crate) name: &'static str,
+    pub(crate) mark: Mark,
+    pub(crate) detail: String,
 }
 
 /// What the purge sent to one zone and what Cloudflare accepted.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ZonePurge {
     /// The zone's name, or its ID when the name is unknown.
-    pub label: String,
-    pub id: String,
-    pub plan: &'static str,
-    pub requested: Vec<(ItemKind, usize)>,
+    pub(crate) label: String,
+    pub(crate) id: String,
+    pub(crate) plan: &'static str,
+    pub(crate) requested: Vec<(ItemKind, usize)>,
     /// What the purge achieved; a dry run's holds only the batches planned.
-    pub outcome: Outcome,
+    pub(crate) outcome: Outcome,
     /// The code of the cause that stopped this zone's purge.
-    pub cause: Option<&'static str>,
+    pub(crate) cause: Option<&'static str>,
 }
 
 /// The zone's report reads as its outcome (`zone.purged`, `zone.batches_ok`…).
@@ -121,31 +132,31 @@ impl std::ops::Deref for ZonePurge {
 /// What the purge sent and achieved, zone by zone in the order given.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PurgeReport {
-    pub zones: Vec<ZonePurge>,
+    pub(crate) zones: Vec<ZonePurge>,
     /// False for a dry run: planned only.
-    pub sent: bool,
+    pub(crate) sent: bool,
     /// Purged or invalidated (contract §12).
-    pub how: Eviction,
+    pub(crate) how: Eviction,
 }
 
 impl PurgeReport {
-    pub fn purged(&self) -> usize {
+    pub(crate) fn purged(&self) -> usize {
         self.zones.iter().map(|z| z.purged).sum()
     }
 
     /// Items not purged, counted as `purged` counts: once per zone each was sent to (a tag that
     /// failed in two zones is two), though `failed` lists it once.
-    pub fn failed_count(&self) -> usize {
+    pub(crate) fn failed_count(&self) -> usize {
         self.zones.iter().map(|z| z.failed.len()).sum()
     }
 
     /// Every item not purged, once, in zone order.
-    pub fn failed(&self) -> Vec<String> {
+    pub(crate) fn failed(&self) -> Vec<String> {
         let all = self.zones.iter().flat_map(|z| z.failed.iter().cloned());
         crate::inputs::list::dedup(all.collect())
     }
 
-    pub fn ids(&self) -> Vec<String> {
+    pub(crate) fn ids(&self) -> Vec<String> {
         self.zones
             .iter()
             .flat_map(|z| z.ids.iter().cloned())
@@ -153,7 +164,7 @@ impl PurgeReport {
     }
 
     /// Items of each kind over all zones: as requested, or as purged.
-    pub fn totals(&self, purged: bool) -> Vec<(ItemKind, usize)> {
+    pub(crate) fn totals(&self, purged: bool) -> Vec<(ItemKind, usize)> {
         let mut totals: Vec<(ItemKind, usize)> = Vec::new();
         for zone in &self.zones {
             let counts = if purged {
@@ -175,54 +186,54 @@ impl PurgeReport {
 /// One URL `confirm` checked (contract §10): what the site answered and the verdict.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckedUrl {
-    pub url: String,
+    pub(crate) url: String,
     /// `None` when no answer came.
-    pub status: Option<u16>,
-    pub cache_status: Option<String>,
-    pub age: Option<u64>,
-    pub mark: Mark,
+    pub(crate) status: Option<u16>,
+    pub(crate) cache_status: Option<String>,
+    pub(crate) age: Option<u64>,
+    pub(crate) mark: Mark,
     /// `evicted`, or the code of the cause it gave.
-    pub verdict: &'static str,
+    pub(crate) verdict: &'static str,
 }
 
 /// What `confirm` checked; `confirmed` is `evicted/checked.len()`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfirmReport {
-    pub checked: Vec<CheckedUrl>,
-    pub evicted: usize,
+    pub(crate) checked: Vec<CheckedUrl>,
+    pub(crate) evicted: usize,
 }
 
 /// A resolved zone, as the outputs name it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ZoneNames {
-    pub id: String,
+    pub(crate) id: String,
     /// Empty when the credential cannot read it.
-    pub name: String,
+    pub(crate) name: String,
 }
 
 #[derive(Debug, Default)]
 pub struct Report {
-    pub checks: Vec<Check>,
-    pub warnings: Vec<Cause>,
+    pub(crate) checks: Vec<Check>,
+    pub(crate) warnings: Vec<Cause>,
     /// The first decides the `cause` output and the exit status.
-    pub errors: Vec<Cause>,
+    pub(crate) errors: Vec<Cause>,
     /// Set once, by the mode's step, when the run got that far.
-    pub result: Option<RunResult>,
+    pub(crate) result: Option<RunResult>,
     /// The resolved zones, in the order given.
-    pub zones: Vec<ZoneNames>,
-    pub credential: &'static str,
-    pub token_status: String,
-    pub token_expires_on: String,
-    pub days_until_expiry: Option<i64>,
-    pub purge: Option<PurgeReport>,
+    pub(crate) zones: Vec<ZoneNames>,
+    pub(crate) credential: &'static str,
+    pub(crate) token_status: String,
+    pub(crate) token_expires_on: String,
+    pub(crate) days_until_expiry: Option<i64>,
+    pub(crate) purge: Option<PurgeReport>,
     /// With `confirm`, once the checks ran.
-    pub confirm: Option<ConfirmReport>,
+    pub(crate) confirm: Option<ConfirmReport>,
     /// Items never planned because the run stopped first (cancelled).
-    pub unsent: Vec<String>,
+    pub(crate) unsent: Vec<String>,
 }
 
 /// GitHub caps a job's outputs at 1 MB: `failed` holds at most this much.
-pub const MAX_FAILED: usize = 256 * 1024;
+pub(crate) const MAX_FAILED: usize = 256 * 1024;
 
 /// Whole items, one per line, at most [`MAX_FAILED`] bytes; and whether some were left out.
 pub fn capped(items: &[String]) -> (String, bool) {
@@ -241,7 +252,7 @@ pub fn capped(items: &[String]) -> (String, bool) {
 }
 
 impl Report {
-    pub fn check(&mut self, subject: Subject, mark: Mark, detail: impl Into<String>) {
+    pub(crate) fn check(&mut self, subject: Subject, mark: Mark, detail: impl Into<String>) {
         self.checks.push(Check {
             name: subject.title(),
             mark,
@@ -250,22 +261,22 @@ impl Report {
     }
 
     /// Record a cause under its severity.
-    pub fn record(&mut self, cause: Cause) {
+    pub(crate) fn record(&mut self, cause: Cause) {
         match cause.severity() {
             Severity::Warning => self.warnings.push(cause),
             Severity::Error => self.errors.push(cause),
         }
     }
 
-    pub fn cause(&self) -> Option<&Cause> {
+    pub(crate) fn cause(&self) -> Option<&Cause> {
         self.errors.first()
     }
 
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         self.cause().map_or(0, Cause::exit_code)
     }
 
-    pub fn result(&self) -> RunResult {
+    pub(crate) fn result(&self) -> RunResult {
         match (self.cause(), self.result) {
             (None, Some(result)) => result,
             _ => RunResult::Failed,
@@ -274,7 +285,7 @@ impl Report {
 
     /// Every item not purged: the planned ones not accepted, and those never planned (a run
     /// cancelled before its purge).
-    pub fn failed_items(&self) -> Vec<String> {
+    pub(crate) fn failed_items(&self) -> Vec<String> {
         let mut failed = self
             .purge
             .as_ref()

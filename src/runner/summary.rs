@@ -6,7 +6,11 @@ use crate::cloudflare::Eviction;
 use crate::text::{cut, plural, thousands};
 
 /// Markdown for `$GITHUB_STEP_SUMMARY`. Holds no secret: only facts the report holds.
-pub fn render_summary(report: &Report, failed_file: Option<&str>, home: Option<&str>) -> String {
+pub(crate) fn render_summary(
+    report: &Report,
+    failed_file: Option<&str>,
+    home: Option<&str>,
+) -> String {
     let headline = match report.cause() {
         Some(cause) => format!("✗ failed: {}", cause.title()),
         None if report.warnings.is_empty() => format!("✓ {}", report.result()),
@@ -118,7 +122,10 @@ fn purged(md: &mut String, purge: &PurgeReport) {
             purge.how.done()
         )
     } else {
-        format!("Dry run: {batches} batches planned, nothing sent.")
+        format!(
+            "Dry run: {} planned, nothing sent.",
+            plural(batches, purge.how.batch_noun())
+        )
     };
     md.push_str(&format!("\n{line}\n"));
 }

@@ -17,7 +17,7 @@ pub enum Cdn {
 
 impl Cdn {
     /// The CDN the headers (lower-case names) show, the most specific evidence first.
-    pub fn from_headers(headers: &[(String, String)]) -> Option<Cdn> {
+    pub(crate) fn from_headers(headers: &[(String, String)]) -> Option<Cdn> {
         let value = |name: &str| {
             headers
                 .iter()
@@ -47,7 +47,7 @@ impl Cdn {
     }
 
     /// The name a message gives it.
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         match self {
             Cdn::Fastly => "Fastly".into(),
             Cdn::CloudFront => "Amazon CloudFront".into(),

@@ -4,34 +4,34 @@
 use url::Url;
 
 /// The most URLs one run checks.
-pub const MAX_CHECKS: usize = 10;
+pub(crate) const MAX_CHECKS: usize = 10;
 
 /// A purged `files` item: its URL, its cache-key headers, and the batch it was accepted in (an
 /// index of the caller's, handed back with the check).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PurgedFile {
-    pub url: String,
-    pub headers: Vec<(String, String)>,
-    pub batch: usize,
+pub(crate) struct PurgedFile {
+    pub(crate) url: String,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) batch: usize,
 }
 
 /// What one zone had purged (accepted batches only), with the batch of each item.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PurgedZone {
+pub(crate) struct PurgedZone {
     /// The zone's name, e.g. `example.com`.
-    pub name: String,
-    pub files: Vec<PurgedFile>,
-    pub hosts: Vec<(String, usize)>,
+    pub(crate) name: String,
+    pub(crate) files: Vec<PurgedFile>,
+    pub(crate) hosts: Vec<(String, usize)>,
     /// Without a scheme, as Cloudflare takes them: `www.example.com/blog/`.
-    pub prefixes: Vec<(String, usize)>,
-    pub everything: Option<usize>,
+    pub(crate) prefixes: Vec<(String, usize)>,
+    pub(crate) everything: Option<usize>,
     /// The batch of the zone's tags, when tags were purged.
-    pub tags: Option<usize>,
+    pub(crate) tags: Option<usize>,
 }
 
 /// Where a checked URL came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
+pub(crate) enum Origin {
     File,
     ConfirmUrl,
     /// `https://<host>/` for a purged host.
@@ -44,31 +44,31 @@ pub enum Origin {
 
 /// One URL to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Check {
+pub(crate) struct Check {
     /// Index into the zones given to [`choose`].
-    pub zone: usize,
-    pub url: Url,
-    pub headers: Vec<(String, String)>,
-    pub batch: usize,
-    pub origin: Origin,
+    pub(crate) zone: usize,
+    pub(crate) url: Url,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) batch: usize,
+    pub(crate) origin: Origin,
 }
 
 /// The URLs chosen, and what was not checked.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Choice {
-    pub checks: Vec<Check>,
+pub(crate) struct Choice {
+    pub(crate) checks: Vec<Check>,
     /// Candidates past [`MAX_CHECKS`].
-    pub left_out: usize,
+    pub(crate) left_out: usize,
     /// Zones that purged only tags and have no `confirm_urls`: a notice, nothing checked.
-    pub tags_unchecked: Vec<String>,
+    pub(crate) tags_unchecked: Vec<String>,
     /// `confirm_urls` that no purge of theirs covered.
-    pub not_purged: Vec<Url>,
+    pub(crate) not_purged: Vec<Url>,
 }
 
 /// Choose the URLs to check: per zone its files, then its `confirm_urls`; a zone without
 /// `confirm_urls` also checks its hosts, prefixes or everything at the URL they stand for. Zones
 /// take turns, so ten checks spread over every zone.
-pub fn choose(zones: &[PurgedZone], confirm_urls: &[Url]) -> Choice {
+pub(crate) fn choose(zones: &[PurgedZone], confirm_urls: &[Url]) -> Choice {
     let mut choice = Choice::default();
     let mut given: Vec<Vec<Check>> = vec![Vec::new(); zones.len()];
     for url in confirm_urls {

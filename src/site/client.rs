@@ -36,16 +36,16 @@ pub struct Get<'a> {
 pub struct SiteAnswer {
     pub status: u16,
     /// `CF-Cache-Status`, upper case.
-    pub cache_status: Option<String>,
+    pub(crate) cache_status: Option<String>,
     /// `Age` in seconds, when it is a number.
-    pub age: Option<u64>,
+    pub(crate) age: Option<u64>,
     /// `cf-ray`: present when Cloudflare proxied the answer.
-    pub cf_ray: Option<String>,
-    pub location: Option<String>,
+    pub(crate) cf_ray: Option<String>,
+    pub(crate) location: Option<String>,
     /// `cf-mitigated`, lower case (`challenge` when Cloudflare's bot protection answered).
-    pub cf_mitigated: Option<String>,
+    pub(crate) cf_mitigated: Option<String>,
     /// Other CDNs' headers (`x-served-by`, `x-cache`, `via`, …), names in lower case.
-    pub cdn_headers: Vec<(String, String)>,
+    pub(crate) cdn_headers: Vec<(String, String)>,
     /// Whether `find` occurs in the body read or in any header value (false without `find`).
     pub found: bool,
     /// Bytes of body read, at most the cap.

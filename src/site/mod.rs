@@ -8,7 +8,7 @@ mod confirm;
 mod wait;
 
 pub use cdn::Cdn;
-pub use choose::{choose, Check, Choice, PurgedFile, PurgedZone, MAX_CHECKS};
+pub(crate) use choose::{choose, Check, Choice, PurgedFile, PurgedZone, MAX_CHECKS};
 pub use client::{SiteAnswer, SiteClient, SiteFailure};
 // Only the tests send a single request of their own (`test_surface::site`).
 #[cfg(feature = "docs")]

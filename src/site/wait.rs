@@ -45,7 +45,7 @@ impl Poll {
 
     /// The answer's status: the unit tests read it; the progress line names the poll itself.
     #[cfg(test)]
-    pub fn status(&self) -> Option<u16> {
+    pub(crate) fn status(&self) -> Option<u16> {
         match self {
             Poll::Found { status, .. }
             | Poll::NotFound { status, .. }
@@ -108,12 +108,12 @@ impl Default for WaitClock {
 
 impl WaitClock {
     /// Sleep `delay` of the schedule (shrunk on a test's clock).
-    pub async fn pause(&self, delay: Duration) {
+    pub(crate) async fn pause(&self, delay: Duration) {
         tokio::time::sleep(delay / self.shrink.max(1)).await;
     }
 
     /// Time waited so far: what passed since `start`, or, on a shrunk clock, the delays scheduled.
-    pub fn waited(&self, start: std::time::Instant, scheduled: Duration) -> Duration {
+    pub(crate) fn waited(&self, start: std::time::Instant, scheduled: Duration) -> Duration {
         match self.shrink {
             0 | 1 => start.elapsed(),
             _ => scheduled,

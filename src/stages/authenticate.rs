@@ -15,7 +15,7 @@ use crate::runner::{Mark, Subject};
 
 /// Whose credential it is, as Cloudflare confirmed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Owner {
+pub(crate) enum Owner {
     User,
     Account(String),
     GlobalKey,
@@ -23,7 +23,7 @@ pub enum Owner {
 
 impl Owner {
     /// The `credential` output.
-    pub fn output(&self) -> &'static str {
+    pub(crate) fn output(&self) -> &'static str {
         match self {
             Owner::User => "user-token",
             Owner::Account(_) => "account-token",
@@ -34,15 +34,15 @@ impl Owner {
 
 /// A verified credential.
 #[derive(Debug, Clone)]
-pub struct Verified {
+pub(crate) struct Verified {
     /// A token's lifetime; `None` for a Global API Key, which never expires.
-    pub lifetime: Option<Lifetime>,
+    pub(crate) lifetime: Option<Lifetime>,
     /// The zone, when learning an account token's account meant reading it.
-    pub zone: Option<Zone>,
+    pub(crate) zone: Option<Zone>,
 }
 
 /// Verify the credential; the run stops at the cause when Cloudflare refuses it or it is not usable now.
-pub async fn verify(
+pub(crate) async fn verify(
     client: &Client,
     settings: &Settings,
     reads: &Reads,

@@ -22,14 +22,14 @@ use crate::text::plural;
 /// What the purge had accepted, for the checks: each zone's purged items, each with the index of
 /// its batch in `at`, when Cloudflare's answer to that batch came.
 #[derive(Debug, Default)]
-pub struct Accepted {
-    pub zones: Vec<PurgedZone>,
-    pub at: Vec<Instant>,
+pub(crate) struct Accepted {
+    pub(crate) zones: Vec<PurgedZone>,
+    pub(crate) at: Vec<Instant>,
 }
 
 impl Accepted {
     /// Add one zone's accepted batches (`name`: the zone's name, empty when unknown).
-    pub fn add(&mut self, name: &str, work: &Work, outcome: &Outcome) {
+    pub(crate) fn add(&mut self, name: &str, work: &Work, outcome: &Outcome) {
         let mut zone = PurgedZone {
             name: name.to_string(),
             ..PurgedZone::default()
@@ -67,9 +67,9 @@ impl Accepted {
 
 /// What the checks need besides the purge: the settle time after each batch and the
 /// cancellation, both injected (tests do not wait 2 s).
-pub struct Timing<'a> {
-    pub settle: Duration,
-    pub cancel: &'a Cancel,
+pub(crate) struct Timing<'a> {
+    pub(crate) settle: Duration,
+    pub(crate) cancel: &'a Cancel,
 }
 
 /// One answered check.
@@ -81,7 +81,7 @@ struct Answered {
 
 /// With `confirm` in a purge that sent something: choose, wait, request, judge, report.
 /// `purge-no-effect` comes back as the error; every other verdict is recorded as a warning.
-pub async fn run(
+pub(crate) async fn run(
     options: &Options,
     proxies: &Proxies,
     accepted: Accepted,
@@ -303,7 +303,7 @@ fn log_line(row: &CheckedUrl) -> String {
 
 /// The `confirm_urls` in none of the zones' names, once the names are known (zones given by
 /// ID): `url-outside-zone`, before anything is purged.
-pub fn outside(confirm_urls: &[Url], names: &[&str]) -> Option<Cause> {
+pub(crate) fn outside(confirm_urls: &[Url], names: &[&str]) -> Option<Cause> {
     crate::inputs::items::with_confirm_urls(None, confirm_urls, names)
 }
 

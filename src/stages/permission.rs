@@ -7,9 +7,9 @@ use crate::diagnosis::{judge, Cause};
 use crate::runner::{Mark, Subject};
 
 /// Never served, so purging it evicts nothing real.
-pub const PERMISSION_CHECK_PATH: &str = "/.well-known/cloudflare-purge-permission-check";
+pub(crate) const PERMISSION_CHECK_PATH: &str = "/.well-known/cloudflare-purge-permission-check";
 /// Used instead when the zone's name (and so any URL in it) is unknown: it proves the same permission.
-pub const PERMISSION_CHECK_TAG: &str = "cloudflare-purge-permission-check";
+pub(crate) const PERMISSION_CHECK_TAG: &str = "cloudflare-purge-permission-check";
 
 /// What the proof purges in this zone, and how the summary names it.
 fn probe(zone: &Resolved) -> (PurgeBody, String) {
@@ -33,7 +33,7 @@ fn probe(zone: &Resolved) -> (PurgeBody, String) {
 }
 
 /// A dry run sends no purge, so it cannot prove the Cache Purge permission: the summary says so.
-pub fn not_proven(journal: &mut Journal) {
+pub(crate) fn not_proven(journal: &mut Journal) {
     journal.check(
         Subject::PurgePermission,
         Mark::Warn,
@@ -42,7 +42,7 @@ pub fn not_proven(journal: &mut Journal) {
 }
 
 /// Prove the permission in every zone; each gets its row, the first refusal decides the cause.
-pub async fn prove_all(
+pub(crate) async fn prove_all(
     client: &Client,
     zones: &[Resolved],
     journal: &mut Journal,

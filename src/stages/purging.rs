@@ -25,9 +25,9 @@ struct Planned<'a> {
 }
 
 /// How the purge ended: `purged` or `planned`, and what Cloudflare accepted, for `confirm`.
-pub struct Purged {
-    pub result: RunResult,
-    pub accepted: Accepted,
+pub(crate) struct Purged {
+    pub(crate) result: RunResult,
+    pub(crate) accepted: Accepted,
 }
 
 /// The cancellation the purge heeds, and how many times faster than Cloudflare's rates its
@@ -39,7 +39,7 @@ pub struct Pacing<'a> {
 }
 
 /// Route, plan, and send the purge (or, in a dry run, print the plan); `purged` or `planned`.
-pub async fn run(
+pub(crate) async fn run(
     client: &Client,
     options: &Options,
     purge: PurgeInputs,
@@ -92,15 +92,15 @@ pub async fn run(
 
 fn dry_run(planned: &[Planned], journal: &mut Journal, how: Eviction) {
     for zone in planned {
-        print_plan(journal.runner(), zone);
+        print_plan(journal.runner(), zone, how);
     }
     super::permission::not_proven(journal);
     let requests = planned.iter().map(|p| p.batches.len()).sum();
     let detail = format!(
         "dry run: {} planned, nothing sent",
-        plural(requests, "request")
+        plural(requests, how.request_noun())
     );
-    journal.check(Subject::Purge, Mark::Ok, detail);
+    journal.check(Subject::eviction(how), Mark::Ok, detail);
     let zones = planned.iter().map(planned_row).collect();
     journal.report.purge = Some(PurgeReport {
         zones,
@@ -216,10 +216,10 @@ fn report(
     }
     journal.report.purge = Some(purge);
     if let Some(cause) = first {
-        journal.check(Subject::Purge, Mark::Fail, detail);
+        journal.check(Subject::eviction(how), Mark::Fail, detail);
         return Err(cause);
     }
-    journal.check(Subject::Purge, Mark::Ok, detail);
+    journal.check(Subject::eviction(how), Mark::Ok, detail);
     let names: Vec<&str> = planned.iter().map(|p| p.zone.label()).collect();
     let (done, result) = match how {
         Eviction::Purge => ("Purged", RunResult::Purged),
@@ -304,11 +304,11 @@ fn planned_row(p: &Planned) -> ZonePurge {
     zone_row(p, outcome)
 }
 
-fn print_plan(runner: &Log, p: &Planned) {
+fn print_plan(runner: &Log, p: &Planned, how: Eviction) {
     runner.group(&format!(
         "Dry run: {}: {} ({} plan limits), nothing sent",
         p.zone.label(),
-        plural(p.batches.len(), "request"),
+        plural(p.batches.len(), how.request_noun()),
         p.limits.plan
     ));
     for (i, batch) in p.batches.iter().enumerate() {

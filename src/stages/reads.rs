@@ -12,7 +12,7 @@ use crate::cloudflare::{endpoints, Client, Failure, Zone};
 use crate::inputs::ZoneRef;
 
 /// Up to this many zones are read one request each, all at once; more are read from the list.
-pub const AHEAD: usize = 4;
+pub(crate) const AHEAD: usize = 4;
 
 /// One read, sent once however many ask for it.
 type Once<T> = OnceCell<Result<T, Failure>>;
@@ -20,7 +20,7 @@ type Once<T> = OnceCell<Result<T, Failure>>;
 /// The first read of each of the first [`AHEAD`] zones: `GET /zones/{id}` or `GET /zones?name=`.
 /// Only reads are sent ahead: nothing that a failed credential check would have stopped.
 /// With more zones, the list's pages; a zone not in them is read on its own (its answer says why).
-pub struct Reads {
+pub(crate) struct Reads {
     ids: Vec<(String, Once<Zone>)>,
     names: Vec<(String, Once<Vec<Zone>>)>,
     listed: Option<Listed>,
@@ -37,7 +37,7 @@ struct Listed {
 type Pending<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
 
 impl Reads {
-    pub fn new(zones: &[ZoneRef], account: Option<&str>) -> Self {
+    pub(crate) fn new(zones: &[ZoneRef], account: Option<&str>) -> Self {
         let mut reads = Reads::none();
         if zones.len() > AHEAD {
             reads.listed = Some(Listed {
@@ -57,7 +57,7 @@ impl Reads {
     }
 
     /// No reads ahead: each is sent when it is asked for.
-    pub fn none() -> Self {
+    pub(crate) fn none() -> Self {
         Reads {
             ids: Vec::new(),
             names: Vec::new(),
@@ -66,7 +66,7 @@ impl Reads {
     }
 
     /// Send every first read now, side by side; the answers wait for whoever asks.
-    pub async fn ahead(&self, client: &Client) {
+    pub(crate) async fn ahead(&self, client: &Client) {
         let ids = self.ids.iter().map(|(id, _)| -> Pending<'_> {
             Box::pin(async move {
                 let _ = self.by_id(client, id).await;
@@ -86,7 +86,7 @@ impl Reads {
     }
 
     /// `GET /zones/{id}`.
-    pub async fn by_id(&self, client: &Client, id: &str) -> Result<Zone, Failure> {
+    pub(crate) async fn by_id(&self, client: &Client, id: &str) -> Result<Zone, Failure> {
         let listed = self.listed(client).await;
         if let Some(zone) = listed.iter().find(|z| z.id.eq_ignore_ascii_case(id)) {
             return Ok(zone.clone());
@@ -99,7 +99,7 @@ impl Reads {
     }
 
     /// `GET /zones?name=…`.
-    pub async fn named(&self, client: &Client, name: &str) -> Result<Vec<Zone>, Failure> {
+    pub(crate) async fn named(&self, client: &Client, name: &str) -> Result<Vec<Zone>, Failure> {
         let listed = self.listed(client).await;
         let named: Vec<Zone> = listed
             .iter()

@@ -13,7 +13,7 @@ use crate::runner::{Mark, Subject, ZoneNames};
 
 /// A zone as far as the credential can read it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Resolved {
+pub(crate) enum Resolved {
     Known {
         zone: Zone,
         /// Other zones of the same name found beside it (id, status, account).
@@ -31,14 +31,14 @@ impl Resolved {
         }
     }
 
-    pub fn id(&self) -> &str {
+    pub(crate) fn id(&self) -> &str {
         match self {
             Resolved::Known { zone, .. } => &zone.id,
             Resolved::Unreadable { id } => id,
         }
     }
 
-    pub fn name(&self) -> Option<&str> {
+    pub(crate) fn name(&self) -> Option<&str> {
         match self {
             Resolved::Known { zone, .. } => Some(&zone.name),
             Resolved::Unreadable { .. } => None,
@@ -46,7 +46,7 @@ impl Resolved {
     }
 
     /// Its account's ID; empty when unknown.
-    pub fn account(&self) -> &str {
+    pub(crate) fn account(&self) -> &str {
         match self {
             Resolved::Known { zone, .. } => &zone.account.id,
             Resolved::Unreadable { .. } => "",
@@ -54,12 +54,12 @@ impl Resolved {
     }
 
     /// How messages name it: its name, or its ID when the name is unknown.
-    pub fn label(&self) -> &str {
+    pub(crate) fn label(&self) -> &str {
         self.name().unwrap_or(self.id())
     }
 
     /// The plan's purge limits; Free's, the strictest, when the plan is unknown.
-    pub fn limits(&self) -> Limits {
+    pub(crate) fn limits(&self) -> Limits {
         match self {
             Resolved::Known { zone, .. } => Limits::for_plan(&zone.plan),
             Resolved::Unreadable { .. } => Limits::for_plan(&Default::default()),
@@ -69,7 +69,7 @@ impl Resolved {
 
 /// Resolve every zone, in order, before anything is purged: the first that cannot be resolved stops
 /// the run. A zone listed twice (by ID and by name) is kept once.
-pub async fn resolve(
+pub(crate) async fn resolve(
     client: &Client,
     zones: &[ZoneRef],
     reads: &Reads,
@@ -139,7 +139,7 @@ async fn by_name(client: &Client, reads: &Reads, name: &str) -> Result<Resolved,
 /// The zone of this name among those found: the active one when a name answers twice (a moved or
 /// pending copy in another account beside the zone that serves), else the first; with the others
 /// found, so that `zone-not-active` can say which they were.
-pub fn pick(zones: Vec<Zone>, name: &str) -> Option<(Zone, Vec<String>)> {
+pub(crate) fn pick(zones: Vec<Zone>, name: &str) -> Option<(Zone, Vec<String>)> {
     let (mut named, _): (Vec<Zone>, Vec<Zone>) = zones
         .into_iter()
         .partition(|z| z.name.eq_ignore_ascii_case(name));
@@ -198,7 +198,7 @@ async fn parent_zone(client: &Client, name: &str) -> Option<String> {
 }
 
 /// A zone from the API, checked: its id goes into purge paths and its name into URLs.
-pub fn checked(zone: Zone) -> Result<Zone, Cause> {
+pub(crate) fn checked(zone: Zone) -> Result<Zone, Cause> {
     let id_ok = is_hex_id(&zone.id);
     let name_ok = domain(&zone.name).is_some_and(|d| d == zone.name.to_ascii_lowercase());
     if id_ok && name_ok {
@@ -212,7 +212,7 @@ pub fn checked(zone: Zone) -> Result<Zone, Cause> {
 }
 
 /// The zones' rows in the summary, their outputs, and `zone-not-active` for any not served.
-pub fn record(resolved: &[Resolved], journal: &mut Journal) {
+pub(crate) fn record(resolved: &[Resolved], journal: &mut Journal) {
     for zone in resolved {
         journal.report.zones.push(ZoneNames {
             id: zone.id().to_string(),

@@ -12,7 +12,7 @@ use crate::inputs::{Input, PurgeInputs};
 use crate::purge::{ResolvedFile, Work};
 
 /// One `Work` per zone, in the zones' order; `url-outside-zone` for items in none of them.
-pub fn route(
+pub(crate) fn route(
     purge: PurgeInputs,
     zones: &[Resolved],
     base_url: Option<&str>,

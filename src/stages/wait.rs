@@ -15,7 +15,7 @@ use crate::site::{poll_delay, read_poll, Poll, SiteAnswer, SiteClient, SiteFailu
 
 /// Wait, when the settings ask for it, until the new build is live. A timeout is
 /// `origin-not-updated` with every item left in `failed` (nothing was purged).
-pub async fn until_live(
+pub(crate) async fn until_live(
     settings: &Settings,
     zones: &[Resolved],
     proxies: &Proxies,
@@ -49,7 +49,7 @@ pub async fn until_live(
 
 /// Every item, as `failed` names it once the zones are known (contract §3: a path joined to its
 /// base, once per zone it goes to); as given when they cannot be routed.
-fn unsent(settings: &Settings, zones: &[Resolved]) -> Vec<String> {
+pub(crate) fn unsent(settings: &Settings, zones: &[Resolved]) -> Vec<String> {
     let base = settings.options.base_url.as_deref();
     let Ok(works) = route(settings.purge.clone(), zones, base) else {
         return settings.purge.failed_lines();

@@ -56,6 +56,12 @@ async fn every_batch_goes_to_invalidate_cache_and_the_words_say_invalidated() {
         run.summary
     );
     assert!(run.summary.contains("✓ invalidated"), "{}", run.summary);
+    assert!(
+        run.summary.contains("| Invalidate | ✓ |"),
+        "{}",
+        run.summary
+    );
+    assert!(!run.summary.contains("| Purge |"), "{}", run.summary);
 }
 
 #[tokio::test]
@@ -165,4 +171,24 @@ async fn a_dry_run_plans_the_invalidation_and_sends_none() {
         .await;
     run.assert_ok("planned");
     assert!(fake.purges().is_empty());
+    // The plan, its check row and the summary say what would be sent: invalidations.
+    assert!(
+        run.stdout.contains(
+            "Dry run: example.com: 1 invalidation request (Free plan limits), nothing sent"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.summary
+            .contains("| Invalidate | ✓ | dry run: 1 invalidation request planned, nothing sent |"),
+        "{}",
+        run.summary
+    );
+    assert!(
+        run.summary
+            .contains("Dry run: 1 invalidation batch planned, nothing sent."),
+        "{}",
+        run.summary
+    );
 }

@@ -276,7 +276,11 @@ async fn a_sigterm_while_waiting_is_cancelled_with_nothing_purged() {
     let run = spawned.wait().await;
     run.assert_failed(1, "cancelled");
     assert!(fake.purges().is_empty());
-    assert_eq!(run.output("failed"), "/app.css\n/index.html");
+    // Joined to the zone's URL, as a wait that timed out lists them (contract §3).
+    assert_eq!(
+        run.output("failed"),
+        "https://example.com/app.css\nhttps://example.com/index.html"
+    );
 }
 
 /// The built binary, with the production schedule: a first poll at once, the second 2 s later.
@@ -293,5 +297,30 @@ async fn the_binary_waits_two_polls_then_purges() {
         run.summary.contains("| New build live | ✓ | after 2 s |"),
         "{}",
         run.summary
+    );
+}
+
+/// A cancel while waiting, several zones: `failed` lists each item joined to the URL of every
+/// zone it goes to, as a timed-out wait does.
+#[tokio::test]
+async fn a_cancel_while_waiting_lists_paths_joined_to_each_zone() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::everywhere()).await;
+    let site = FakeSite::start().await;
+    site.page("/version.txt", old_build());
+    let polled = async {
+        while polls(&site) == 0 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    let run = waiting(&fake, &site, VERSION)
+        .input("zone", &format!("{ZONE_NAME},{SHOP_ZONE_NAME}"))
+        .input("files", "/app.css\nhttps://shop.example/b.css")
+        .run_cancelled_when(polled)
+        .await;
+    run.assert_failed(1, "cancelled");
+    assert!(fake.purges().is_empty());
+    assert_eq!(
+        run.output("failed"),
+        "https://example.com/app.css\nhttps://shop.example/app.css\nhttps://shop.example/b.css"
     );
 }

@@ -34,17 +34,19 @@ impl Cause {
     }
 
     /// What to do about it here, as whole sentences.
-    pub fn fix(&self) -> String {
+    pub(crate) fn fix(&self) -> String {
         self.entry().fix
     }
 
     /// The annotation text: what was seen, what to do, and where to read more.
+    // Read by the docs renderers and the tests only.
+    #[cfg_attr(not(feature = "docs"), allow(dead_code))]
     pub fn message(&self) -> String {
         self.message_at(None)
     }
 
     /// [`Cause::message`] with README sections linked on `home` (see [`Cause::link`]).
-    pub fn message_at(&self, home: Option<&str>) -> String {
+    pub(crate) fn message_at(&self, home: Option<&str>) -> String {
         let entry = self.entry();
         format!("{}. {} ({})", entry.seen, entry.fix, self.link(home))
     }

@@ -1,9 +1,8 @@
 //! The words for causes decided from the inputs alone.
 
 use super::{seen, seen_and_fix, Explained};
-use crate::cloudflare::CfMessage;
 use crate::diagnosis::{
-    quote, InnerWhitespace, MissingReason, PeerVariable, Rejected, Repaired, ShapeProblem,
+    InnerWhitespace, MissingReason, PeerVariable, Rejected, Repaired, ShapeProblem,
 };
 use crate::names::Input;
 use crate::text::{for_count, is_are, list_some, plural};
@@ -185,13 +184,7 @@ pub(in crate::diagnosis) fn origin_ca(input: Input) -> Explained {
     ))
 }
 
-pub(in crate::diagnosis) fn conflicting(lists: &[Input], said: &[CfMessage]) -> Explained {
-    if lists.is_empty() {
-        return seen(format!(
-            "Cloudflare refused a purge request that held purge_everything together with a list: {}",
-            quote(said)
-        ));
-    }
+pub(in crate::diagnosis) fn conflicting(lists: &[Input]) -> Explained {
     let names: Vec<&str> = lists.iter().map(|list| list.name()).collect();
     seen(format!(
         "purge_everything is true and {} {} also given",

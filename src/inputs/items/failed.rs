@@ -10,7 +10,7 @@ use crate::inputs::quote::safe_quote;
 /// How the `failed` output names an item: a file as it is, in its JSON form when it has cache-key
 /// headers or a comma (which the list syntax would split); an item of another kind as
 /// `{"tag": …}`, `{"host": …}`, `{"prefix": …}`, and `{"purge_everything": true}`.
-pub fn encode(kind: ItemKind, text: &str, headers: Option<&Headers>) -> String {
+pub(crate) fn encode(kind: ItemKind, text: &str, headers: Option<&Headers>) -> String {
     let key = kind.facts().failed_key;
     match (kind, headers) {
         (ItemKind::Everything, _) => serde_json::json!({ key: true }).to_string(),
@@ -31,7 +31,7 @@ fn others() -> impl Iterator<Item = ItemKind> {
 }
 
 /// The other kinds' keys, quoted and comma separated, with `braced` as `{"tag"}`.
-pub fn other_keys(braced: bool) -> String {
+pub(crate) fn other_keys(braced: bool) -> String {
     let quoted = others().map(|k| match braced {
         true => format!("{{\"{}\"}}", k.facts().failed_key),
         false => format!("\"{}\"", k.facts().failed_key),
@@ -41,7 +41,7 @@ pub fn other_keys(braced: bool) -> String {
 
 /// A JSON item: a URL string, `{"url": …, "headers": {…}}`, or one item of another kind as
 /// `encode` writes it.
-pub fn decode(value: &Value) -> Result<Given, String> {
+pub(crate) fn decode(value: &Value) -> Result<Given, String> {
     let shown_value = || safe_quote(&value.to_string());
     let object = match value {
         Value::String(url) => return Ok(Given::plain(url.trim())),

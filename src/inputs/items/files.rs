@@ -14,27 +14,27 @@ use crate::names::Input;
 
 /// One entry of `files`: a URL or a path, with optional cache-key headers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct FileItem {
-    pub target: FileTarget,
-    pub headers: Option<Headers>,
+pub(crate) struct FileItem {
+    pub(crate) target: FileTarget,
+    pub(crate) headers: Option<Headers>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FileTarget {
+pub(crate) enum FileTarget {
     Url(String),
     /// Starts with `/`; joined to `base_url` once the zone's name is known.
     Path(String),
 }
 
 /// Cloudflare answers 414 for a URI over 32 KB: a longer line cannot be a URL it serves.
-pub const MAX_LINE: usize = 32 * 1024;
+pub(crate) const MAX_LINE: usize = 32 * 1024;
 /// A `files_from` file larger than this holds more than the 500,000 items a run takes (at an
 /// average of 128 bytes a URL, far above what deploy lists hold).
-pub const MAX_LIST_FILE: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_LIST_FILE: u64 = 64 * 1024 * 1024;
 
 /// The `files` input: a JSON array, or the list syntax, where a line that starts with `{` is one
 /// item in its JSON form (as the `failed` output writes files with cache-key headers).
-pub fn parse_files(value: &str) -> Result<Vec<Given>, Cause> {
+pub(crate) fn parse_files(value: &str) -> Result<Vec<Given>, Cause> {
     let value = value.trim();
     if value.starts_with('[') {
         let items: Vec<Value> = serde_json::from_str(value).map_err(|e| Cause::InvalidInput {
@@ -82,7 +82,7 @@ fn collect(items: impl Iterator<Item = Result<Given, String>>) -> Result<Vec<Giv
 
 /// The items of a `files_from` file, one per line, read with bounds: blank lines and `#` comments
 /// (a line that starts with `#`, or the rest of a line after whitespace and `#`) are skipped.
-pub fn read_list_file(path: &std::path::Path) -> Result<Vec<Given>, Cause> {
+pub(crate) fn read_list_file(path: &std::path::Path) -> Result<Vec<Given>, Cause> {
     let shown = path.display().to_string();
     let fail = |why: String| Cause::InvalidInput {
         input: Input::FilesFrom,
@@ -149,7 +149,7 @@ fn list_item(line: &str) -> Result<Option<Given>, Cause> {
 
 /// A file item's target, or `None` when it is neither an http(s) URL nor a path. A URL with a user
 /// name or password is none a cache serves (and would send them to Cloudflare).
-pub fn target_of(item: &str) -> Option<FileTarget> {
+pub(crate) fn target_of(item: &str) -> Option<FileTarget> {
     if item.starts_with('/') && !item.starts_with("//") {
         return Some(FileTarget::Path(item.to_string()));
     }
@@ -161,7 +161,7 @@ pub fn target_of(item: &str) -> Option<FileTarget> {
 }
 
 /// The URL a target stands for, given the base for paths.
-pub fn resolve(target: &FileTarget, base: &str) -> String {
+pub(crate) fn resolve(target: &FileTarget, base: &str) -> String {
     match target {
         FileTarget::Url(url) => url.clone(),
         FileTarget::Path(path) => format!("{}{path}", base.trim_end_matches('/')),
@@ -169,7 +169,7 @@ pub fn resolve(target: &FileTarget, base: &str) -> String {
 }
 
 /// The URL a target stands for, consuming it (a URL is moved, not copied).
-pub fn into_url(target: FileTarget, base: &str) -> String {
+pub(crate) fn into_url(target: FileTarget, base: &str) -> String {
     match target {
         FileTarget::Url(url) => url,
         path => resolve(&path, base),

@@ -6,19 +6,19 @@ use std::collections::BTreeMap;
 use crate::cloudflare::ItemKind;
 
 /// Custom cache-key headers of one file.
-pub type Headers = BTreeMap<String, String>;
+pub(crate) type Headers = BTreeMap<String, String>;
 
 /// One entry of `files` as written, before it is judged.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Given {
-    pub text: String,
-    pub headers: Option<Headers>,
+pub(crate) struct Given {
+    pub(crate) text: String,
+    pub(crate) headers: Option<Headers>,
     /// A file, or (in the JSON form `failed` writes, to be fed back) an item of another kind.
-    pub kind: ItemKind,
+    pub(crate) kind: ItemKind,
 }
 
 impl Given {
-    pub fn plain(text: &str) -> Self {
+    pub(crate) fn plain(text: &str) -> Self {
         Given {
             text: text.to_string(),
             headers: None,

@@ -6,14 +6,14 @@ use crate::inputs::ids::domain;
 use crate::inputs::quote::safe_quote;
 
 /// Cloudflare's purge-by-prefix page: at most 31 `/` separators in a prefix.
-pub const MAX_PREFIX_SEPARATORS: usize = 31;
+pub(crate) const MAX_PREFIX_SEPARATORS: usize = 31;
 
 /// A list after its checks: what to send, what was repaired, what cannot be sent.
 #[derive(Debug, Default)]
-pub struct Checked {
-    pub items: Vec<String>,
-    pub repaired: Vec<Repaired>,
-    pub rejected: Vec<Rejected>,
+pub(crate) struct Checked {
+    pub(crate) items: Vec<String>,
+    pub(crate) repaired: Vec<Repaired>,
+    pub(crate) rejected: Vec<Rejected>,
 }
 
 impl Checked {
@@ -48,7 +48,7 @@ fn without_scheme(item: &str) -> &str {
     }
 }
 
-pub fn hosts(given: Vec<String>) -> Checked {
+pub(crate) fn hosts(given: Vec<String>) -> Checked {
     let mut checked = Checked::default();
     for item in given {
         let bare = without_scheme(&item).trim_end_matches('/');
@@ -76,7 +76,7 @@ fn host_problem(host: &str) -> Option<&'static str> {
     }
 }
 
-pub fn prefixes(given: Vec<String>) -> Checked {
+pub(crate) fn prefixes(given: Vec<String>) -> Checked {
     let mut checked = Checked::default();
     for item in given {
         let bare = without_scheme(&item);

@@ -1,13 +1,13 @@
 //! What to purge, as given: the lists, `purge_everything`, and the checks that need only the inputs.
 
-pub mod failed;
-pub mod files;
-pub mod given;
-pub mod host_lists;
-pub mod zone_match;
+pub(crate) mod failed;
+pub(crate) mod files;
+pub(crate) mod given;
+pub(crate) mod host_lists;
+pub(crate) mod zone_match;
 
-pub use files::{FileItem, FileTarget};
-pub use given::Headers;
+pub(crate) use files::{FileItem, FileTarget};
+pub(crate) use given::Headers;
 
 use super::context::RunContext;
 use super::list::{dedup, split_list};
@@ -20,10 +20,10 @@ use crate::diagnosis::Cause;
 
 /// Refuse more than this many items in all: beyond it a purge would need more API requests than
 /// Cloudflare's 1,200 per 5 minutes allow, even at 500 per request.
-pub const MAX_ITEMS: usize = 500_000;
+pub(crate) const MAX_ITEMS: usize = 500_000;
 
 /// What to purge, as given (paths not joined yet). In verify mode it is ignored.
-pub type PurgeInputs = Items<FileItem>;
+pub(crate) type PurgeInputs = Items<FileItem>;
 
 impl Items<FileItem> {
     /// The inputs of the lists that hold items.
@@ -34,7 +34,7 @@ impl Items<FileItem> {
     }
 
     /// Every item as the `failed` output names it ([`failed::encode`]; paths as given).
-    pub fn failed_lines(&self) -> Vec<String> {
+    pub(crate) fn failed_lines(&self) -> Vec<String> {
         let lines = self.lists().into_iter().flat_map(|(_, lines)| lines);
         let everything = ItemKind::Everything;
         let everything = self
@@ -45,7 +45,7 @@ impl Items<FileItem> {
 
     /// The first answer `look` gives for an item as written in `failed`, with the input it came
     /// from; one line at a time, so that no list is copied whole.
-    pub fn find_line<R>(&self, mut look: impl FnMut(Input, &str) -> Option<R>) -> Option<R> {
+    pub(crate) fn find_line<R>(&self, mut look: impl FnMut(Input, &str) -> Option<R>) -> Option<R> {
         let files = ItemKind::Files.facts().input;
         let found = self.files.iter().find_map(|f| {
             let (FileTarget::Url(text) | FileTarget::Path(text)) = &f.target;
@@ -65,7 +65,7 @@ impl Items<FileItem> {
     }
 
     /// Each list's items as written in `failed`, with the input they came from.
-    pub fn lists(&self) -> Vec<(Input, Vec<String>)> {
+    pub(crate) fn lists(&self) -> Vec<(Input, Vec<String>)> {
         let files = self.files.iter().map(|f| {
             let (FileTarget::Url(text) | FileTarget::Path(text)) = &f.target;
             failed::encode(ItemKind::Files, text, f.headers.as_ref())
@@ -87,12 +87,12 @@ impl Items<FileItem> {
 }
 
 /// The errors of lists that could not all be read, and the items that could.
-pub type Unread = (Vec<Cause>, PurgeInputs);
+pub(crate) type Unread = (Vec<Cause>, PurgeInputs);
 
 /// The lists and `purge_everything`, each problem reported; `mode` decides whether an empty
 /// request is an error. Repairs come back as warnings. With errors, the items that could be read
 /// still come back, so that the checks of them (their zones) are reported too.
-pub fn read(
+pub(crate) fn read(
     raw: &RawInputs,
     ctx: &RunContext,
     mode: Option<Mode>,
@@ -199,10 +199,7 @@ fn requested(purge: &PurgeInputs, mode: Option<Mode>, cap: usize, longest: Input
     }
     let lists = purge.given_lists();
     if purge.everything && !lists.is_empty() {
-        return Some(Cause::ConflictingPurgeInputs {
-            lists,
-            said: Vec::new(),
-        });
+        return Some(Cause::ConflictingPurgeInputs { lists });
     }
     // Verify mode purges nothing: it needs no list.
     if mode != Some(Mode::Verify) && !purge.everything && lists.is_empty() {
@@ -325,7 +322,7 @@ fn file_target(text: &str) -> Result<FileTarget, bool> {
 }
 
 /// `files-wildcard` for the paths a `*` in `base_url` would make wildcard URLs.
-pub fn wildcard_base(purge: &PurgeInputs, base_url: Option<&str>) -> Option<Cause> {
+pub(crate) fn wildcard_base(purge: &PurgeInputs, base_url: Option<&str>) -> Option<Cause> {
     let base = base_url.filter(|b| b.contains('*'))?;
     let items: Vec<String> = purge
         .files
@@ -338,7 +335,11 @@ pub fn wildcard_base(purge: &PurgeInputs, base_url: Option<&str>) -> Option<Caus
 
 /// `url-outside-zone` for the items (file URLs, hosts, prefixes) in none of the zones named. Paths
 /// belong to every zone, unless `base_url` makes them URLs.
-pub fn outside_zones(purge: &PurgeInputs, names: &[&str], base_url: Option<&str>) -> Option<Cause> {
+pub(crate) fn outside_zones(
+    purge: &PurgeInputs,
+    names: &[&str],
+    base_url: Option<&str>,
+) -> Option<Cause> {
     let outside = |host: &str| zone_match::zone_for(host, names).is_none();
     let mut items: Vec<String> = Vec::new();
     for file in &purge.files {
@@ -370,7 +371,7 @@ pub fn outside_zones(purge: &PurgeInputs, names: &[&str], base_url: Option<&str>
 
 /// `url-outside-zone` with the `confirm_urls` in none of the zones named added to the items
 /// `outside` already holds (one cause for every item outside, as the contract lists them).
-pub fn with_confirm_urls(
+pub(crate) fn with_confirm_urls(
     outside: Option<Cause>,
     urls: &[url::Url],
     names: &[&str],

@@ -7,19 +7,19 @@ use url::Url;
 use crate::cloudflare::ListKind;
 
 /// A file URL's host, lower-case, without a trailing dot.
-pub fn url_host(url: &str) -> Option<String> {
+pub(crate) fn url_host(url: &str) -> Option<String> {
     let url = Url::parse(url).ok()?;
     Some(normal(url.host_str()?))
 }
 
 /// A prefix's host: what comes before its first `/` (after a pasted scheme, if any).
-pub fn prefix_host(prefix: &str) -> String {
+pub(crate) fn prefix_host(prefix: &str) -> String {
     let rest = prefix.split_once("://").map_or(prefix, |(_, rest)| rest);
     normal(rest.split('/').next().unwrap_or(rest))
 }
 
 /// A host item, as routing compares it.
-pub fn host(host: &str) -> String {
+pub(crate) fn host(host: &str) -> String {
     normal(host)
 }
 
@@ -29,7 +29,7 @@ fn normal(host: &str) -> String {
 
 /// The host that routes an item of a list to its zone, or `None` for a list whose items go to
 /// every zone (tags).
-pub fn host_of(list: ListKind) -> Option<fn(&str) -> String> {
+pub(crate) fn host_of(list: ListKind) -> Option<fn(&str) -> String> {
     match list {
         ListKind::Tags => None,
         ListKind::Hosts => Some(host),
@@ -38,7 +38,7 @@ pub fn host_of(list: ListKind) -> Option<fn(&str) -> String> {
 }
 
 /// The index of the zone `host` belongs to, among zone `names`.
-pub fn zone_for(host: &str, names: &[&str]) -> Option<usize> {
+pub(crate) fn zone_for(host: &str, names: &[&str]) -> Option<usize> {
     names
         .iter()
         .enumerate()

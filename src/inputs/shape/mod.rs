@@ -8,7 +8,7 @@ use placeholder::is_placeholder;
 
 /// What a credential value looks like.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Shape {
+pub(crate) enum Shape {
     /// 40 characters of `[A-Za-z0-9_-]`: user or account owned, which only Cloudflare can tell.
     LegacyToken,
     UserToken,
@@ -22,19 +22,19 @@ pub enum Shape {
 }
 
 impl Shape {
-    pub fn is_token(&self) -> bool {
+    pub(crate) fn is_token(&self) -> bool {
         matches!(
             self,
             Shape::LegacyToken | Shape::UserToken | Shape::AccountToken
         )
     }
 
-    pub fn is_global_key(&self) -> bool {
+    pub(crate) fn is_global_key(&self) -> bool {
         matches!(self, Shape::LegacyGlobalKey | Shape::PrefixedGlobalKey)
     }
 
     /// How the summary and the causes name a credential of this shape.
-    pub fn describe(&self) -> &'static str {
+    pub(crate) fn describe(&self) -> &'static str {
         match self {
             Shape::UserToken => "user API token (cfut_)",
             Shape::AccountToken => "account API token (cfat_)",
@@ -47,13 +47,13 @@ impl Shape {
 
 /// A credential with pasting accidents repaired, and the warnings those repairs earn.
 #[derive(Debug, Clone)]
-pub struct Cleaned {
-    pub value: String,
-    pub warnings: Vec<Cause>,
+pub(crate) struct Cleaned {
+    pub(crate) value: String,
+    pub(crate) warnings: Vec<Cause>,
 }
 
 /// Trim, then remove surrounding quotes and a pasted "Bearer " (each with a warning).
-pub fn clean(raw: &str, input: Input) -> Cleaned {
+pub(crate) fn clean(raw: &str, input: Input) -> Cleaned {
     let mut value = raw.trim();
     let mut warnings = Vec::new();
     for _ in 0..2 {
@@ -96,7 +96,7 @@ fn strip_bearer(value: &str) -> Option<&str> {
 /// Every form of a raw credential that might be printed by accident: the raw value, its trimmed
 /// and cleaned forms, and each of its lines. All are registered as masks, except a known
 /// placeholder form: masked, it would hide the very example the fix gives (`api_token: ${{ secrets.X }}`).
-pub fn mask_forms(raw: &str, input: Input) -> Vec<String> {
+pub(crate) fn mask_forms(raw: &str, input: Input) -> Vec<String> {
     if known_placeholder(&clean(raw, input).value) {
         return Vec::new();
     }
@@ -128,7 +128,7 @@ fn known_placeholder(value: &str) -> bool {
 }
 
 /// Judge the shape of a cleaned value given in `input`.
-pub fn classify(value: &str, input: Input) -> Shape {
+pub(crate) fn classify(value: &str, input: Input) -> Shape {
     if is_placeholder(value) {
         return Shape::Placeholder;
     }
@@ -258,7 +258,7 @@ fn reads_as_name(name: &str) -> bool {
 }
 
 /// The cause for a cleaned value given in `input` whose shape is not the expected kind.
-pub fn problem(value: &str, shape: &Shape, input: Input) -> Option<Cause> {
+pub(crate) fn problem(value: &str, shape: &Shape, input: Input) -> Option<Cause> {
     let length = value.chars().count();
     let cause = match shape {
         Shape::Placeholder => Cause::TokenPlaceholder { input, length },

@@ -1,7 +1,7 @@
 //! Example text pasted where a credential belongs: `YOUR-API-TOKEN`, `<token>`, `xxxx`, `${{ secrets.X }}`.
 
 /// Whether a cleaned credential value is a placeholder, not a credential.
-pub fn is_placeholder(value: &str) -> bool {
+pub(crate) fn is_placeholder(value: &str) -> bool {
     const WORDS: &[&str] = &[
         "token",
         "apitoken",

@@ -449,24 +449,31 @@ async fn a_subdomain_given_as_the_zone_is_pointed_to_its_zone() {
     }
 }
 
+/// 1092 answered to a request that held only tags is Cloudflare's rejection (exit 1), not the
+/// inputs' conflict: that one is refused offline, before any request (contract §4).
 #[tokio::test]
-async fn cloudflares_1092_is_conflicting_purge_inputs_in_its_words() {
-    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+async fn cloudflares_1092_to_a_request_without_both_is_purge_rejected_in_its_words() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::everywhere()).await;
     fake.script(
-        Received::is_purge,
+        |r| r.is_purge() && r.path.contains(SHOP_ZONE_ID),
         None,
         Reply::json(400, purge_everything_and_lists()),
     );
     let run = Action::new(&fake)
         .token(CFUT_TOKEN)
+        .input("zone", &format!("{ZONE_NAME},{SHOP_ZONE_NAME}"))
         .input("tags", "a")
         .run()
         .await;
-    run.assert_failed(2, "conflicting-purge-inputs");
-    assert!(
-        run.error().1.contains("1092 \"Request cannot contain"),
-        "{}",
-        run.stdout
+    run.assert_failed(1, "purge-rejected");
+    let text = run.error().1;
+    assert!(text.contains("1092 \"Request cannot contain"), "{text}");
+    assert!(!text.contains("held purge_everything"), "{text}");
+    assert!(!text.contains("Remove the lists"), "{text}");
+    assert_eq!(fake.purged_in(ZONE_ID), ["a"], "the other zone is purged");
+    assert_eq!(
+        fake.purges_of(SHOP_ZONE_ID).len(),
+        1,
+        "a 400 is not retried"
     );
-    assert_eq!(fake.purges().len(), 1, "a 400 is not retried");
 }

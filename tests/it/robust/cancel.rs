@@ -227,3 +227,25 @@ async fn a_cancel_while_waiting_to_retry_a_429_is_reported_as_cancelled() {
     );
     assert_eq!(run.output("failed"), "{\"tag\":\"a\"}");
 }
+
+/// A cancel during the credential check, zones given by ID: their names are not known yet, so
+/// `failed` lists the items as given (a path stays a path); once the zones are known it is joined
+/// to their URLs (wait.rs).
+#[tokio::test]
+async fn a_cancel_before_the_zones_are_known_lists_failed_as_given() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    fake.delay_answers(Duration::from_secs(5));
+    let started = Instant::now();
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("files", "/a.css\nhttps://example.com/b.css")
+        .run_cancelled_when(tokio::time::sleep(Duration::from_millis(100)))
+        .await;
+    run.assert_failed(1, "cancelled");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "stopped at once"
+    );
+    assert!(fake.purges().is_empty());
+    assert_eq!(run.output("failed"), "/a.css\nhttps://example.com/b.css");
+}
