@@ -50,7 +50,11 @@ pub fn route(
         });
     }
     for work in &mut works {
-        work.files = dedup(std::mem::take(&mut work.files));
+        // Only a path joined to a zone can meet a file already there: the files given are
+        // deduplicated as read, and a URL goes to one zone.
+        if has_paths {
+            work.files = dedup(std::mem::take(&mut work.files));
+        }
         // The lists without a host go to every zone.
         let everywhere = ListKind::ALL.into_iter();
         for list in everywhere.filter(|l| zone_match::host_of(*l).is_none()) {
