@@ -3,11 +3,10 @@
 #![forbid(unsafe_code)]
 
 use std::process::ExitCode;
-use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 
 use anyhow::Context;
-use cloudflare_purge::{parse_args, respond, Cancel, Config, Env, Log};
+use cloudflare_purge::{parse_args, respond, Cancel, Command, Config, Env, Log};
 
 fn main() -> ExitCode {
     let env = Env::from_process();
@@ -24,97 +23,89 @@ fn main() -> ExitCode {
 
 fn start(env: &Env, runner: &Arc<Log>) -> anyhow::Result<u8> {
     let config = Config::production();
-    // Before any work: as PID 1 (the container's entry point) a signal without a handler is
-    // ignored, and elsewhere it would kill the run with no report. The watcher starts first and
-    // registers while this thread builds its runtime; the run waits until it has.
-    let registered = watch_signals(config.cancel.clone())?;
     let command = parse_args(std::env::args_os().skip(1));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the runtime")?;
-    registered
-        .recv()
-        .context("starting the signal watcher")?
-        .context("listening for SIGTERM and SIGINT")?;
+    let mut runtime = tokio::runtime::Builder::new_current_thread();
+    // `--help` and `--version` only print: no handlers, no timers, no sockets.
+    if let Command::Run(_) = command {
+        // Before any work: as PID 1 (the container's entry point) a signal without a handler is
+        // ignored, and elsewhere it would kill the run with no report. The handlers are in place
+        // when this returns, before the runtime is even built.
+        watch_signals(config.cancel.clone())?;
+        runtime.enable_all();
+    }
+    let runtime = runtime.build().context("starting the runtime")?;
     Ok(runtime.block_on(respond(env, command, runner.clone(), &config)))
 }
 
 /// Listen for the runner's signals on a thread of their own, so that a run blocked in a read
-/// cannot keep them from being heard. What it returns says when the handlers are registered.
+/// cannot keep them from being heard. The handlers are registered before it returns.
 ///
 /// After the first signal the run stops sending, reports and exits, within its grace for requests
 /// in flight. Should it not, a second signal or the grace's `abandon` ends the process without the
 /// report.
-fn watch_signals(cancel: Cancel) -> anyhow::Result<Receiver<std::io::Result<()>>> {
-    let (ready, registered) = std::sync::mpsc::channel::<std::io::Result<()>>();
+fn watch_signals(cancel: Cancel) -> anyhow::Result<()> {
+    let mut signals = Signals::register().context("listening for SIGTERM and SIGINT")?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
-            let listening = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .and_then(|runtime| {
-                    let signals = runtime.block_on(async { Signals::register() })?;
-                    Ok((runtime, signals))
+            signals.next();
+            cancel.cancel();
+            let abandon = cancel.grace().abandon;
+            // Should this thread not start, the second signal still ends the process.
+            let _ = std::thread::Builder::new()
+                .name("abandon".into())
+                .spawn(move || {
+                    std::thread::sleep(abandon);
+                    stop_without_report()
                 });
-            let (runtime, mut signals) = match listening {
-                Ok(listening) => listening,
-                Err(error) => return drop(ready.send(Err(error))),
-            };
-            let _ = ready.send(Ok(()));
-            runtime.block_on(async {
-                signals.next().await;
-                cancel.cancel();
-                let _ = tokio::time::timeout(cancel.grace().abandon, signals.next()).await;
-            });
-            eprintln!(
-                "cloudflare-purge: cancelled, and the run did not end: stopped without a report"
-            );
-            std::process::exit(1);
+            signals.next();
+            stop_without_report()
         })
         .context("starting the signal watcher")?;
-    Ok(registered)
+    Ok(())
 }
 
-/// The runner cancels a step with SIGTERM (docker stop) or SIGINT.
-#[cfg(unix)]
-struct Signals {
-    term: tokio::signal::unix::Signal,
-    interrupt: tokio::signal::unix::Signal,
+fn stop_without_report() {
+    eprintln!("cloudflare-purge: cancelled, and the run did not end: stopped without a report");
+    std::process::exit(1);
 }
+
+/// The runner cancels a step with SIGTERM (docker stop) or SIGINT. The handlers only write to a
+/// pipe; the watcher thread blocks on it, with no runtime of its own.
+#[cfg(unix)]
+struct Signals(signal_hook::iterator::Signals);
 
 #[cfg(unix)]
 impl Signals {
     fn register() -> std::io::Result<Self> {
-        use tokio::signal::unix::{signal, SignalKind};
-        Ok(Signals {
-            term: signal(SignalKind::terminate())?,
-            interrupt: signal(SignalKind::interrupt())?,
-        })
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        signal_hook::iterator::Signals::new([SIGTERM, SIGINT]).map(Signals)
     }
 
-    async fn next(&mut self) {
-        tokio::select! {
-            _ = self.term.recv() => {}
-            _ = self.interrupt.recv() => {}
-        }
+    /// Blocks until the next signal.
+    fn next(&mut self) {
+        let _ = self.0.forever().next();
     }
 }
 
-/// Ctrl-C (Ctrl-Break) where there are no Unix signals.
+/// Ctrl-C (Ctrl-Break) where there are no Unix signals, heard by a runtime of the watcher's own.
 #[cfg(not(unix))]
-struct Signals;
+struct Signals(tokio::runtime::Runtime);
 
 #[cfg(not(unix))]
 impl Signals {
     fn register() -> std::io::Result<Self> {
-        Ok(Signals)
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        Ok(Signals(runtime))
     }
 
-    async fn next(&mut self) {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
+    fn next(&mut self) {
+        if self.0.block_on(tokio::signal::ctrl_c()).is_err() {
+            loop {
+                std::thread::park();
+            }
         }
     }
 }

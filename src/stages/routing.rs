@@ -50,7 +50,11 @@ pub(crate) fn route(
         });
     }
     for work in &mut works {
-        work.files = dedup(std::mem::take(&mut work.files));
+        // Only a path joined to a zone can meet a file already there: the files given are
+        // deduplicated as read, and a URL goes to one zone.
+        if has_paths {
+            work.files = dedup(std::mem::take(&mut work.files));
+        }
         // The lists without a host go to every zone.
         let everywhere = ListKind::ALL.into_iter();
         for list in everywhere.filter(|l| zone_match::host_of(*l).is_none()) {
@@ -86,6 +90,10 @@ fn route_files(
     works: &mut [Work],
 ) -> Vec<String> {
     let mut outside = Vec::new();
+    if let [work] = works {
+        work.files = to_one_zone(files_given, router, base_url, &mut outside);
+        return outside;
+    }
     for file in files_given {
         let url = match (file.target, base_url) {
             (FileTarget::Url(url), _) => url,
@@ -109,6 +117,34 @@ fn route_files(
         }
     }
     outside
+}
+
+/// The files of a run with one zone (the common case), routed as `route_files` routes them: each
+/// file is at most one of the zone's, so they move into the allocation they came in (collected in
+/// place) and are held once.
+fn to_one_zone(
+    files_given: Vec<FileItem>,
+    router: &Router,
+    base_url: Option<&str>,
+    outside: &mut Vec<String>,
+) -> Vec<ResolvedFile> {
+    let name = router.names.first().cloned().flatten().unwrap_or_default();
+    let base = base_url.map_or_else(|| format!("https://{name}"), str::to_string);
+    let files = files_given.into_iter().filter_map(|file| {
+        // A path without `base_url` is joined to the zone's name: it is in the zone.
+        let checked = matches!(file.target, FileTarget::Url(_)) || base_url.is_some();
+        let url = files::into_url(file.target, &base);
+        let zone = || zone_match::url_host(&url).and_then(|h| router.zone_of(&h));
+        if checked && zone().is_none() {
+            outside.push(safe_quote(&url));
+            return None;
+        }
+        Some(ResolvedFile {
+            url,
+            headers: file.headers,
+        })
+    });
+    files.collect()
 }
 
 /// The zones' names, as far as they are known.

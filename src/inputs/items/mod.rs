@@ -224,8 +224,14 @@ fn files(raw: &RawInputs, ctx: &RunContext, errors: &mut Vec<Cause>) -> PurgeInp
 fn given_files(raw: &RawInputs, ctx: &RunContext) -> Result<Vec<given::Given>, Cause> {
     let mut given = files::parse_files(raw.get(Input::Files))?;
     for from in raw.get(Input::FilesFrom).lines().map(str::trim) {
-        if !from.is_empty() {
-            given.extend(files::read_list_file(&ctx.resolve(from))?);
+        if from.is_empty() {
+            continue;
+        }
+        let read = files::read_list_file(&ctx.resolve(from))?;
+        // The common case, one list file and nothing in `files`: its items are taken, not copied.
+        match given.is_empty() {
+            true => given = read,
+            false => given.extend(read),
         }
     }
     Ok(given)
@@ -236,13 +242,13 @@ fn read_files(given: Vec<given::Given>, errors: &mut Vec<Cause>) -> PurgeInputs 
     let mut read = PurgeInputs::default();
     let mut bad = Vec::new();
     let mut wildcards = Vec::new();
-    read.files.reserve(given.len());
-    for given::Given {
-        text,
-        headers,
-        kind,
-    } in given
-    {
+    // The files move into the allocation `given` had (collected in place): each is held once.
+    let files = given.into_iter().filter_map(|given| {
+        let given::Given {
+            text,
+            headers,
+            kind,
+        } = given;
         match kind {
             // One limit for every input, as `files_from` has it for its lines.
             ItemKind::Files if text.len() > files::MAX_LINE => bad.push(format!(
@@ -252,21 +258,23 @@ fn read_files(given: Vec<given::Given>, errors: &mut Vec<Cause>) -> PurgeInputs 
             )),
             ItemKind::Files => match (file_target(&text), invisible_in_host(&text)) {
                 (Ok(_), Some(why)) => bad.push(format!("{} ({why})", quoted(&text))),
-                (Ok(target), None) => read.files.push(FileItem { target, headers }),
+                (Ok(target), None) => return Some(FileItem { target, headers }),
                 (Err(true), _) => wildcards.push(quoted(&text)),
                 (Err(false), _) => bad.push(quoted(&text)),
             },
             ItemKind::List(list) => read.list_mut(list).push(text),
             ItemKind::Everything => read.everything = true,
         }
-    }
+        None
+    });
+    let files: Vec<FileItem> = files.collect();
     if !bad.is_empty() {
         errors.push(Cause::InvalidUrl { items: bad });
     }
     if !wildcards.is_empty() {
         errors.push(Cause::FilesWildcard { items: wildcards });
     }
-    read.files = dedup(read.files);
+    read.files = dedup(files);
     read
 }
 
