@@ -295,3 +295,58 @@ async fn the_binary_waits_two_polls_then_purges() {
         run.summary
     );
 }
+
+/// A credential in `wait_for` would be sent to the site at every poll: refused like one in
+/// `files`, before anything is sent. The token whole or in part, a prefixed value, a Global API
+/// Key's piece, percent-encoded or not, over http or https.
+#[tokio::test]
+async fn a_credential_in_wait_for_is_refused_before_anything_is_sent() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    fake.add_key(EMAIL, GLOBAL_KEY);
+    let site = FakeSite::start().await;
+    site.page("/version.txt", new_build());
+    let token_piece = &CFUT_TOKEN[10..22];
+    let key_piece = &GLOBAL_KEY[5..17];
+    let cases: [(&str, bool); 5] = [
+        (&format!("http://www.example.com/v?k={CFUT_TOKEN}"), false),
+        (&format!("https://www.example.com/v/{token_piece}"), false),
+        (&format!("https://www.example.com/v?k={CFAT_TOKEN}"), false),
+        (
+            &format!(
+                "https://www.example.com/v?k=%{:02X}{}",
+                b'c',
+                &CFAT_TOKEN[1..]
+            ),
+            false,
+        ),
+        (&format!("https://www.example.com/v?k={key_piece}"), true),
+    ];
+    for (url, global) in cases {
+        let action = waiting(&fake, &site, url);
+        let action = if global {
+            action
+                .unset("INPUT_API_TOKEN")
+                .secret("global_api_key", GLOBAL_KEY)
+                .input("email", EMAIL)
+        } else {
+            action
+        };
+        let run = action.run().await;
+        run.assert_failed(2, "invalid-input");
+        let (title, text) = run.error();
+        assert_eq!(title, "Credential among the items to purge", "{url}");
+        assert!(text.contains("`wait_for`"), "{url}: {text}");
+        run.assert_secret_hidden(CFUT_TOKEN);
+        run.assert_secret_hidden(GLOBAL_KEY);
+        let shown = run
+            .stdout
+            .lines()
+            .filter(|l| !l.starts_with("::add-mask::"));
+        for line in shown.chain(run.summary.lines()) {
+            assert!(!line.contains(token_piece), "{url}: {line}");
+            assert!(!line.contains(key_piece), "{url}: {line}");
+        }
+    }
+    assert!(fake.received().is_empty(), "{:?}", fake.received());
+    assert!(site.requests().is_empty(), "{:?}", site.requests());
+}
