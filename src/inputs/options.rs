@@ -160,6 +160,14 @@ fn parse_confirm_urls(value: &str) -> Result<Vec<Url>, Cause> {
                 "full http(s) URLs such as https://www.example.com/, in the list syntax",
             ));
         };
+        // A user name or password would be sent to the site and printed with the URL.
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(invalid(
+                Input::ConfirmUrls,
+                &without_userinfo(item),
+                "http(s) URLs without a user name or password: the site is checked as a visitor sees it",
+            ));
+        }
         if !urls.contains(&url) {
             urls.push(url);
         }

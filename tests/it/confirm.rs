@@ -416,3 +416,29 @@ async fn a_credential_in_confirm_urls_is_refused_before_anything_is_sent() {
     assert!(fake.answered().is_empty());
     assert!(site.requests().is_empty());
 }
+
+/// A user name or password in `confirm_urls` would be sent as `Authorization: Basic` and printed
+/// with the URL: refused offline, quoted without it.
+#[tokio::test]
+async fn user_info_in_confirm_urls_is_refused_before_anything_is_sent() {
+    let (fake, site) = started().await;
+    let run = action(&fake, &site)
+        .token(CFUT_TOKEN)
+        .hide("SeCrEtPw123")
+        .input("files", "https://www.example.com/a.css")
+        .input(
+            "confirm_urls",
+            "https://user:SeCrEtPw123@www.example.com/a.css",
+        )
+        .run()
+        .await;
+    run.assert_failed(2, "invalid-input");
+    run.assert_secret_hidden(CFUT_TOKEN);
+    run.assert_secret_hidden("SeCrEtPw123");
+    let (_, text) = run.error();
+    assert!(text.contains("`confirm_urls`"), "{text}");
+    assert!(text.contains("www.example.com/a.css"), "{text}");
+    assert!(!text.contains("user:"), "{text}");
+    assert!(fake.answered().is_empty());
+    assert!(site.requests().is_empty());
+}
