@@ -180,6 +180,7 @@ async fn online(
         let resolved =
             resolve::resolve(&client, zones, &reads, verified.zone.clone(), journal).await?;
         resolve::record(&resolved, journal);
+        routable_before_wait(&settings, &resolved)?;
         wait::until_live(
             &settings,
             &resolved,
@@ -220,6 +221,26 @@ fn outside_zones(settings: &Settings, resolved: &[resolve::Resolved]) -> Result<
     match routing::route(settings.purge.clone(), resolved, base_url) {
         Err(cause @ Cause::UrlOutsideZone { .. }) => Err(cause),
         _ => Ok(()),
+    }
+}
+
+/// With zones given by ID, the items and `confirm_urls` route only once the names are known: the
+/// purge's routing checks run before the wait, which comes after every check (contract §6). Only
+/// with a wait: otherwise the purge routes them at once, and the lists are not copied.
+fn routable_before_wait(settings: &Settings, resolved: &[resolve::Resolved]) -> Result<(), Cause> {
+    let options = &settings.options;
+    if options.wait.is_none() || options.mode != Mode::Purge {
+        return Ok(());
+    }
+    routing::route(
+        settings.purge.clone(),
+        resolved,
+        options.base_url.as_deref(),
+    )?;
+    let names: Option<Vec<&str>> = resolved.iter().map(resolve::Resolved::name).collect();
+    match names.and_then(|n| confirm::outside(&options.confirm_urls, &n)) {
+        Some(outside) => Err(outside),
+        None => Ok(()),
     }
 }
 

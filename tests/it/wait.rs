@@ -350,3 +350,37 @@ async fn a_credential_in_wait_for_is_refused_before_anything_is_sent() {
     assert!(fake.received().is_empty(), "{:?}", fake.received());
     assert!(site.requests().is_empty(), "{:?}", site.requests());
 }
+
+/// With the zone given by ID, an item or a `confirm_urls` URL outside it fails before the wait:
+/// every check comes before the first poll (contract §6).
+#[tokio::test]
+async fn an_item_outside_the_zone_given_by_id_fails_before_the_first_poll() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let site = FakeSite::start().await;
+    site.page("/version.txt", old_build());
+    let cases = [
+        ("https://evil.test/a\n/ok", ""),
+        ("/ok", "https://evil.test/"),
+    ];
+    for (files, confirm_urls) in cases {
+        let run = waiting(&fake, &site, VERSION)
+            .input("wait_timeout_seconds", "1")
+            .input("files", files)
+            .input(
+                "confirm",
+                if confirm_urls.is_empty() {
+                    "false"
+                } else {
+                    "true"
+                },
+            )
+            .input("confirm_urls", confirm_urls)
+            .run()
+            .await;
+        run.assert_failed(2, "url-outside-zone");
+        run.assert_secret_hidden(CFUT_TOKEN);
+        assert!(run.error().1.contains("evil.test"), "{}", run.error().1);
+        assert_eq!(polls(&site), 0, "{}", run.stdout);
+    }
+    assert!(fake.purges().is_empty());
+}
