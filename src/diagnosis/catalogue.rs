@@ -395,7 +395,7 @@ catalogue! {
     }
         => entry("invalid-input", "Proxy variable holds no proxy URL", WrongInput, DOC_INPUTS,
             "Correct the variable where the runner's environment sets it (the job's or step's `env:`, or a self-hosted runner's .env file) to a URL such as http://proxy.example:3128, or unset it to connect directly",
-            seen(format!("The environment variable {variable} is \"{value}\", which is no proxy URL (http:// or https://, a host, a port up to 65535), and the requests to the API would go through it"))),
+            seen(format!("The environment variable {variable} is \"{value}\", which is no proxy URL (http:// or https://, a host, a port up to 65535), and requests this run makes (to the API or to the site) would go through it"))),
         examples [{ variable: "HTTPS_PROXY", value: "http://***@proxy:99999".into() }];
     /// A command-line flag that could not be read (`--zoen`, `--zone` without a value).
     BadFlag { flag: String, problem: &'static str, closest: Option<String> }

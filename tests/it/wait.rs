@@ -384,3 +384,28 @@ async fn an_item_outside_the_zone_given_by_id_fails_before_the_first_poll() {
     }
     assert!(fake.purges().is_empty());
 }
+
+/// A proxy variable that is no URL, taken only by the requests to the site (the API is in
+/// NO_PROXY): `invalid-input` before the site is asked, for `wait_for` and for `confirm`.
+#[tokio::test]
+async fn a_proxy_variable_that_is_no_url_fails_before_the_site_is_asked() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let site = FakeSite::start().await;
+    site.page("/version.txt", new_build());
+    let waits = waiting(&fake, &site, VERSION).env("HTTPS_PROXY", "not a proxy");
+    let confirms = waiting(&fake, &site, VERSION)
+        .input("wait_for", "")
+        .input("wait_for_text", "")
+        .input("confirm", "true")
+        .env("HTTPS_PROXY", "not a proxy");
+    for action in [waits, confirms] {
+        let run = action.run().await;
+        run.assert_failed(2, "invalid-input");
+        run.assert_secret_hidden(CFUT_TOKEN);
+        let (title, text) = run.error();
+        assert_eq!(title, "Proxy variable holds no proxy URL");
+        assert!(text.contains("HTTPS_PROXY"), "{text}");
+        assert!(site.requests().is_empty(), "{:?}", site.requests());
+    }
+    assert!(fake.purges().is_empty());
+}
