@@ -109,7 +109,15 @@ async fn polls(
     let mut warned = false;
     let mut last: Option<SiteAnswer> = None;
     for attempt in 1u32.. {
-        let answer = site.poll(&wait.url, &wait.text).await;
+        // A poll under way ends with the wait: `timeout_seconds` may be longer than what is left.
+        let left = clock.left(start, scheduled, wait.timeout);
+        let Ok(answer) = tokio::time::timeout(left, site.poll(&wait.url, &wait.text)).await else {
+            journal.runner().info(&format!(
+                "wait_for: poll {attempt} cut short: wait_timeout_seconds ({}) passed",
+                seconds(wait.timeout)
+            ));
+            return Err(timed_out(wait, last));
+        };
         let poll = read_poll(&answer);
         let waited = clock.waited(start, scheduled);
         journal.runner().info(&format!(
@@ -135,20 +143,21 @@ async fn polls(
             last = Some(answer);
         }
         if waited >= wait.timeout {
-            return Err(timed_out(wait, waited, last));
+            return Err(timed_out(wait, last));
         }
         // The last poll falls on the timeout, not after it.
         let delay = poll_delay(attempt).min(wait.timeout - waited);
         clock.pause(delay).await;
         scheduled += delay;
     }
-    Err(timed_out(wait, clock.waited(start, scheduled), last))
+    Err(timed_out(wait, last))
 }
 
-fn timed_out(wait: &WaitFor, waited: Duration, last: Option<SiteAnswer>) -> Cause {
+/// The wait ended at its limit: the message names the limit, not the moment the last poll ended.
+fn timed_out(wait: &WaitFor, last: Option<SiteAnswer>) -> Cause {
     Cause::OriginNotUpdated {
         url: wait.url.to_string(),
-        waited_seconds: waited.as_secs(),
+        waited_seconds: wait.timeout.as_secs(),
         text_found: last.as_ref().is_some_and(|a| a.found),
         last: last.map(|a| Seen {
             status: a.status,

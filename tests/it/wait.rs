@@ -409,3 +409,29 @@ async fn a_proxy_variable_that_is_no_url_fails_before_the_site_is_asked() {
     }
     assert!(fake.purges().is_empty());
 }
+
+/// `wait_timeout_seconds` bounds a poll under way: a site that does not answer within it ends the
+/// wait at the limit, not at `timeout_seconds`, and the message names the limit.
+#[tokio::test]
+async fn a_poll_under_way_ends_with_the_wait() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let site = FakeSite::start().await;
+    site.page("/version.txt", Page::fault(Fault::Hang));
+    let started = Instant::now();
+    let run = waiting(&fake, &site, VERSION)
+        .input("timeout_seconds", "40")
+        .input("wait_timeout_seconds", "4")
+        .run()
+        .await;
+    run.assert_failed(1, "origin-not-updated");
+    run.assert_secret_hidden(CFUT_TOKEN);
+    // 4 s, not the 10 s (40 test seconds of 250 ms) of timeout_seconds.
+    assert!(
+        started.elapsed() < Duration::from_secs(7),
+        "{:?}",
+        started.elapsed()
+    );
+    let (_, text) = run.error();
+    assert!(text.contains("within 4 seconds"), "{text}");
+    assert!(fake.purges().is_empty());
+}
