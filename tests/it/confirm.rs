@@ -235,19 +235,18 @@ async fn a_site_that_hangs_resets_fails_or_answers_garbage_leaves_the_purge_stan
     run.assert_ok("purged");
     assert_eq!(run.output("confirmed"), "0/4");
     assert_eq!(run.output("purged_count"), "4");
+    // One warning for the one cause, naming the URLs; each URL's problem is in its log line.
     let warnings = run.warnings();
-    assert_eq!(warnings.len(), 4, "{warnings:?}");
-    let texts: Vec<&str> = warnings.iter().map(|(_, t)| t.as_str()).collect();
-    assert!(warnings
-        .iter()
-        .all(|(t, _)| t == "Purge could not be checked"));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].0, "Purge could not be checked");
+    assert!(warnings[0].1.contains("timed out"), "{warnings:?}");
     for word in [
         "timed out",
         "closed before an answer",
         "no HTTP answer",
         "HTTP 502",
     ] {
-        assert!(texts.iter().any(|t| t.contains(word)), "{word}: {texts:?}");
+        assert!(run.stdout.contains(word), "{word}: {}", run.stdout);
     }
 }
 
@@ -441,4 +440,36 @@ async fn user_info_in_confirm_urls_is_refused_before_anything_is_sent() {
     assert!(!text.contains("user:"), "{text}");
     assert!(fake.answered().is_empty());
     assert!(site.requests().is_empty());
+}
+
+/// One warning per cause, naming the URLs it concerns (the first few and how many more), and
+/// each code once in `warnings`.
+#[tokio::test]
+async fn one_warning_per_cause_names_its_urls() {
+    let (fake, site) = started().await;
+    let challenged =
+        || Page::cloudflare(403, Some("DYNAMIC"), None).header("cf-mitigated", "challenge");
+    let paths = ["/a", "/b", "/c", "/d"];
+    for path in paths {
+        site.page(path, challenged());
+    }
+    let run = action(&fake, &site)
+        .token(CFUT_TOKEN)
+        .input("files", &www(&paths))
+        .run()
+        .await;
+    run.assert_secret_hidden(CFUT_TOKEN);
+    run.assert_ok("purged");
+    assert_eq!(run.output("warnings"), "confirm-failed");
+    let warnings = run.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let (title, text) = &warnings[0];
+    assert_eq!(title, "Purge could not be checked");
+    for path in ["/a", "/b", "/c"] {
+        assert!(
+            text.contains(&format!("https://www.example.com{path}")),
+            "{text}"
+        );
+    }
+    assert!(text.contains("1 more"), "{text}");
 }
