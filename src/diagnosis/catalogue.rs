@@ -145,6 +145,8 @@ pub enum ConfirmProblem {
     Blocked(u16),
     /// `CF-Cache-Status: HIT` without `Age`: no way to tell when it was cached.
     HitWithoutAge,
+    /// `CF-Cache-Status: HIT` with an `Age` that is no whole number of seconds (quoted safely).
+    AgeUnreadable(String),
     /// What came back is no HTTP answer.
     Garbage,
     /// A cache-key header of the item cannot be sent in an HTTP request: nothing was sent.

@@ -311,6 +311,10 @@ fn problem(why: &Unjudged) -> ConfirmProblem {
         }
         Unjudged::Challenge { status } => ConfirmProblem::Challenge(*status),
         Unjudged::Blocked { status } => ConfirmProblem::Blocked(*status),
+        Unjudged::NoAge {
+            unreadable: Some(age),
+            ..
+        } => ConfirmProblem::AgeUnreadable(crate::inputs::quote::safe_quote(age)),
         Unjudged::NoAge { .. } => ConfirmProblem::HitWithoutAge,
     }
 }

@@ -473,3 +473,30 @@ async fn one_warning_per_cause_names_its_urls() {
     }
     assert!(text.contains("1 more"), "{text}");
 }
+
+/// A `HIT` whose `Age` is no whole number of seconds is reported as an Age that could not be read,
+/// quoted, not as a `HIT` without one.
+#[tokio::test]
+async fn an_unreadable_age_is_named_as_such() {
+    let (fake, site) = started().await;
+    let ages = ["abc", "-5", "1e3", "9000.5", "99999999999999999999999"];
+    for age in ages {
+        site.page(
+            "/a.css",
+            Page::cloudflare(200, Some("HIT"), None).header("age", age),
+        );
+        let run = action(&fake, &site)
+            .token(CFUT_TOKEN)
+            .input("files", "https://www.example.com/a.css")
+            .run()
+            .await;
+        run.assert_secret_hidden(CFUT_TOKEN);
+        run.assert_ok("purged");
+        let warnings = run.warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        let text = &warnings[0].1;
+        assert!(text.contains("could not be read"), "{age}: {text}");
+        assert!(text.contains(age), "{age}: {text}");
+        assert!(!text.contains("without an Age header"), "{age}: {text}");
+    }
+}

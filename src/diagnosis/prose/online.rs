@@ -382,6 +382,9 @@ pub(in crate::diagnosis) fn confirm_failed(url: &str, problem: &ConfirmProblem) 
         ConfirmProblem::HitWithoutAge => {
             "it answered CF-Cache-Status HIT without an Age header, so when it was cached is unknown".to_string()
         }
+        ConfirmProblem::AgeUnreadable(age) => format!(
+            "it answered CF-Cache-Status HIT with an Age header that could not be read as whole seconds ({age}), so when it was cached is unknown"
+        ),
         ConfirmProblem::Garbage => "what came back is no HTTP answer".to_string(),
         ConfirmProblem::BadHeader => {
             "a cache-key header of the item cannot be sent in an HTTP request, so nothing was sent".to_string()
