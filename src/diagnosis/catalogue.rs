@@ -611,7 +611,7 @@ catalogue! {
     /// With `confirm`: a check could not be made; the purge result stands.
     ConfirmFailed { url: String, problem: ConfirmProblem }
         => entry("confirm-failed", "Purge could not be checked", Notice, DOC_CACHE_STATUS,
-            "The purge result stands. To get a verdict, let the runner reach the URL: bot protection often challenges CI runners (a WAF skip rule for the check's User-Agent `cloudflare-purge`, or a `confirm_urls` URL without protection), then re-run",
+            "The purge result stands. To get a verdict, let the runner reach the URL as what stood in the way asks: a WAF skip rule for the check's User-Agent `cloudflare-purge` (or a `confirm_urls` URL without protection) when bot protection challenged it, `ca_certificates` when its certificate could not be verified, a working proxy or NO_PROXY when the proxy failed, a healthy origin when it timed out or failed; then re-run",
             online::confirm_failed(url, problem)),
         examples [{ url: "https://example.com/".into(), problem: ConfirmProblem::Challenge(403) }];
     /// While waiting: the wait URL came from Cloudflare's cache without the text (contract §11).

@@ -500,3 +500,37 @@ async fn an_unreadable_age_is_named_as_such() {
         assert!(!text.contains("without an Age header"), "{age}: {text}");
     }
 }
+
+/// The advice of `confirm-failed` follows what stood in the way: bot-protection advice only for a
+/// challenge or a block, `ca_certificates` for a certificate the runner could not verify.
+#[tokio::test]
+async fn the_advice_of_a_failed_check_follows_its_problem() {
+    let (fake, site) = started().await;
+    let cf = Page::cloudflare;
+    site.page("/no-age", cf(200, Some("HIT"), None));
+    site.page("/error", cf(502, Some("DYNAMIC"), None));
+    site.page("/ok", cf(200, Some("MISS"), None));
+    let cases = [
+        ("/no-age", true, "Age"),
+        ("/error", true, "origin"),
+        ("/ok", false, "ca_certificates"),
+    ];
+    for (path, trusted, advice) in cases {
+        let action = action(&fake, &site).token(CFUT_TOKEN);
+        let action = match trusted {
+            true => action,
+            false => action.input("ca_certificates", ""),
+        };
+        let run = action
+            .input("files", &format!("https://www.example.com{path}"))
+            .run()
+            .await;
+        run.assert_secret_hidden(CFUT_TOKEN);
+        run.assert_ok("purged");
+        let warnings = run.warnings();
+        assert_eq!(warnings.len(), 1, "{path}: {warnings:?}");
+        let text = &warnings[0].1;
+        assert!(text.contains(advice), "{path}: {text}");
+        assert!(!text.contains("bot protection"), "{path}: {text}");
+    }
+}
