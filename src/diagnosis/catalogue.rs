@@ -567,11 +567,13 @@ catalogue! {
         last: Option<SiteAnswer>,
         /// Whether the last answer held the text (it may have, with a status that does not count).
         text_found: bool,
+        /// Why the last poll got no answer, when no poll got one.
+        failure: Option<NetKind>,
     }
         => entry("origin-not-updated", "New build not live", Site, DOC_WAIT,
             "Nothing was purged (purging now would cache the old build again). Check that the deploy before this step finished and that the new build serves `wait_for_text` at `wait_for` (in its body or a header, on an uncached URL); if the build takes longer, raise `wait_timeout_seconds`. Then re-run the job, or give the `failed` output to `files`",
-            online::origin_not_updated(url, *waited_seconds, last.as_ref(), *text_found)),
-        examples [{ url: "https://example.com/version.txt".into(), waited_seconds: 300, last: Some(SiteAnswer { status: 200, cache_status: Some("DYNAMIC".into()), age: None }), text_found: false }];
+            online::origin_not_updated(url, *waited_seconds, last.as_ref(), *text_found, *failure)),
+        examples [{ url: "https://example.com/version.txt".into(), waited_seconds: 300, last: Some(SiteAnswer { status: 200, cache_status: Some("DYNAMIC".into()), age: None }), text_found: false, failure: None }];
     /// With `confirm`: a purged URL is still served from Cloudflare's cache, cached before the purge (contract §10).
     PurgeNoEffect {
         url: String,

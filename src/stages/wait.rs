@@ -108,6 +108,7 @@ async fn polls(
     let mut scheduled = Duration::ZERO;
     let mut warned = false;
     let mut last: Option<SiteAnswer> = None;
+    let mut failure: Option<NetKind> = None;
     for attempt in 1u32.. {
         // A poll under way ends with the wait: `timeout_seconds` may be longer than what is left.
         let left = clock.left(start, scheduled, wait.timeout);
@@ -116,7 +117,7 @@ async fn polls(
                 "wait_for: poll {attempt} cut short: wait_timeout_seconds ({}) passed",
                 seconds(wait.timeout)
             ));
-            return Err(timed_out(wait, last));
+            return Err(timed_out(wait, last, failure));
         };
         let poll = read_poll(&answer);
         let waited = clock.waited(start, scheduled);
@@ -139,26 +140,29 @@ async fn polls(
                 url: wait.url.to_string(),
             });
         }
-        if let Ok(answer) = answer {
-            last = Some(answer);
+        match answer {
+            Ok(answer) => last = Some(answer),
+            Err(SiteFailure::Network(kind)) => failure = Some(kind),
+            Err(_) => {}
         }
         if waited >= wait.timeout {
-            return Err(timed_out(wait, last));
+            return Err(timed_out(wait, last, failure));
         }
         // The last poll falls on the timeout, not after it.
         let delay = poll_delay(attempt).min(wait.timeout - waited);
         clock.pause(delay).await;
         scheduled += delay;
     }
-    Err(timed_out(wait, last))
+    Err(timed_out(wait, last, failure))
 }
 
 /// The wait ended at its limit: the message names the limit, not the moment the last poll ended.
-fn timed_out(wait: &WaitFor, last: Option<SiteAnswer>) -> Cause {
+fn timed_out(wait: &WaitFor, last: Option<SiteAnswer>, failure: Option<NetKind>) -> Cause {
     Cause::OriginNotUpdated {
         url: wait.url.to_string(),
         waited_seconds: wait.timeout.as_secs(),
         text_found: last.as_ref().is_some_and(|a| a.found),
+        failure,
         last: last.map(|a| Seen {
             status: a.status,
             cache_status: a.cache_status,

@@ -435,3 +435,23 @@ async fn a_poll_under_way_ends_with_the_wait() {
     assert!(text.contains("within 4 seconds"), "{text}");
     assert!(fake.purges().is_empty());
 }
+
+/// Every poll failed on TLS: the build's state is unknown, and the advice is `ca_certificates`,
+/// not the deploy.
+#[tokio::test]
+async fn a_wait_whose_polls_all_failed_on_tls_names_ca_certificates() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let site = FakeSite::start().await;
+    site.page("/version.txt", new_build());
+    let run = waiting(&fake, &site, VERSION)
+        .input("ca_certificates", "")
+        .input("wait_timeout_seconds", "3")
+        .run()
+        .await;
+    run.assert_failed(1, "origin-not-updated");
+    run.assert_secret_hidden(CFUT_TOKEN);
+    let (_, text) = run.error();
+    assert!(text.contains("ca_certificates"), "{text}");
+    assert!(!text.contains("deploy"), "{text}");
+    assert!(fake.purges().is_empty());
+}

@@ -293,7 +293,23 @@ pub(in crate::diagnosis) fn origin_not_updated(
     waited_seconds: u64,
     last: Option<&SiteAnswer>,
     text_found: bool,
+    failure: Option<NetKind>,
 ) -> Explained {
+    let waited = plural(waited_seconds as usize, "second");
+    // No poll got an answer: the runner could not reach the URL, which says nothing of the build.
+    if let (None, Some(kind)) = (last, failure) {
+        let fix = match kind {
+            NetKind::Tls | NetKind::TlsUnknownIssuer => Some("The runner could not verify the site's certificate: when a private CA or a TLS-inspecting proxy signs it, give that CA's certificates in `ca_certificates`"),
+            NetKind::Proxy | NetKind::ProxyAuth | NetKind::ProxyDns | NetKind::ProxyConnect | NetKind::ProxyDropped => Some("The proxy in HTTPS_PROXY / HTTP_PROXY failed for the site: check that it runs and lets the runner through, or list the site's host in NO_PROXY"),
+            _ => None,
+        };
+        if let Some(fix) = fix {
+            return seen_and_fix(
+                format!("{url} could not be reached within {waited} (no poll got an answer: {}), so whether the new build is live is unknown", site_net(kind)),
+                format!("Nothing was purged. {fix}. Then re-run the job, or give the `failed` output to `files`"),
+            );
+        }
+    }
     let last = match last {
         Some(answer) => format!(
             "the last answer was {}, {}",
@@ -307,8 +323,7 @@ pub(in crate::diagnosis) fn origin_not_updated(
         None => "no poll got an answer".to_string(),
     };
     seen(format!(
-        "{url} did not show wait_for_text within {} ({last}): the new build is not live",
-        plural(waited_seconds as usize, "second")
+        "{url} did not show wait_for_text within {waited} ({last}): the new build is not live"
     ))
 }
 
