@@ -70,7 +70,8 @@ pub fn read_poll(answer: &Result<SiteAnswer, SiteFailure>) -> Poll {
             cache_status,
         };
     }
-    if (300..400).contains(&status) && !answer.found {
+    // A redirect is not the new build, whatever its Location holds: it is logged, not searched.
+    if (300..400).contains(&status) {
         let location = answer.location.clone();
         return Poll::Redirect { status, location };
     }

@@ -28,7 +28,7 @@ pub async fn until_live(
     if settings.options.mode == Mode::Verify {
         journal
             .runner()
-            .info("wait_for is not used in mode: verify (nothing is purged, so there is nothing to wait for).");
+            .notice("wait_for is not used in mode: verify (nothing is purged, so there is nothing to wait for).");
         return Ok(());
     }
     let options = &settings.options;
@@ -90,6 +90,11 @@ async fn once(site: &SiteClient, wait: &WaitFor, journal: &mut Journal) {
         wait.url,
         describe(&poll)
     ));
+    if matches!(poll, Poll::Cached { .. }) {
+        journal.note(Cause::WaitUrlCached {
+            url: wait.url.to_string(),
+        });
+    }
     let (mark, detail) = match poll.is_found() {
         true => (Mark::Ok, "dry run: live now"),
         false => (Mark::Warn, "dry run: not live now (a run would wait)"),

@@ -455,3 +455,57 @@ async fn a_wait_whose_polls_all_failed_on_tls_names_ca_certificates() {
     assert!(!text.contains("deploy"), "{text}");
     assert!(fake.purges().is_empty());
 }
+
+/// Smaller rules of §11: verify mode says with a notice that it does not wait; a dry run whose one
+/// request gets a Cloudflare HIT without the text warns `wait-url-cached`; two URLs in `wait_for`
+/// are invalid input; a redirect whose Location holds the text is not live.
+#[tokio::test]
+async fn notices_dry_run_cache_two_urls_and_redirects() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let site = FakeSite::start().await;
+    site.page("/version.txt", old_build());
+    let verify = waiting(&fake, &site, VERSION)
+        .input("mode", "verify")
+        .run()
+        .await;
+    verify.assert_secret_hidden(CFUT_TOKEN);
+    assert!(
+        verify
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("::notice") && l.contains("not used in mode: verify")),
+        "{}",
+        verify.stdout
+    );
+    site.page(
+        "/cached.txt",
+        Page::cloudflare(200, Some("HIT"), Some(10)).body("old"),
+    );
+    let dry = waiting(&fake, &site, "https://www.example.com/cached.txt")
+        .input("dry_run", "true")
+        .run()
+        .await;
+    dry.assert_secret_hidden(CFUT_TOKEN);
+    assert_eq!(dry.output("warnings"), "wait-url-cached", "{}", dry.stdout);
+    let two = waiting(
+        &fake,
+        &site,
+        &format!("{VERSION} https://www.example.com/b"),
+    )
+    .run()
+    .await;
+    two.assert_failed(2, "invalid-input");
+    assert!(two.error().1.contains("`wait_for`"), "{}", two.error().1);
+    site.page(
+        "/moved.txt",
+        Page::cloudflare(302, None, None)
+            .header("location", &format!("https://www.example.com/{SHA}")),
+    );
+    let moved = waiting(&fake, &site, "https://www.example.com/moved.txt")
+        .input("wait_timeout_seconds", "2")
+        .run()
+        .await;
+    moved.assert_secret_hidden(CFUT_TOKEN);
+    // origin-not-updated: nothing purged.
+    moved.assert_failed(1, "origin-not-updated");
+}
