@@ -220,15 +220,15 @@ fn report(answered: Vec<Answered>, journal: &mut Journal, mode: site::Mode) -> R
         }
         journal.note(warning);
     }
-    let detail = format!(
-        "{}/{} checked URLs evicted",
-        confirm.evicted,
-        confirm.checked.len()
-    );
+    let detail = match confirm.checked.len() {
+        // Tags without `confirm_urls`: no URL to check, so no proof either way.
+        0 => "nothing checked (no URL to check)".to_string(),
+        checked => format!("{}/{checked} checked URLs evicted", confirm.evicted),
+    };
     let mark = match (&no_effect, confirm.evicted == confirm.checked.len()) {
         (Some(_), _) => Mark::Fail,
-        (None, true) => Mark::Ok,
-        (None, false) => Mark::Warn,
+        (None, true) if !confirm.checked.is_empty() => Mark::Ok,
+        (None, _) => Mark::Warn,
     };
     journal.check(Subject::Confirm, mark, detail);
     journal.report.confirm = Some(confirm);

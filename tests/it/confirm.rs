@@ -286,6 +286,12 @@ async fn tags_are_checked_at_confirm_urls_and_without_them_a_notice_says_nothing
         .await;
     run.assert_ok("purged");
     assert_eq!(run.output("confirmed"), "0/0");
+    // No ✓ for a check that checked nothing.
+    assert!(
+        run.summary.contains("| Purge took effect | ⚠ | nothing checked"),
+        "{}",
+        run.summary
+    );
     assert!(
         run.stdout
             .lines()
