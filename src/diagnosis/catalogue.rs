@@ -352,7 +352,7 @@ catalogue! {
         examples [{ items: vec!["blog/index.html".into()] }];
     UrlOutsideZone { zones: Vec<String>, items: Vec<String> }
         => entry("url-outside-zone", "Item outside the zone", WrongInput, DOC_PURGE,
-            "List the item's zone in `zone:` too (it takes several), or fix the host names in `files`, `hosts` or `prefixes` (or `base_url`)",
+            "List the item's zone in `zone:` too (it takes several), or fix the host names in `files`, `hosts`, `prefixes` or `confirm_urls` (or `base_url`)",
             offline::outside_zone(zones, items)),
         examples [{ zones: vec!["example.com".into()], items: vec!["https://example.org/".into()] }];
     FilesWildcard { items: Vec<String> }

@@ -269,6 +269,8 @@ async fn a_confirm_url_outside_every_zone_is_refused_before_any_request() {
         let (_, text) = run.error();
         assert!(text.contains("https://elsewhere.example/"), "{text}");
         assert!(!text.contains("https://www.example.com/"), "{text}");
+        // The fix names the input the URL came from.
+        assert!(text.contains("`confirm_urls`"), "{text}");
     }
     assert!(fake.purges().is_empty());
     assert!(site.requests().is_empty());
