@@ -290,7 +290,8 @@ async fn tags_are_checked_at_confirm_urls_and_without_them_a_notice_says_nothing
     assert_eq!(run.output("confirmed"), "0/0");
     // No ✓ for a check that checked nothing.
     assert!(
-        run.summary.contains("| Purge took effect | ⚠ | nothing checked"),
+        run.summary
+            .contains("| Purge took effect | ⚠ | nothing checked"),
         "{}",
         run.summary
     );
