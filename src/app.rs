@@ -13,8 +13,9 @@ use crate::cloudflare::{
 };
 use crate::diagnosis::Cause;
 use crate::env::Env;
+use crate::inputs::items::FileTarget;
 use crate::inputs::{
-    self, credential, quote, Credential, Input, Mode, RawInputs, RunContext, Settings,
+    self, credential, quote, Credential, Input, Mode, RawInputs, RunContext, Settings, ZoneRef,
 };
 use crate::runner::{self, Log, Mark, Report, RunResult, Subject};
 use crate::stages::reads::Reads;
@@ -111,10 +112,50 @@ pub(crate) async fn run(env: &Env, flags: &Flags, runner: Arc<Log>, config: &Con
         journal.note(bad_proxy(bad));
         return journal.report;
     }
+    let names = settings.zones.iter().filter_map(|z| match z {
+        ZoneRef::Name(name) => Some(name.as_str()),
+        ZoneRef::Id(_) => None,
+    });
+    if let Err(bad) = site_proxies(&settings, &proxies, names) {
+        journal.note(bad);
+        return journal.report;
+    }
     if let Err(cause) = online(settings, proxies, &mut journal, config).await {
         journal.note(cause);
     }
     journal.report
+}
+
+/// The proxy variables the requests to the site would take (`wait_for`, and with `confirm` the
+/// URLs known so far: `confirm_urls`, `base_url`, the files' URLs, the zones' names) name a proxy:
+/// a variable that holds none is `invalid-input` before the site is asked, as for the API.
+fn site_proxies<'a>(
+    settings: &Settings,
+    proxies: &Proxies,
+    zone_names: impl Iterator<Item = &'a str>,
+) -> Result<(), Cause> {
+    let options = &settings.options;
+    let check = |url: &url::Url| proxies.for_url(url).map(|_| ()).map_err(bad_proxy);
+    if let Some(wait) = &options.wait {
+        check(&wait.url)?;
+    }
+    if !options.confirm {
+        return Ok(());
+    }
+    let parse = |text: &str| url::Url::parse(text).ok();
+    let files = settings.purge.files.iter().filter_map(|f| match &f.target {
+        FileTarget::Url(url) => parse(url),
+        FileTarget::Path(_) => None,
+    });
+    let base = options.base_url.as_deref().and_then(parse);
+    let zones = zone_names.filter_map(|name| parse(&format!("https://{name}/")));
+    let known = options
+        .confirm_urls
+        .iter()
+        .cloned()
+        .chain(base)
+        .chain(zones);
+    known.chain(files).try_for_each(|url| check(&url))
 }
 
 /// A proxy variable that no proxy can be read from, quoted without its password: as a URL without
@@ -178,7 +219,7 @@ async fn online(
     journal: &mut Journal,
     config: &Config,
 ) -> Result<(), Cause> {
-    let site_proxies = proxies.clone();
+    let site_proxies_of = proxies.clone();
     let client = connect(&settings, proxies, journal.runner(), config)?;
     // The zones' first reads go beside the credential check (one round trip for both, not two);
     // what they found is judged only once the credential passed, so its cause comes first.
@@ -194,10 +235,13 @@ async fn online(
             resolve::resolve(&client, zones, &reads, verified.zone.clone(), journal).await?;
         resolve::record(&resolved, journal);
         known.clone_from(&resolved);
+        routable_before_wait(&settings, &resolved)?;
+        let names = resolved.iter().filter_map(resolve::Resolved::name);
+        site_proxies(&settings, &site_proxies_of, names)?;
         wait::until_live(
             &settings,
             &resolved,
-            &site_proxies,
+            &site_proxies_of,
             journal,
             config.wait_clock,
         )
@@ -214,7 +258,7 @@ async fn online(
     // The mode's step says how far the run got: the one place `result` is set.
     let result = by_mode(
         &client,
-        &site_proxies,
+        &site_proxies_of,
         &mut settings,
         &verified,
         &resolved,
@@ -234,6 +278,26 @@ fn outside_zones(settings: &Settings, resolved: &[resolve::Resolved]) -> Result<
     match routing::route(settings.purge.clone(), resolved, base_url) {
         Err(cause @ Cause::UrlOutsideZone { .. }) => Err(cause),
         _ => Ok(()),
+    }
+}
+
+/// With zones given by ID, the items and `confirm_urls` route only once the names are known: the
+/// purge's routing checks run before the wait, which comes after every check (contract §6). Only
+/// with a wait: otherwise the purge routes them at once, and the lists are not copied.
+fn routable_before_wait(settings: &Settings, resolved: &[resolve::Resolved]) -> Result<(), Cause> {
+    let options = &settings.options;
+    if options.wait.is_none() || options.mode != Mode::Purge {
+        return Ok(());
+    }
+    routing::route(
+        settings.purge.clone(),
+        resolved,
+        options.base_url.as_deref(),
+    )?;
+    let names: Option<Vec<&str>> = resolved.iter().map(resolve::Resolved::name).collect();
+    match names.and_then(|n| confirm::outside(&options.confirm_urls, &n)) {
+        Some(outside) => Err(outside),
+        None => Ok(()),
     }
 }
 

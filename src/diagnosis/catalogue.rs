@@ -145,6 +145,8 @@ pub enum ConfirmProblem {
     Blocked(u16),
     /// `CF-Cache-Status: HIT` without `Age`: no way to tell when it was cached.
     HitWithoutAge,
+    /// `CF-Cache-Status: HIT` with an `Age` that is no whole number of seconds (quoted safely).
+    AgeUnreadable(String),
     /// What came back is no HTTP answer.
     Garbage,
     /// A cache-key header of the item cannot be sent in an HTTP request: nothing was sent.
@@ -352,7 +354,7 @@ catalogue! {
         examples [{ items: vec!["blog/index.html".into()] }];
     UrlOutsideZone { zones: Vec<String>, items: Vec<String> }
         => entry("url-outside-zone", "Item outside the zone", WrongInput, DOC_PURGE,
-            "List the item's zone in `zone:` too (it takes several), or fix the host names in `files`, `hosts` or `prefixes` (or `base_url`)",
+            "List the item's zone in `zone:` too (it takes several), or fix the host names in `files`, `hosts`, `prefixes` or `confirm_urls` (or `base_url`)",
             offline::outside_zone(zones, items)),
         examples [{ zones: vec!["example.com".into()], items: vec!["https://example.org/".into()] }];
     FilesWildcard { items: Vec<String> }
@@ -397,7 +399,7 @@ catalogue! {
     }
         => entry("invalid-input", "Proxy variable holds no proxy URL", WrongInput, DOC_INPUTS,
             "Correct the variable where the runner's environment sets it (the job's or step's `env:`, or a self-hosted runner's .env file) to a URL such as http://proxy.example:3128, or unset it to connect directly",
-            seen(format!("The environment variable {variable} is \"{value}\", which is no proxy URL (http:// or https://, a host, a port up to 65535), and the requests to the API would go through it"))),
+            seen(format!("The environment variable {variable} is \"{value}\", which is no proxy URL (http:// or https://, a host, a port up to 65535), and requests this run makes (to the API or to the site) would go through it"))),
         examples [{ variable: "HTTPS_PROXY", value: "http://***@proxy:99999".into() }];
     /// A command-line flag that could not be read (`--zoen`, `--zone` without a value).
     BadFlag { flag: String, problem: &'static str, closest: Option<String> }
@@ -567,11 +569,13 @@ catalogue! {
         last: Option<SiteAnswer>,
         /// Whether the last answer held the text (it may have, with a status that does not count).
         text_found: bool,
+        /// Why the last poll got no answer, when no poll got one.
+        failure: Option<NetKind>,
     }
         => entry("origin-not-updated", "New build not live", Site, DOC_WAIT,
             "Nothing was purged (purging now would cache the old build again). Check that the deploy before this step finished and that the new build serves `wait_for_text` at `wait_for` (in its body or a header, on an uncached URL); if the build takes longer, raise `wait_timeout_seconds`. Then re-run the job, or give the `failed` output to `files`",
-            online::origin_not_updated(url, *waited_seconds, last.as_ref(), *text_found)),
-        examples [{ url: "https://example.com/version.txt".into(), waited_seconds: 300, last: Some(SiteAnswer { status: 200, cache_status: Some("DYNAMIC".into()), age: None }), text_found: false }];
+            online::origin_not_updated(url, *waited_seconds, last.as_ref(), *text_found, *failure)),
+        examples [{ url: "https://example.com/version.txt".into(), waited_seconds: 300, last: Some(SiteAnswer { status: 200, cache_status: Some("DYNAMIC".into()), age: None }), text_found: false, failure: None }];
     /// With `confirm`: a purged URL is still served from Cloudflare's cache, cached before the purge (contract §10).
     PurgeNoEffect {
         url: String,
@@ -611,7 +615,7 @@ catalogue! {
     /// With `confirm`: a check could not be made; the purge result stands.
     ConfirmFailed { url: String, problem: ConfirmProblem }
         => entry("confirm-failed", "Purge could not be checked", Notice, DOC_CACHE_STATUS,
-            "The purge result stands. To get a verdict, let the runner reach the URL: bot protection often challenges CI runners (a WAF skip rule for the check's User-Agent `cloudflare-purge`, or a `confirm_urls` URL without protection), then re-run",
+            "The purge result stands. To get a verdict, let the runner reach the URL as what stood in the way asks: a WAF skip rule for the check's User-Agent `cloudflare-purge` (or a `confirm_urls` URL without protection) when bot protection challenged it, `ca_certificates` when its certificate could not be verified, a working proxy or NO_PROXY when the proxy failed, a healthy origin when it timed out or failed; then re-run",
             online::confirm_failed(url, problem)),
         examples [{ url: "https://example.com/".into(), problem: ConfirmProblem::Challenge(403) }];
     /// While waiting: the wait URL came from Cloudflare's cache without the text (contract §11).

@@ -124,7 +124,8 @@ fn names(zones: &[ZoneRef]) -> Option<Vec<&str>> {
         .collect()
 }
 
-/// An item (or `base_url`, which paths become items with) that holds the credential (whole, in
+/// An item (or `base_url`, which paths become items with, or a URL requested from the site:
+/// `confirm_urls`, `wait_for`) that holds the credential (whole, in
 /// part, in any case) or a prefixed credential: it would be sent to Cloudflare and printed as an
 /// item, so it is refused before anything is sent. Percent-encoding and invisible characters do
 /// not hide it.
@@ -158,6 +159,8 @@ fn credential_in_lists(raw: &RawInputs, purge: Option<&PurgeInputs>) -> Option<C
         .map_or_else(in_raw, |purge| purge.find_line(&look))
         .or_else(|| look(Input::BaseUrl, raw.get(Input::BaseUrl)))
         .or_else(confirm_urls)
+        // `wait_for` is requested from the site at every poll.
+        .or_else(|| look(Input::WaitFor, raw.get(Input::WaitFor).trim()))
 }
 
 /// An item as a credential in it would be read: percent-decoded, without invisible characters.

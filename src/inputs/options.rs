@@ -160,6 +160,14 @@ fn parse_confirm_urls(value: &str) -> Result<Vec<Url>, Cause> {
                 "full http(s) URLs such as https://www.example.com/, in the list syntax",
             ));
         };
+        // A user name or password would be sent to the site and printed with the URL.
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(invalid(
+                Input::ConfirmUrls,
+                &without_userinfo(item),
+                "http(s) URLs without a user name or password: the site is checked as a visitor sees it",
+            ));
+        }
         if !urls.contains(&url) {
             urls.push(url);
         }
@@ -193,6 +201,14 @@ fn parse_wait(raw: &RawInputs) -> Result<Option<WaitFor>, Cause> {
     }
     let expected = "an http:// or https:// URL without a user name or password, such as https://example.com/version.txt";
     let refuse = || invalid(Input::WaitFor, &without_userinfo(url), expected);
+    // One URL: the url crate would drop inner spaces or tabs, making two URLs one.
+    if url.contains(char::is_whitespace) {
+        return Err(invalid(
+            Input::WaitFor,
+            &without_userinfo(url),
+            "one URL (wait_for takes a single URL, without spaces)",
+        ));
+    }
     let parsed = Url::parse(url).map_err(|_| refuse())?;
     let plain = parsed.username().is_empty() && parsed.password().is_none();
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() || !plain {

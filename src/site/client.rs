@@ -39,6 +39,8 @@ pub struct SiteAnswer {
     pub(crate) cache_status: Option<String>,
     /// `Age` in seconds, when it is a number.
     pub(crate) age: Option<u64>,
+    /// `Age` as sent, when there was one that is not a whole number of seconds.
+    pub(crate) age_unreadable: Option<String>,
     /// `cf-ray`: present when Cloudflare proxied the answer.
     pub(crate) cf_ray: Option<String>,
     pub(crate) location: Option<String>,
@@ -183,6 +185,7 @@ fn read_headers(status: u16, headers: &HeaderMap) -> SiteAnswer {
         status,
         cache_status: text("cf-cache-status").map(|s| s.to_ascii_uppercase()),
         age: text("age").and_then(|a| a.parse().ok()),
+        age_unreadable: text("age").filter(|a| a.parse::<u64>().is_err()),
         cf_ray: text("cf-ray"),
         location: text("location"),
         cf_mitigated: text("cf-mitigated").map(|s| s.to_ascii_lowercase()),

@@ -57,7 +57,11 @@ pub enum Unjudged {
     /// Another 4xx (404 and 410 are judged by their cache status).
     Refused { status: u16 },
     /// `HIT` or `STALE` without an `Age`: its age cannot be compared with the purge's.
-    NoAge { cache_status: String },
+    NoAge {
+        cache_status: String,
+        /// The `Age` header, when there was one that is no number of seconds.
+        unreadable: Option<String>,
+    },
 }
 
 /// The verdict on `answer`, given for a URL whose batch was accepted `since` ago.
@@ -113,7 +117,10 @@ fn by_cache_status(answer: &SiteAnswer, since: Duration, mode: Mode) -> Option<V
         // could not revalidate it.
         ("STALE", Mode::Invalidate) => Some(evicted),
         ("HIT" | "STALE", _) => Some(match answer.age {
-            None => Verdict::Unjudged(Unjudged::NoAge { cache_status }),
+            None => Verdict::Unjudged(Unjudged::NoAge {
+                cache_status,
+                unreadable: answer.age_unreadable.clone(),
+            }),
             Some(age) if age <= since + SLACK => evicted,
             Some(age) => Verdict::NoEffect {
                 cache_status,
@@ -176,6 +183,7 @@ mod tests {
         let v = verdict(answer(200, Some("HIT"), None));
         let no_age = Unjudged::NoAge {
             cache_status: "HIT".into(),
+            unreadable: None,
         };
         assert_eq!(v, Verdict::Unjudged(no_age));
     }

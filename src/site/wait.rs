@@ -70,7 +70,8 @@ pub fn read_poll(answer: &Result<SiteAnswer, SiteFailure>) -> Poll {
             cache_status,
         };
     }
-    if (300..400).contains(&status) && !answer.found {
+    // A redirect is not the new build, whatever its Location holds: it is logged, not searched.
+    if (300..400).contains(&status) {
         let location = answer.location.clone();
         return Poll::Redirect { status, location };
     }
@@ -100,6 +101,9 @@ pub struct WaitClock {
     pub shrink: u32,
 }
 
+/// The time the poll at the limit is given: a short answer, not `timeout_seconds`.
+pub const LAST_POLL: Duration = Duration::from_secs(2);
+
 impl Default for WaitClock {
     fn default() -> Self {
         WaitClock { shrink: 1 }
@@ -110,6 +114,20 @@ impl WaitClock {
     /// Sleep `delay` of the schedule (shrunk on a test's clock).
     pub(crate) async fn pause(&self, delay: Duration) {
         tokio::time::sleep(delay / self.shrink.max(1)).await;
+    }
+
+    /// How long a poll starting now may take: what is left of `limit` (on a shrunk clock, the
+    /// schedule's rest: a poll's own time is not counted there), but at least [`LAST_POLL`], as the
+    /// last poll falls on the limit itself.
+    pub fn left(
+        &self,
+        start: std::time::Instant,
+        scheduled: Duration,
+        limit: Duration,
+    ) -> Duration {
+        limit
+            .saturating_sub(self.waited(start, scheduled))
+            .max(LAST_POLL)
     }
 
     /// Time waited so far: what passed since `start`, or, on a shrunk clock, the delays scheduled.

@@ -191,6 +191,7 @@ async fn request(
 fn report(answered: Vec<Answered>, journal: &mut Journal, mode: site::Mode) -> Result<(), Cause> {
     let mut confirm = ConfirmReport::default();
     let mut no_effect: Option<Cause> = None;
+    let mut warnings: Vec<(Cause, Vec<String>)> = Vec::new();
     for a in answered {
         let verdict = site::judge(&a.answer, a.since, mode);
         let url = a.check.url.to_string();
@@ -203,23 +204,68 @@ fn report(answered: Vec<Answered>, journal: &mut Journal, mode: site::Mode) -> R
             Some(cause @ Cause::PurgeNoEffect { .. }) => {
                 no_effect.get_or_insert(cause);
             }
-            Some(warning) => journal.note(warning),
+            Some(warning) => {
+                // The one annotation per cause names the URLs; each one's problem is told here.
+                journal
+                    .runner()
+                    .info(&format!("  {}.", warning.entry().seen));
+                gather(&mut warnings, warning);
+            }
             None => {}
         }
     }
-    let detail = format!(
-        "{}/{} checked URLs evicted",
-        confirm.evicted,
-        confirm.checked.len()
-    );
+    for (mut warning, urls) in warnings {
+        if let Some(url) = url_mut(&mut warning) {
+            *url = several(&urls);
+        }
+        journal.note(warning);
+    }
+    let detail = match confirm.checked.len() {
+        // Tags without `confirm_urls`: no URL to check, so no proof either way.
+        0 => "nothing checked (no URL to check)".to_string(),
+        checked => format!("{}/{checked} checked URLs evicted", confirm.evicted),
+    };
     let mark = match (&no_effect, confirm.evicted == confirm.checked.len()) {
         (Some(_), _) => Mark::Fail,
-        (None, true) => Mark::Ok,
-        (None, false) => Mark::Warn,
+        (None, true) if !confirm.checked.is_empty() => Mark::Ok,
+        (None, _) => Mark::Warn,
     };
     journal.check(Subject::Confirm, mark, detail);
     journal.report.confirm = Some(confirm);
     no_effect.map_or(Ok(()), Err)
+}
+
+/// One warning per cause code (the first URL's), with every URL it concerns.
+fn gather(warnings: &mut Vec<(Cause, Vec<String>)>, mut warning: Cause) {
+    let url = url_mut(&mut warning).map(|u| u.clone()).unwrap_or_default();
+    match warnings
+        .iter_mut()
+        .find(|(w, _)| w.code() == warning.code())
+    {
+        Some((_, urls)) => urls.push(url),
+        None => warnings.push((warning, vec![url])),
+    }
+}
+
+/// The URL a warning of `confirm` names.
+fn url_mut(cause: &mut Cause) -> Option<&mut String> {
+    match cause {
+        Cause::NotCached { url, .. }
+        | Cause::NotProxied { url, .. }
+        | Cause::PurgedRedirect { url, .. }
+        | Cause::ConfirmFailed { url, .. } => Some(url),
+        _ => None,
+    }
+}
+
+/// The first few URLs and how many more: an annotation stays short.
+fn several(urls: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let shown = urls[..urls.len().min(SHOWN)].join(", ");
+    match urls.len().saturating_sub(SHOWN) {
+        0 => shown,
+        more => format!("{shown} and {more} more (each in the log)"),
+    }
 }
 
 /// The cause a verdict gives; `None` for evicted. `invalidate`: the purge was an invalidation.
@@ -265,6 +311,10 @@ fn problem(why: &Unjudged) -> ConfirmProblem {
         }
         Unjudged::Challenge { status } => ConfirmProblem::Challenge(*status),
         Unjudged::Blocked { status } => ConfirmProblem::Blocked(*status),
+        Unjudged::NoAge {
+            unreadable: Some(age),
+            ..
+        } => ConfirmProblem::AgeUnreadable(crate::inputs::quote::safe_quote(age)),
         Unjudged::NoAge { .. } => ConfirmProblem::HitWithoutAge,
     }
 }

@@ -28,7 +28,7 @@ pub(crate) async fn until_live(
     if settings.options.mode == Mode::Verify {
         journal
             .runner()
-            .info("wait_for is not used in mode: verify (nothing is purged, so there is nothing to wait for).");
+            .notice("wait_for is not used in mode: verify (nothing is purged, so there is nothing to wait for).");
         return Ok(());
     }
     let options = &settings.options;
@@ -90,6 +90,11 @@ async fn once(site: &SiteClient, wait: &WaitFor, journal: &mut Journal) {
         wait.url,
         describe(&poll)
     ));
+    if matches!(poll, Poll::Cached { .. }) {
+        journal.note(Cause::WaitUrlCached {
+            url: wait.url.to_string(),
+        });
+    }
     let (mark, detail) = match poll.is_found() {
         true => (Mark::Ok, "dry run: live now"),
         false => (Mark::Warn, "dry run: not live now (a run would wait)"),
@@ -108,8 +113,17 @@ async fn polls(
     let mut scheduled = Duration::ZERO;
     let mut warned = false;
     let mut last: Option<SiteAnswer> = None;
+    let mut failure: Option<NetKind> = None;
     for attempt in 1u32.. {
-        let answer = site.poll(&wait.url, &wait.text).await;
+        // A poll under way ends with the wait: `timeout_seconds` may be longer than what is left.
+        let left = clock.left(start, scheduled, wait.timeout);
+        let Ok(answer) = tokio::time::timeout(left, site.poll(&wait.url, &wait.text)).await else {
+            journal.runner().info(&format!(
+                "wait_for: poll {attempt} cut short: wait_timeout_seconds ({}) passed",
+                seconds(wait.timeout)
+            ));
+            return Err(timed_out(wait, last, failure));
+        };
         let poll = read_poll(&answer);
         let waited = clock.waited(start, scheduled);
         journal.runner().info(&format!(
@@ -131,25 +145,29 @@ async fn polls(
                 url: wait.url.to_string(),
             });
         }
-        if let Ok(answer) = answer {
-            last = Some(answer);
+        match answer {
+            Ok(answer) => last = Some(answer),
+            Err(SiteFailure::Network(kind)) => failure = Some(kind),
+            Err(_) => {}
         }
         if waited >= wait.timeout {
-            return Err(timed_out(wait, waited, last));
+            return Err(timed_out(wait, last, failure));
         }
         // The last poll falls on the timeout, not after it.
         let delay = poll_delay(attempt).min(wait.timeout - waited);
         clock.pause(delay).await;
         scheduled += delay;
     }
-    Err(timed_out(wait, clock.waited(start, scheduled), last))
+    Err(timed_out(wait, last, failure))
 }
 
-fn timed_out(wait: &WaitFor, waited: Duration, last: Option<SiteAnswer>) -> Cause {
+/// The wait ended at its limit: the message names the limit, not the moment the last poll ended.
+fn timed_out(wait: &WaitFor, last: Option<SiteAnswer>, failure: Option<NetKind>) -> Cause {
     Cause::OriginNotUpdated {
         url: wait.url.to_string(),
-        waited_seconds: waited.as_secs(),
+        waited_seconds: wait.timeout.as_secs(),
         text_found: last.as_ref().is_some_and(|a| a.found),
+        failure,
         last: last.map(|a| Seen {
             status: a.status,
             cache_status: a.cache_status,

@@ -235,19 +235,18 @@ async fn a_site_that_hangs_resets_fails_or_answers_garbage_leaves_the_purge_stan
     run.assert_ok("purged");
     assert_eq!(run.output("confirmed"), "0/4");
     assert_eq!(run.output("purged_count"), "4");
+    // One warning for the one cause, naming the URLs; each URL's problem is in its log line.
     let warnings = run.warnings();
-    assert_eq!(warnings.len(), 4, "{warnings:?}");
-    let texts: Vec<&str> = warnings.iter().map(|(_, t)| t.as_str()).collect();
-    assert!(warnings
-        .iter()
-        .all(|(t, _)| t == "Purge could not be checked"));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].0, "Purge could not be checked");
+    assert!(warnings[0].1.contains("timed out"), "{warnings:?}");
     for word in [
         "timed out",
         "closed before an answer",
         "no HTTP answer",
         "HTTP 502",
     ] {
-        assert!(texts.iter().any(|t| t.contains(word)), "{word}: {texts:?}");
+        assert!(run.stdout.contains(word), "{word}: {}", run.stdout);
     }
 }
 
@@ -270,6 +269,8 @@ async fn a_confirm_url_outside_every_zone_is_refused_before_any_request() {
         let (_, text) = run.error();
         assert!(text.contains("https://elsewhere.example/"), "{text}");
         assert!(!text.contains("https://www.example.com/"), "{text}");
+        // The fix names the input the URL came from.
+        assert!(text.contains("`confirm_urls`"), "{text}");
     }
     assert!(fake.purges().is_empty());
     assert!(site.requests().is_empty());
@@ -287,6 +288,13 @@ async fn tags_are_checked_at_confirm_urls_and_without_them_a_notice_says_nothing
         .await;
     run.assert_ok("purged");
     assert_eq!(run.output("confirmed"), "0/0");
+    // No ✓ for a check that checked nothing.
+    assert!(
+        run.summary
+            .contains("| Purge took effect | ⚠ | nothing checked"),
+        "{}",
+        run.summary
+    );
     assert!(
         run.stdout
             .lines()
@@ -415,4 +423,123 @@ async fn a_credential_in_confirm_urls_is_refused_before_anything_is_sent() {
     assert!(text.contains("`confirm_urls`"), "{text}");
     assert!(fake.answered().is_empty());
     assert!(site.requests().is_empty());
+}
+
+/// A user name or password in `confirm_urls` would be sent as `Authorization: Basic` and printed
+/// with the URL: refused offline, quoted without it.
+#[tokio::test]
+async fn user_info_in_confirm_urls_is_refused_before_anything_is_sent() {
+    let (fake, site) = started().await;
+    let run = action(&fake, &site)
+        .token(CFUT_TOKEN)
+        .hide("SeCrEtPw123")
+        .input("files", "https://www.example.com/a.css")
+        .input(
+            "confirm_urls",
+            "https://user:SeCrEtPw123@www.example.com/a.css",
+        )
+        .run()
+        .await;
+    run.assert_failed(2, "invalid-input");
+    run.assert_secret_hidden(CFUT_TOKEN);
+    run.assert_secret_hidden("SeCrEtPw123");
+    let (_, text) = run.error();
+    assert!(text.contains("`confirm_urls`"), "{text}");
+    assert!(text.contains("www.example.com/a.css"), "{text}");
+    assert!(!text.contains("user:"), "{text}");
+    assert!(fake.answered().is_empty());
+    assert!(site.requests().is_empty());
+}
+
+/// One warning per cause, naming the URLs it concerns (the first few and how many more), and
+/// each code once in `warnings`.
+#[tokio::test]
+async fn one_warning_per_cause_names_its_urls() {
+    let (fake, site) = started().await;
+    let challenged =
+        || Page::cloudflare(403, Some("DYNAMIC"), None).header("cf-mitigated", "challenge");
+    let paths = ["/a", "/b", "/c", "/d"];
+    for path in paths {
+        site.page(path, challenged());
+    }
+    let run = action(&fake, &site)
+        .token(CFUT_TOKEN)
+        .input("files", &www(&paths))
+        .run()
+        .await;
+    run.assert_secret_hidden(CFUT_TOKEN);
+    run.assert_ok("purged");
+    assert_eq!(run.output("warnings"), "confirm-failed");
+    let warnings = run.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let (title, text) = &warnings[0];
+    assert_eq!(title, "Purge could not be checked");
+    for path in ["/a", "/b", "/c"] {
+        assert!(
+            text.contains(&format!("https://www.example.com{path}")),
+            "{text}"
+        );
+    }
+    assert!(text.contains("1 more"), "{text}");
+}
+
+/// A `HIT` whose `Age` is no whole number of seconds is reported as an Age that could not be read,
+/// quoted, not as a `HIT` without one.
+#[tokio::test]
+async fn an_unreadable_age_is_named_as_such() {
+    let (fake, site) = started().await;
+    let ages = ["abc", "-5", "1e3", "9000.5", "99999999999999999999999"];
+    for age in ages {
+        site.page(
+            "/a.css",
+            Page::cloudflare(200, Some("HIT"), None).header("age", age),
+        );
+        let run = action(&fake, &site)
+            .token(CFUT_TOKEN)
+            .input("files", "https://www.example.com/a.css")
+            .run()
+            .await;
+        run.assert_secret_hidden(CFUT_TOKEN);
+        run.assert_ok("purged");
+        let warnings = run.warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        let text = &warnings[0].1;
+        assert!(text.contains("could not be read"), "{age}: {text}");
+        assert!(text.contains(age), "{age}: {text}");
+        assert!(!text.contains("without an Age header"), "{age}: {text}");
+    }
+}
+
+/// The advice of `confirm-failed` follows what stood in the way: bot-protection advice only for a
+/// challenge or a block, `ca_certificates` for a certificate the runner could not verify.
+#[tokio::test]
+async fn the_advice_of_a_failed_check_follows_its_problem() {
+    let (fake, site) = started().await;
+    let cf = Page::cloudflare;
+    site.page("/no-age", cf(200, Some("HIT"), None));
+    site.page("/error", cf(502, Some("DYNAMIC"), None));
+    site.page("/ok", cf(200, Some("MISS"), None));
+    let cases = [
+        ("/no-age", true, "Age"),
+        ("/error", true, "origin"),
+        ("/ok", false, "ca_certificates"),
+    ];
+    for (path, trusted, advice) in cases {
+        let action = action(&fake, &site).token(CFUT_TOKEN);
+        let action = match trusted {
+            true => action,
+            false => action.input("ca_certificates", ""),
+        };
+        let run = action
+            .input("files", &format!("https://www.example.com{path}"))
+            .run()
+            .await;
+        run.assert_secret_hidden(CFUT_TOKEN);
+        run.assert_ok("purged");
+        let warnings = run.warnings();
+        assert_eq!(warnings.len(), 1, "{path}: {warnings:?}");
+        let text = &warnings[0].1;
+        assert!(text.contains(advice), "{path}: {text}");
+        assert!(!text.contains("bot protection"), "{path}: {text}");
+    }
 }

@@ -164,6 +164,7 @@ async fn every_verdict_of_confirm_is_judged_from_the_sites_answer() {
             cf(200, Some("HIT"), None),
             unjudged(Unjudged::NoAge {
                 cache_status: "HIT".into(),
+                unreadable: None,
             }),
         ),
         (

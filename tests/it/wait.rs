@@ -324,3 +324,217 @@ async fn a_cancel_while_waiting_lists_paths_joined_to_each_zone() {
         "https://example.com/app.css\nhttps://shop.example/app.css\nhttps://shop.example/b.css"
     );
 }
+
+/// A credential in `wait_for` would be sent to the site at every poll: refused like one in
+/// `files`, before anything is sent. The token whole or in part, a prefixed value, a Global API
+/// Key's piece, percent-encoded or not, over http or https.
+#[tokio::test]
+async fn a_credential_in_wait_for_is_refused_before_anything_is_sent() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    fake.add_key(EMAIL, GLOBAL_KEY);
+    let site = FakeSite::start().await;
+    site.page("/version.txt", new_build());
+    let token_piece = &CFUT_TOKEN[10..22];
+    let key_piece = &GLOBAL_KEY[5..17];
+    let cases: [(&str, bool); 5] = [
+        (&format!("http://www.example.com/v?k={CFUT_TOKEN}"), false),
+        (&format!("https://www.example.com/v/{token_piece}"), false),
+        (&format!("https://www.example.com/v?k={CFAT_TOKEN}"), false),
+        (
+            &format!(
+                "https://www.example.com/v?k=%{:02X}{}",
+                b'c',
+                &CFAT_TOKEN[1..]
+            ),
+            false,
+        ),
+        (&format!("https://www.example.com/v?k={key_piece}"), true),
+    ];
+    for (url, global) in cases {
+        let action = waiting(&fake, &site, url);
+        let action = if global {
+            action
+                .unset("INPUT_API_TOKEN")
+                .secret("global_api_key", GLOBAL_KEY)
+                .input("email", EMAIL)
+        } else {
+            action
+        };
+        let run = action.run().await;
+        run.assert_failed(2, "invalid-input");
+        let (title, text) = run.error();
+        assert_eq!(title, "Credential among the items to purge", "{url}");
+        assert!(text.contains("`wait_for`"), "{url}: {text}");
+        run.assert_secret_hidden(CFUT_TOKEN);
+        run.assert_secret_hidden(GLOBAL_KEY);
+        let shown = run
+            .stdout
+            .lines()
+            .filter(|l| !l.starts_with("::add-mask::"));
+        for line in shown.chain(run.summary.lines()) {
+            assert!(!line.contains(token_piece), "{url}: {line}");
+            assert!(!line.contains(key_piece), "{url}: {line}");
+        }
+    }
+    assert!(fake.received().is_empty(), "{:?}", fake.received());
+    assert!(site.requests().is_empty(), "{:?}", site.requests());
+}
+
+/// With the zone given by ID, an item or a `confirm_urls` URL outside it fails before the wait:
+/// every check comes before the first poll (contract §6).
+#[tokio::test]
+async fn an_item_outside_the_zone_given_by_id_fails_before_the_first_poll() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let site = FakeSite::start().await;
+    site.page("/version.txt", old_build());
+    let cases = [
+        ("https://evil.test/a\n/ok", ""),
+        ("/ok", "https://evil.test/"),
+    ];
+    for (files, confirm_urls) in cases {
+        let run = waiting(&fake, &site, VERSION)
+            .input("wait_timeout_seconds", "1")
+            .input("files", files)
+            .input(
+                "confirm",
+                if confirm_urls.is_empty() {
+                    "false"
+                } else {
+                    "true"
+                },
+            )
+            .input("confirm_urls", confirm_urls)
+            .run()
+            .await;
+        run.assert_failed(2, "url-outside-zone");
+        run.assert_secret_hidden(CFUT_TOKEN);
+        assert!(run.error().1.contains("evil.test"), "{}", run.error().1);
+        assert_eq!(polls(&site), 0, "{}", run.stdout);
+    }
+    assert!(fake.purges().is_empty());
+}
+
+/// A proxy variable that is no URL, taken only by the requests to the site (the API is in
+/// NO_PROXY): `invalid-input` before the site is asked, for `wait_for` and for `confirm`.
+#[tokio::test]
+async fn a_proxy_variable_that_is_no_url_fails_before_the_site_is_asked() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let site = FakeSite::start().await;
+    site.page("/version.txt", new_build());
+    let waits = waiting(&fake, &site, VERSION).env("HTTPS_PROXY", "not a proxy");
+    let confirms = waiting(&fake, &site, VERSION)
+        .input("wait_for", "")
+        .input("wait_for_text", "")
+        .input("confirm", "true")
+        .env("HTTPS_PROXY", "not a proxy");
+    for action in [waits, confirms] {
+        let run = action.run().await;
+        run.assert_failed(2, "invalid-input");
+        run.assert_secret_hidden(CFUT_TOKEN);
+        let (title, text) = run.error();
+        assert_eq!(title, "Proxy variable holds no proxy URL");
+        assert!(text.contains("HTTPS_PROXY"), "{text}");
+        assert!(site.requests().is_empty(), "{:?}", site.requests());
+    }
+    assert!(fake.purges().is_empty());
+}
+
+/// `wait_timeout_seconds` bounds a poll under way: a site that does not answer within it ends the
+/// wait at the limit, not at `timeout_seconds`, and the message names the limit.
+#[tokio::test]
+async fn a_poll_under_way_ends_with_the_wait() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let site = FakeSite::start().await;
+    site.page("/version.txt", Page::fault(Fault::Hang));
+    let started = Instant::now();
+    let run = waiting(&fake, &site, VERSION)
+        .input("timeout_seconds", "40")
+        .input("wait_timeout_seconds", "4")
+        .run()
+        .await;
+    run.assert_failed(1, "origin-not-updated");
+    run.assert_secret_hidden(CFUT_TOKEN);
+    // 4 s, not the 10 s (40 test seconds of 250 ms) of timeout_seconds.
+    assert!(
+        started.elapsed() < Duration::from_secs(7),
+        "{:?}",
+        started.elapsed()
+    );
+    let (_, text) = run.error();
+    assert!(text.contains("within 4 seconds"), "{text}");
+    assert!(fake.purges().is_empty());
+}
+
+/// Every poll failed on TLS: the build's state is unknown, and the advice is `ca_certificates`,
+/// not the deploy.
+#[tokio::test]
+async fn a_wait_whose_polls_all_failed_on_tls_names_ca_certificates() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let site = FakeSite::start().await;
+    site.page("/version.txt", new_build());
+    let run = waiting(&fake, &site, VERSION)
+        .input("ca_certificates", "")
+        .input("wait_timeout_seconds", "3")
+        .run()
+        .await;
+    run.assert_failed(1, "origin-not-updated");
+    run.assert_secret_hidden(CFUT_TOKEN);
+    let (_, text) = run.error();
+    assert!(text.contains("ca_certificates"), "{text}");
+    assert!(!text.contains("deploy"), "{text}");
+    assert!(fake.purges().is_empty());
+}
+
+/// Smaller rules of §11: verify mode says with a notice that it does not wait; a dry run whose one
+/// request gets a Cloudflare HIT without the text warns `wait-url-cached`; two URLs in `wait_for`
+/// are invalid input; a redirect whose Location holds the text is not live.
+#[tokio::test]
+async fn notices_dry_run_cache_two_urls_and_redirects() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let site = FakeSite::start().await;
+    site.page("/version.txt", old_build());
+    let verify = waiting(&fake, &site, VERSION)
+        .input("mode", "verify")
+        .run()
+        .await;
+    verify.assert_secret_hidden(CFUT_TOKEN);
+    assert!(
+        verify
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("::notice") && l.contains("not used in mode: verify")),
+        "{}",
+        verify.stdout
+    );
+    site.page(
+        "/cached.txt",
+        Page::cloudflare(200, Some("HIT"), Some(10)).body("old"),
+    );
+    let dry = waiting(&fake, &site, "https://www.example.com/cached.txt")
+        .input("dry_run", "true")
+        .run()
+        .await;
+    dry.assert_secret_hidden(CFUT_TOKEN);
+    assert_eq!(dry.output("warnings"), "wait-url-cached", "{}", dry.stdout);
+    let two = waiting(
+        &fake,
+        &site,
+        &format!("{VERSION} https://www.example.com/b"),
+    )
+    .run()
+    .await;
+    two.assert_failed(2, "invalid-input");
+    assert!(two.error().1.contains("`wait_for`"), "{}", two.error().1);
+    site.page(
+        "/moved.txt",
+        Page::cloudflare(302, None, None)
+            .header("location", &format!("https://www.example.com/{SHA}")),
+    );
+    let moved = waiting(&fake, &site, "https://www.example.com/moved.txt")
+        .input("wait_timeout_seconds", "2")
+        .run()
+        .await;
+    moved.assert_secret_hidden(CFUT_TOKEN);
+    // origin-not-updated: nothing purged.
+    moved.assert_failed(1, "origin-not-updated");
+}

@@ -293,7 +293,23 @@ pub(in crate::diagnosis) fn origin_not_updated(
     waited_seconds: u64,
     last: Option<&SiteAnswer>,
     text_found: bool,
+    failure: Option<NetKind>,
 ) -> Explained {
+    let waited = plural(waited_seconds as usize, "second");
+    // No poll got an answer: the runner could not reach the URL, which says nothing of the build.
+    if let (None, Some(kind)) = (last, failure) {
+        let fix = match kind {
+            NetKind::Tls | NetKind::TlsUnknownIssuer => Some("The runner could not verify the site's certificate: when a private CA or a TLS-inspecting proxy signs it, give that CA's certificates in `ca_certificates`"),
+            NetKind::Proxy | NetKind::ProxyAuth | NetKind::ProxyDns | NetKind::ProxyConnect | NetKind::ProxyDropped => Some("The proxy in HTTPS_PROXY / HTTP_PROXY failed for the site: check that it runs and lets the runner through, or list the site's host in NO_PROXY"),
+            _ => None,
+        };
+        if let Some(fix) = fix {
+            return seen_and_fix(
+                format!("{url} could not be reached within {waited} (no poll got an answer: {}), so whether the new build is live is unknown", site_net(kind)),
+                format!("Nothing was purged. {fix}. Then re-run the job, or give the `failed` output to `files`"),
+            );
+        }
+    }
     let last = match last {
         Some(answer) => format!(
             "the last answer was {}, {}",
@@ -307,8 +323,7 @@ pub(in crate::diagnosis) fn origin_not_updated(
         None => "no poll got an answer".to_string(),
     };
     seen(format!(
-        "{url} did not show wait_for_text within {} ({last}): the new build is not live",
-        plural(waited_seconds as usize, "second")
+        "{url} did not show wait_for_text within {waited} ({last}): the new build is not live"
     ))
 }
 
@@ -382,14 +397,36 @@ pub(in crate::diagnosis) fn confirm_failed(url: &str, problem: &ConfirmProblem) 
         ConfirmProblem::HitWithoutAge => {
             "it answered CF-Cache-Status HIT without an Age header, so when it was cached is unknown".to_string()
         }
+        ConfirmProblem::AgeUnreadable(age) => format!(
+            "it answered CF-Cache-Status HIT with an Age header that could not be read as whole seconds ({age}), so when it was cached is unknown"
+        ),
         ConfirmProblem::Garbage => "what came back is no HTTP answer".to_string(),
         ConfirmProblem::BadHeader => {
             "a cache-key header of the item cannot be sent in an HTTP request, so nothing was sent".to_string()
         }
     };
-    seen(format!(
-        "{url} could not be checked after the purge ({why})"
-    ))
+    seen_and_fix(
+        format!("{url} could not be checked after the purge ({why})"),
+        confirm_fix(problem),
+    )
+}
+
+/// What to do about a URL that could not be checked: it depends on what stood in the way.
+fn confirm_fix(problem: &ConfirmProblem) -> String {
+    const STANDS: &str = "The purge result stands.";
+    let what = match problem {
+        ConfirmProblem::Challenge(_) | ConfirmProblem::Blocked(_) => "To get a verdict, let the runner reach the URL: bot protection often challenges CI runners (a WAF skip rule for the check's User-Agent `cloudflare-purge`, or a `confirm_urls` URL without protection), then re-run",
+        ConfirmProblem::HitWithoutAge | ConfirmProblem::AgeUnreadable(_) => "Cloudflare sends a number of seconds in Age with every HIT: something between it and the runner (a Worker, a Transform Rule, another proxy) removes or rewrites it. Check the URL with `curl -sI`, or list in `confirm_urls` a URL that keeps its Age",
+        ConfirmProblem::Network(NetKind::Tls | NetKind::TlsUnknownIssuer) => "The site's certificate could not be verified from the runner: when a private CA or a TLS-inspecting proxy signs it, give that CA's certificates in `ca_certificates`",
+        ConfirmProblem::Network(
+            NetKind::Proxy | NetKind::ProxyAuth | NetKind::ProxyDns | NetKind::ProxyConnect | NetKind::ProxyDropped,
+        ) => "The proxy in HTTPS_PROXY / HTTP_PROXY failed for the site: check that it runs and lets the runner through, or list the site's host in NO_PROXY",
+        ConfirmProblem::Network(_) | ConfirmProblem::Garbage => "The site did not answer the check from the runner: look at its health, raise `timeout_seconds` if it is slow, then re-run",
+        ConfirmProblem::Status(status) if *status >= 500 => "The site answered with a server error: look at the origin's health, then re-run",
+        ConfirmProblem::Status(_) => "The URL is not a page the site serves to the runner: check it, or list in `confirm_urls` a URL that is",
+        ConfirmProblem::BadHeader => "Correct the item's `headers`: a header value cannot hold line breaks or control characters",
+    };
+    format!("{STANDS} {what}")
 }
 
 pub(in crate::diagnosis) fn wait_url_cached(url: &str) -> Explained {
