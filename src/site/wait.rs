@@ -103,6 +103,8 @@ pub struct WaitClock {
 
 /// The time the poll at the limit is given: a short answer, not `timeout_seconds`.
 pub const LAST_POLL: Duration = Duration::from_secs(2);
+/// The least a poll is given on a shrunk clock.
+const SHRUNK_POLL: Duration = Duration::from_millis(400);
 
 impl Default for WaitClock {
     fn default() -> Self {
@@ -118,16 +120,21 @@ impl WaitClock {
 
     /// How long a poll starting now may take: what is left of `limit` (on a shrunk clock, the
     /// schedule's rest: a poll's own time is not counted there), but at least [`LAST_POLL`], as the
-    /// last poll falls on the limit itself.
+    /// last poll falls on the limit itself. A shrunk clock shrinks it too, down to
+    /// [`SHRUNK_POLL`]: a test's site on loopback answers well within that.
     pub fn left(
         &self,
         start: std::time::Instant,
         scheduled: Duration,
         limit: Duration,
     ) -> Duration {
-        limit
+        let left = limit
             .saturating_sub(self.waited(start, scheduled))
-            .max(LAST_POLL)
+            .max(LAST_POLL);
+        match self.shrink {
+            0 | 1 => left,
+            n => (left / n).max(SHRUNK_POLL),
+        }
     }
 
     /// Time waited so far: what passed since `start`, or, on a shrunk clock, the delays scheduled.
