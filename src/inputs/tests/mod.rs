@@ -4,6 +4,8 @@
 //! in tests/it/hostile_inputs).
 
 mod properties;
+#[path = "../../../tests/common/runner_protocol.rs"]
+mod runner_protocol;
 
 use std::collections::BTreeSet;
 
@@ -18,6 +20,7 @@ use crate::runner::{escape_data, escape_property, render_outputs};
 use crate::text::one_line as sanitize_line;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
+use runner_protocol::{parse_command, parse_outputs, unescape_data, unescape_property};
 
 // The harness's credentials and zone (tests/it/support), well formed and found nowhere else.
 const ZONE_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -172,45 +175,6 @@ fn pieces_of(secret: &str) -> Vec<String> {
     chars.windows(8).map(|w| w.iter().collect()).collect()
 }
 
-/// A workflow command as the runner reads it: name, properties, data (all unescaped).
-type Command = (String, Vec<(String, String)>, String);
-
-/// The runner's reading of a workflow command line (actions/runner `ActionCommand.TryParseV2`):
-/// the line is trimmed; `::name props::data`; props split at `,` then at the first `=`.
-fn parse_command(line: &str) -> Option<Command> {
-    let line = line.trim();
-    let rest = line.strip_prefix("::")?;
-    let end = rest.find("::")?;
-    let (info, data) = (&rest[..end], &rest[end + 2..]);
-    let (name, props) = match info.split_once(' ') {
-        Some((name, props)) => (name, props),
-        None => (info, ""),
-    };
-    let props = props
-        .split(',')
-        .filter(|p| !p.is_empty())
-        .filter_map(|p| p.split_once('='))
-        .map(|(k, v)| (k.to_string(), unescape_property(v)))
-        .collect();
-    Some((name.to_string(), props, unescape_data(data)))
-}
-
-fn unescape_data(value: &str) -> String {
-    value
-        .replace("%0D", "\r")
-        .replace("%0A", "\n")
-        .replace("%25", "%")
-}
-
-fn unescape_property(value: &str) -> String {
-    value
-        .replace("%0D", "\r")
-        .replace("%0A", "\n")
-        .replace("%3A", ":")
-        .replace("%2C", ",")
-        .replace("%25", "%")
-}
-
 /// What `parse_outputs` (like the runner) gives back for a value: a `\r` before a line end is part
 /// of the line end in a heredoc block.
 fn as_read_back(value: &str) -> String {
@@ -324,26 +288,4 @@ fn check_validated(pairs: &[(String, String)]) -> Result<(), TestCaseError> {
         "https" | "http"
     ));
     Ok(())
-}
-
-/// `$GITHUB_OUTPUT` read as the runner reads it (as tests/it/support reads it): `name=value`
-/// lines and `name<<delimiter` blocks.
-fn parse_outputs(text: &str) -> std::collections::HashMap<String, String> {
-    let mut outputs = std::collections::HashMap::new();
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        if let Some((name, delimiter)) = line.split_once("<<") {
-            let mut value = vec![];
-            for l in lines.by_ref() {
-                if l == delimiter {
-                    break;
-                }
-                value.push(l);
-            }
-            outputs.insert(name.to_string(), value.join("\n"));
-        } else if let Some((name, value)) = line.split_once('=') {
-            outputs.insert(name.to_string(), value.to_string());
-        }
-    }
-    outputs
 }

@@ -5,7 +5,11 @@
 
 pub mod fake;
 pub mod produced;
+#[path = "../../common/runner_protocol.rs"]
+pub mod runner_protocol;
 pub mod site;
+
+pub use runner_protocol::parse_outputs;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -370,27 +374,6 @@ impl Spawned {
         self.action
             .finish(output.status.code().unwrap_or(-1), stdout, stderr)
     }
-}
-
-/// `name=value` lines and `name<<DELIM … DELIM` blocks.
-pub fn parse_outputs(text: &str) -> HashMap<String, String> {
-    let mut outputs = HashMap::new();
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        if let Some((name, delimiter)) = line.split_once("<<") {
-            let mut value = vec![];
-            for l in lines.by_ref() {
-                if l == delimiter {
-                    break;
-                }
-                value.push(l);
-            }
-            outputs.insert(name.to_string(), value.join("\n"));
-        } else if let Some((name, value)) = line.split_once('=') {
-            outputs.insert(name.to_string(), value.to_string());
-        }
-    }
-    outputs
 }
 
 impl Run {
