@@ -54,21 +54,7 @@ pub(crate) fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
         v.errors.push(swap);
         return v;
     }
-    let zones = match zone::parse(raw.get(Input::Zone)) {
-        Ok((zones, warnings)) => {
-            v.warnings.extend(warnings);
-            Some(zones)
-        }
-        Err(Cause::MissingZone { .. }) => {
-            let peers = ctx.peers.clone();
-            v.errors.push(Cause::MissingZone { peers });
-            None
-        }
-        Err(cause) => {
-            v.errors.push(cause);
-            None
-        }
-    };
+    let zones = read_zones(raw, ctx, &mut v);
     let (credential, repaired) = credential::read(raw, ctx);
     v.warnings.extend(repaired);
     let credential = credential.map_err(|e| v.errors.extend(e)).ok();
@@ -89,16 +75,9 @@ pub(crate) fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
     if let Some(cause) = credential_in_lists(raw, purge.as_ref()) {
         v.errors.insert(items_at, cause);
     }
-    let base_url = options.as_ref().and_then(|o| o.base_url.as_deref());
     if let Some(read) = purge.as_ref().or(partial.as_ref()) {
-        v.errors.extend(items::wildcard_base(read, base_url));
-        if let Some(names) = zones.as_deref().and_then(names) {
-            // Zones given by name route offline; by ID, once their names are known.
-            let outside = items::outside_zones(read, &names, base_url);
-            let confirm_urls = options.as_ref().map_or(&[][..], |o| &o.confirm_urls[..]);
-            v.errors
-                .extend(items::with_confirm_urls(outside, confirm_urls, &names));
-        }
+        v.errors
+            .extend(placed(read, zones.as_deref(), options.as_ref()));
     }
     if let (true, Some(zones), Some(credential), Some(purge), Some(options)) =
         (v.errors.is_empty(), zones, credential, purge, options)
@@ -111,6 +90,40 @@ pub(crate) fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
         });
     }
     v
+}
+
+/// The zone input, its repairs as warnings; a missing zone names another action's variable that
+/// holds one, if any.
+fn read_zones(raw: &RawInputs, ctx: &RunContext, v: &mut Validated) -> Option<Vec<ZoneRef>> {
+    match zone::parse(raw.get(Input::Zone)) {
+        Ok((zones, warnings)) => {
+            v.warnings.extend(warnings);
+            Some(zones)
+        }
+        Err(Cause::MissingZone { .. }) => {
+            let peers = ctx.peers.clone();
+            v.errors.push(Cause::MissingZone { peers });
+            None
+        }
+        Err(cause) => {
+            v.errors.push(cause);
+            None
+        }
+    }
+}
+
+/// Where the items that could be read go: a wildcard `base_url` for paths, and items (or
+/// `confirm_urls`) in none of the zones. Zones given by name route offline; by ID, once their
+/// names are known.
+fn placed(read: &PurgeInputs, zones: Option<&[ZoneRef]>, options: Option<&Options>) -> Vec<Cause> {
+    let base_url = options.and_then(|o| o.base_url.as_deref());
+    let mut errors: Vec<Cause> = items::wildcard_base(read, base_url).into_iter().collect();
+    if let Some(names) = zones.and_then(names) {
+        let outside = items::outside_zones(read, &names, base_url);
+        let confirm_urls = options.map_or(&[][..], |o| &o.confirm_urls[..]);
+        errors.extend(items::with_confirm_urls(outside, confirm_urls, &names));
+    }
+    errors
 }
 
 /// The zones' names, when every zone was given by name.

@@ -68,17 +68,28 @@ fn causes(md: &mut String, report: &Report, home: Option<&str>) {
 
 /// What was asked and what Cloudflare accepted, by kind and by zone.
 fn purged(md: &mut String, purge: &PurgeReport) {
-    let done = purge.totals(true);
     let (did, not) = match purge.how {
         Eviction::Purge => ("Purged", "Not purged"),
         Eviction::Invalidate => ("Invalidated", "Not invalidated"),
     };
+    kinds(md, purge, did);
+    zones(md, purge, did, not);
+    md.push_str(&format!("\n{}\n", totals(purge)));
+}
+
+/// A row per kind: requested and done.
+fn kinds(md: &mut String, purge: &PurgeReport, did: &str) {
+    let done = purge.totals(true);
     md.push_str(&format!("| Kind | Requested | {did} |\n|---|--:|--:|\n"));
     for (kind, requested) in purge.totals(false) {
         let purged = done.iter().find(|(k, _)| *k == kind).map_or(0, |(_, n)| *n);
         let (requested, purged) = (thousands(requested), thousands(purged));
         md.push_str(&format!("| {} | {requested} | {purged} |\n", kind.noun()));
     }
+}
+
+/// A row per zone, then a line for each zone whose batches Cloudflare made smaller.
+fn zones(md: &mut String, purge: &PurgeReport, did: &str, not: &str) {
     md.push_str(&format!(
         "\n| Zone | ID | Plan | Requests accepted | {did} | {not} |\n"
     ));
@@ -109,25 +120,27 @@ fn purged(md: &mut String, purge: &PurgeReport) {
             ));
         }
     }
+}
+
+/// The batches, retries and items of the whole purge in one line (or the dry run's plan).
+fn totals(purge: &PurgeReport) -> String {
     let batches: usize = purge.zones.iter().map(|z| z.batches).sum();
-    let line = if purge.sent {
-        let ok: usize = purge.zones.iter().map(|z| z.batches_ok).sum();
-        let retries: u32 = purge.zones.iter().map(|z| z.retries).sum();
-        format!(
-            "{ok} of {batches} batches accepted, {}, {} items {}, {} not {}.",
-            plural(retries as usize, "retry"),
-            thousands(purge.purged()),
-            purge.how.done(),
-            thousands(purge.failed_count()),
-            purge.how.done()
-        )
-    } else {
-        format!(
+    if !purge.sent {
+        return format!(
             "Dry run: {} planned, nothing sent.",
             plural(batches, purge.how.batch_noun())
-        )
-    };
-    md.push_str(&format!("\n{line}\n"));
+        );
+    }
+    let ok: usize = purge.zones.iter().map(|z| z.batches_ok).sum();
+    let retries: u32 = purge.zones.iter().map(|z| z.retries).sum();
+    format!(
+        "{ok} of {batches} batches accepted, {}, {} items {}, {} not {}.",
+        plural(retries as usize, "retry"),
+        thousands(purge.purged()),
+        purge.how.done(),
+        thousands(purge.failed_count()),
+        purge.how.done()
+    )
 }
 
 /// The URLs `confirm` checked, as the site answered them.
