@@ -535,6 +535,13 @@ catalogue! {
             "Shorten or drop that item (Cloudflare serves no URL over 32 KiB); the other batches were still sent",
             seen(format!("Cloudflare refused a purge request for the zone {zone} with HTTP {status} (too large); its longest item is {item}"))),
         examples [{ zone: "example.com".into(), status: 414, item: "https://example.com/aaaa…".into() }];
+    /// Cloudflare's 1092 to a request that was sent: a request holding `purge_everything` with
+    /// lists is refused offline, so this one held a single kind. Exit 1: it came after a request.
+    ConflictRefused { zone: String, errors: Vec<CfMessage> }
+        => entry("conflicting-purge-inputs", "Cloudflare refused the purge as conflicting", Cloudflare, DOC_PURGE,
+            "Re-run the job, and if Cloudflare refuses it again, give the `failed` output to `files` in a run of its own",
+            seen(format!("Cloudflare refused a purge request for the zone {zone} that named one kind of item only, with its error for purge_everything together with a list: {}", quote(errors)))),
+        examples [{ zone: "example.com".into(), errors: cf(1092, "Request cannot contain \"purge_everything\" and any of \"files\", \"tags\", \"hosts\" or \"prefixes\"") }];
     RateLimited { attempts: u32, errors: Vec<CfMessage> }
         => entry("rate-limited", "Rate limited by Cloudflare", Cloudflare, DOC_LIMITS,
             "Cloudflare allows 1,200 API requests per 5 minutes per user and fewer purges on small plans; space out deploys or purge by tag/prefix instead of many URLs",

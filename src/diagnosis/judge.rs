@@ -206,9 +206,15 @@ pub(crate) fn purge(failure: &Failure, peer: &Peer, zone: &str, how: Eviction) -
             errors,
         };
     }
-    // 1092 ("cannot contain purge_everything and any of files, tags, hosts or prefixes") can only
-    // come from Cloudflare's side here: a request holding both is refused offline before any is
-    // sent, so after a request it is a rejection quoted as is, not the inputs' conflict (exit 2).
+    // 1092 ("cannot contain purge_everything and any of files, tags, hosts or prefixes") is the
+    // inputs' conflict in Cloudflare's words; a request holding both is refused offline, so this
+    // one came after a request: exit 1, and no claim that the lists were given.
+    if failure.has_code(1092) {
+        return Cause::ConflictRefused {
+            zone: zone.to_string(),
+            errors,
+        };
+    }
     // The legacy code 1095 "no access to purge this zone" is a permission refusal whatever its status.
     if is_auth_refusal(failure) || failure.has_code(1095) {
         Cause::PurgePermissionMissing {
@@ -353,7 +359,7 @@ mod tests {
         );
         assert_eq!(
             purge(&f, &Peer::default(), "z", Eviction::Purge).code(),
-            "purge-rejected"
+            "conflicting-purge-inputs"
         );
     }
 

@@ -449,10 +449,10 @@ async fn a_subdomain_given_as_the_zone_is_pointed_to_its_zone() {
     }
 }
 
-/// 1092 answered to a request that held only tags is Cloudflare's rejection (exit 1), not the
-/// inputs' conflict: that one is refused offline, before any request (contract §4).
+/// 1092 is `conflicting-purge-inputs` in Cloudflare's words; answered to a request that was sent
+/// (one holding both is refused offline), it exits 1 (contract §4) and claims no lists.
 #[tokio::test]
-async fn cloudflares_1092_to_a_request_without_both_is_purge_rejected_in_its_words() {
+async fn cloudflares_1092_is_conflicting_purge_inputs_in_its_words_after_a_request() {
     let fake = Fake::with_token(CFUT_TOKEN, Token::everywhere()).await;
     fake.script(
         |r| r.is_purge() && r.path.contains(SHOP_ZONE_ID),
@@ -465,7 +465,7 @@ async fn cloudflares_1092_to_a_request_without_both_is_purge_rejected_in_its_wor
         .input("tags", "a")
         .run()
         .await;
-    run.assert_failed(1, "purge-rejected");
+    run.assert_failed(1, "conflicting-purge-inputs");
     let text = run.error().1;
     assert!(text.contains("1092 \"Request cannot contain"), "{text}");
     assert!(!text.contains("held purge_everything"), "{text}");
