@@ -309,7 +309,14 @@ impl Report {
                 .map(|c| c.code().to_string())
                 .unwrap_or_default(),
             Output::Warnings => {
-                let codes: Vec<&str> = self.warnings.iter().map(Cause::code).collect();
+                // Each code once, in the order first seen: two warnings of one code (confirm's
+                // URLs with different problems) are one code to match on.
+                let mut codes: Vec<&str> = Vec::new();
+                for code in self.warnings.iter().map(Cause::code) {
+                    if !codes.contains(&code) {
+                        codes.push(code);
+                    }
+                }
                 codes.join(",")
             }
             Output::ZoneId => zones(|z| &z.id),

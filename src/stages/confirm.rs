@@ -235,13 +235,13 @@ fn report(answered: Vec<Answered>, journal: &mut Journal, mode: site::Mode) -> R
     no_effect.map_or(Ok(()), Err)
 }
 
-/// One warning per cause code (the first URL's), with every URL it concerns.
+/// One warning per cause: the URLs whose answers tell the same (same code, same problem) share
+/// it, and each gets the words that fit its own problem.
 fn gather(warnings: &mut Vec<(Cause, Vec<String>)>, mut warning: Cause) {
-    let url = url_mut(&mut warning).map(|u| u.clone()).unwrap_or_default();
-    match warnings
-        .iter_mut()
-        .find(|(w, _)| w.code() == warning.code())
-    {
+    let url = url_mut(&mut warning)
+        .map(std::mem::take)
+        .unwrap_or_default();
+    match warnings.iter_mut().find(|(w, _)| *w == warning) {
         Some((_, urls)) => urls.push(url),
         None => warnings.push((warning, vec![url])),
     }

@@ -166,7 +166,10 @@ fn timed_out(wait: &WaitFor, last: Option<SiteAnswer>, failure: Option<NetKind>)
     Cause::OriginNotUpdated {
         url: wait.url.to_string(),
         waited_seconds: wait.timeout.as_secs(),
-        text_found: last.as_ref().is_some_and(|a| a.found),
+        // A redirect never counts as live, whatever its Location holds: not "with the text".
+        text_found: last
+            .as_ref()
+            .is_some_and(|a| a.found && !(300..400).contains(&a.status)),
         failure,
         last: last.map(|a| Seen {
             status: a.status,

@@ -235,11 +235,28 @@ async fn a_site_that_hangs_resets_fails_or_answers_garbage_leaves_the_purge_stan
     run.assert_ok("purged");
     assert_eq!(run.output("confirmed"), "0/4");
     assert_eq!(run.output("purged_count"), "4");
-    // One warning for the one cause, naming the URLs; each URL's problem is in its log line.
+    // Four different problems: a warning each, in its own words; the code once in `warnings`.
+    // (URLs with the same problem share one: confirm::one_warning_per_cause_names_its_urls.)
     let warnings = run.warnings();
-    assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert_eq!(warnings[0].0, "Purge could not be checked");
-    assert!(warnings[0].1.contains("timed out"), "{warnings:?}");
+    assert_eq!(warnings.len(), 4, "{warnings:?}");
+    assert!(warnings
+        .iter()
+        .all(|(t, _)| t == "Purge could not be checked"));
+    assert_eq!(run.output("warnings"), "confirm-failed");
+    let texts: Vec<&str> = warnings.iter().map(|(_, text)| text.as_str()).collect();
+    for (word, url) in [
+        ("timed out", "/hang"),
+        ("closed before an answer", "/reset"),
+        ("no HTTP answer", "/garbage"),
+        ("HTTP 502", "/error"),
+    ] {
+        let text = texts.iter().find(|t| t.contains(word));
+        assert!(text.is_some_and(|t| t.contains(url)), "{word}: {texts:?}");
+        assert!(
+            texts.iter().filter(|t| t.contains(word)).count() == 1,
+            "{texts:?}"
+        );
+    }
     for word in [
         "timed out",
         "closed before an answer",

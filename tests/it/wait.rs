@@ -536,6 +536,8 @@ async fn notices_dry_run_cache_two_urls_and_redirects() {
         .run()
         .await;
     moved.assert_secret_hidden(CFUT_TOKEN);
-    // origin-not-updated: nothing purged.
+    // origin-not-updated: nothing purged, and the redirect is not called an answer with the text.
     moved.assert_failed(1, "origin-not-updated");
+    let text = moved.error().1;
+    assert!(text.contains("without the text"), "{text}");
 }
