@@ -285,21 +285,26 @@ async fn every_offline_problem_is_reported_and_the_first_decides_the_cause() {
     assert_eq!(titles, ["Invalid input value", "Not a URL or path"]);
 }
 
-#[tokio::test]
-async fn a_missing_secret_is_explained_by_how_the_run_started() {
-    let fake = Fake::start().await;
+/// A run without credentials started by `event_name` for a fork's pull request (its event file).
+async fn from_a_fork(fake: &Fake, event_name: &str) -> Run {
     let event =
         json!({"pull_request": {"head": {"repo": {"fork": true, "full_name": "someone/fork"}}}})
             .to_string();
-    let action = Action::new(&fake)
+    let action = Action::new(fake)
         .input("tags", "a")
-        .env("GITHUB_EVENT_NAME", "pull_request");
+        .env("GITHUB_EVENT_NAME", event_name);
     let event_path = action.workspace().join("event.json");
-    let run = action
+    action
         .workspace_file("event.json", &event)
         .env("GITHUB_EVENT_PATH", &event_path.display().to_string())
         .run()
-        .await;
+        .await
+}
+
+#[tokio::test]
+async fn a_missing_secret_is_explained_by_how_the_run_started() {
+    let fake = Fake::start().await;
+    let run = from_a_fork(&fake, "pull_request").await;
     run.assert_failed(2, "missing-credentials");
     assert!(
         run.error().1.contains("pull request from a fork"),
@@ -333,18 +338,7 @@ async fn a_missing_secret_is_explained_by_how_the_run_started() {
 #[tokio::test]
 async fn a_pull_request_target_from_a_fork_is_not_blamed_on_the_fork() {
     let fake = Fake::start().await;
-    let event =
-        json!({"pull_request": {"head": {"repo": {"fork": true, "full_name": "someone/fork"}}}})
-            .to_string();
-    let action = Action::new(&fake)
-        .input("tags", "a")
-        .env("GITHUB_EVENT_NAME", "pull_request_target");
-    let event_path = action.workspace().join("event.json");
-    let run = action
-        .workspace_file("event.json", &event)
-        .env("GITHUB_EVENT_PATH", &event_path.display().to_string())
-        .run()
-        .await;
+    let run = from_a_fork(&fake, "pull_request_target").await;
     run.assert_failed(2, "missing-credentials");
     let text = run.error().1;
     assert!(!text.contains("fork"), "{text}");
