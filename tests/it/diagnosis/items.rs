@@ -120,6 +120,25 @@ fn prefixes(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("example.com/p{i}/")).collect()
 }
 
+/// Every item of the purges Cloudflare accepted (answered 200), sorted.
+fn accepted_sorted(fake: &Fake) -> Vec<String> {
+    let accepted = fake
+        .answered()
+        .into_iter()
+        .filter(|(r, s)| r.is_purge() && *s == 200);
+    sorted(
+        &accepted
+            .flat_map(|(r, _)| r.purged_items())
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn sorted(items: &[String]) -> Vec<String> {
+    let mut items = items.to_vec();
+    items.sort();
+    items
+}
+
 #[tokio::test]
 async fn a_prefix_limit_cloudflare_names_rebatches_the_rest_and_loses_nothing() {
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
@@ -132,17 +151,11 @@ async fn a_prefix_limit_cloudflare_names_rebatches_the_rest_and_loses_nothing() 
         .await;
     run.assert_ok("purged");
     assert_eq!(run.output("purged_count"), "150");
-    let accepted: Vec<String> = fake
-        .answered()
-        .into_iter()
-        .filter(|(r, s)| r.is_purge() && *s == 200)
-        .flat_map(|(r, _)| r.purged_items())
-        .collect();
-    let mut sorted = accepted.clone();
-    sorted.sort();
-    let mut expected = all.clone();
-    expected.sort();
-    assert_eq!(sorted, expected, "every prefix accepted exactly once");
+    assert_eq!(
+        accepted_sorted(&fake),
+        sorted(&all),
+        "every prefix accepted exactly once"
+    );
     assert!(fake.purges().iter().all(|p| p.purged_items().len() <= 100));
     assert!(
         run.summary
@@ -166,17 +179,11 @@ async fn a_url_limit_cloudflare_names_rebatches_the_rest_at_it_and_loses_nothing
     run.assert_ok("purged");
     assert_eq!(run.output("purged_count"), "250");
     assert_eq!(run.output("failed"), "");
-    let accepted: Vec<String> = fake
-        .answered()
-        .into_iter()
-        .filter(|(r, s)| r.is_purge() && *s == 200)
-        .flat_map(|(r, _)| r.purged_items())
-        .collect();
-    let mut sorted = accepted.clone();
-    sorted.sort();
-    let mut expected = all.clone();
-    expected.sort();
-    assert_eq!(sorted, expected, "every URL accepted exactly once");
+    assert_eq!(
+        accepted_sorted(&fake),
+        sorted(&all),
+        "every URL accepted exactly once"
+    );
     let refused = fake
         .answered()
         .into_iter()
