@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use crate::cancel::Cancel;
 use crate::cli::{self, Command, Flags};
 use crate::cloudflare::{
-    Auth, BadProxy, CaBundle, Client, NetKind, Proxies, RequestLog, RetryPolicy, SetupError,
+    Auth, BadProxy, CaBundle, Client, Event, NetKind, Proxies, RequestLog, RetryPolicy, SetupError,
 };
 use crate::diagnosis::Cause;
 use crate::env::Env;
@@ -37,7 +37,8 @@ pub struct Config {
     /// How long after a batch was accepted `confirm` checks what it named: Cloudflare's purge
     /// reaches every data centre within 2 s (contract §10).
     pub settle: Duration,
-    /// How many times faster than Cloudflare's purge rates the buckets refill: 1, but for tests.
+    /// How many times faster than Cloudflare's rates (the purge buckets' and the global budget's)
+    /// the client's buckets refill: 1, but for tests.
     pub pace: f64,
 }
 
@@ -410,12 +411,25 @@ fn connect(
         },
     })?;
     let runner = runner.clone();
-    let log: RequestLog = Arc::new(move |what: &str, status: Option<u16>, took: Duration| {
-        let status = status.map_or("no answer".to_string(), |s| s.to_string());
-        runner.debug(&format!("{what} → {status} in {} ms", took.as_millis()));
+    let log: RequestLog = Arc::new(move |event: Event<'_>| match event {
+        Event::Attempt { what, status, took } => {
+            let status = status.map_or("no answer".to_string(), |s| s.to_string());
+            runner.debug(&format!("{what} → {status} in {} ms", took.as_millis()));
+        }
+        Event::GlobalLimit { wait } => runner.info(&global_limit_line(wait)),
     });
     Ok(client
         .with_policy(config.policy.clone())
+        .with_pace(config.pace)
         .with_clock(config.now.into())
         .with_log(log))
+}
+
+/// The log line of a wait for Cloudflare's global limit: not a failure, but minutes of waiting.
+fn global_limit_line(wait: Duration) -> String {
+    format!(
+        "Cloudflare's API limit for this credential (1,200 requests per 5 minutes, shared by every \
+         tool that uses it) is reached: waiting {} s, as its Retry-After says, before any further request.",
+        wait.as_secs_f64().ceil()
+    )
 }

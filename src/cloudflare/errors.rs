@@ -55,6 +55,20 @@ pub enum ApiError {
     },
 }
 
+impl ApiError {
+    /// Cloudflare's global limit (1,200 requests per 5 minutes per token, every endpoint counted):
+    /// 429 with 971 (2026) or 10100 (its older form). A purge bucket's limit is 1134.
+    pub(crate) fn is_global_limit(&self) -> bool {
+        match self {
+            ApiError::Refused {
+                status: 429,
+                errors,
+            } => errors.iter().any(|e| e.has_code(971) || e.has_code(10100)),
+            _ => false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
     pub(crate) error: ApiError,

@@ -21,5 +21,5 @@ pub use proxy::{BadProxy, Proxies};
 pub use retry::RetryPolicy;
 pub use tls::CaBundle;
 pub(crate) use transport::{
-    is_loopback, pause, Auth, Client, Ended, Gate, Peer, RequestLog, SetupError, MAX_BODY,
+    is_loopback, pause, Auth, Client, Ended, Event, Gate, Peer, RequestLog, SetupError, MAX_BODY,
 };

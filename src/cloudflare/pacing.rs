@@ -11,6 +11,8 @@ pub(crate) struct TokenBucket {
     capacity: f64,
     rate: f64,
     state: Mutex<(f64, Instant)>,
+    /// When the last [`Self::hold`] ends.
+    held_until: Mutex<Option<Instant>>,
 }
 
 impl TokenBucket {
@@ -19,6 +21,7 @@ impl TokenBucket {
             capacity,
             rate: rate_per_second,
             state: Mutex::new((capacity, Instant::now())),
+            held_until: Mutex::new(None),
         }
     }
 
@@ -32,6 +35,7 @@ impl TokenBucket {
             capacity,
             rate: rate_per_second,
             state: Mutex::new((start, Instant::now())),
+            held_until: Mutex::new(None),
         }
     }
 
@@ -67,6 +71,30 @@ impl TokenBucket {
         };
         tokio::time::sleep(wait).await;
         unspent.cost = None;
+    }
+
+    /// Let nothing through for `wait`: the server said its budget is spent until then. One request
+    /// may go when it ends (the one that was refused), the others at the refill rate after it.
+    /// Whether no hold was in force already (requests refused together share one hold).
+    pub(crate) fn hold(&self, wait: Duration) -> bool {
+        let now = Instant::now();
+        {
+            let mut state = self
+                .state
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let (tokens, last) = *state;
+            let refilled =
+                (tokens + now.duration_since(last).as_secs_f64() * self.rate).min(self.capacity);
+            *state = (refilled.min(1.0 - wait.as_secs_f64() * self.rate), now);
+        }
+        let mut held = self
+            .held_until
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let in_force = held.is_some_and(|until| until > now);
+        *held = Some(held.map_or(now + wait, |until| until.max(now + wait)));
+        !in_force
     }
 
     fn give_back(&self, cost: f64) {
@@ -122,6 +150,23 @@ mod tests {
         assert!(
             wait <= Duration::from_secs(1),
             "{wait:?}: paid for the abandoned one"
+        );
+    }
+
+    #[test]
+    fn a_hold_lets_nothing_through_until_it_ends() {
+        let b = TokenBucket::new(10.0, 5.0);
+        assert!(b.hold(Duration::from_secs(3)));
+        assert!(!b.hold(Duration::from_secs(3)), "a hold in force");
+        let wait = b.reserve(1.0);
+        assert!(
+            wait > Duration::from_millis(2990) && wait <= Duration::from_secs(3),
+            "{wait:?}"
+        );
+        let wait = b.reserve(1.0);
+        assert!(
+            wait > Duration::from_millis(3190) && wait <= Duration::from_millis(3200),
+            "{wait:?}: the next one a token's refill later"
         );
     }
 

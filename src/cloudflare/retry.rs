@@ -13,6 +13,12 @@ pub struct RetryPolicy {
     pub retry_after_cap: Duration,
     /// No retry starts once this much time has been spent waiting.
     pub total_wait: Duration,
+    /// Cloudflare's global limit (1,200 requests per 5 minutes per token) answers 429 with a
+    /// `Retry-After` for the rest of its window: one such wait lasts at most this long (the window).
+    pub global_wait_cap: Duration,
+    /// ... and a request waits out the global limit for at most this long in all, in at most
+    /// `max_attempts` waits; these are not counted among its attempts.
+    pub global_wait_total: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -23,6 +29,8 @@ impl Default for RetryPolicy {
             cap: Duration::from_secs(8),
             retry_after_cap: Duration::from_secs(60),
             total_wait: Duration::from_secs(120),
+            global_wait_cap: Duration::from_secs(300),
+            global_wait_total: Duration::from_secs(600),
         }
     }
 }
@@ -40,6 +48,20 @@ impl RetryPolicy {
         let delay = self.delay(attempt, retry_after);
         let go_on = retryable && attempt < self.max_attempts && waited + delay <= self.total_wait;
         go_on.then_some(delay)
+    }
+
+    /// The wait before trying again after Cloudflare's global limit answered with `Retry-After`
+    /// (`waits` such waits, `waited` in all, so far), or `None` when the request is not tried again.
+    /// Without a `Retry-After` (or one of 0), the limit is retried like any 429, by [`Self::next`].
+    pub(crate) fn next_global(
+        &self,
+        waits: u32,
+        waited: Duration,
+        retry_after: Duration,
+    ) -> Option<Duration> {
+        let wait = retry_after.min(self.global_wait_cap);
+        let go_on = waits < self.max_attempts && waited + wait <= self.global_wait_total;
+        go_on.then_some(wait)
     }
 
     /// Statuses worth another try; 400/401/403/404 never are.
@@ -102,6 +124,29 @@ mod tests {
             p.delay(1, Some(Duration::from_secs(3600))),
             Duration::from_secs(60)
         );
+    }
+
+    #[test]
+    fn the_global_limit_is_waited_out_as_retry_after_says_within_its_bounds() {
+        let p = RetryPolicy::default();
+        let five_minutes = Duration::from_secs(300);
+        assert_eq!(
+            p.next_global(0, Duration::ZERO, five_minutes),
+            Some(five_minutes),
+            "not cut to the 60 s of other answers"
+        );
+        assert_eq!(
+            p.next_global(0, Duration::ZERO, Duration::from_secs(3600)),
+            Some(five_minutes)
+        );
+        assert_eq!(
+            p.next_global(1, five_minutes, five_minutes),
+            Some(five_minutes)
+        );
+        assert_eq!(p.next_global(2, 2 * five_minutes, five_minutes), None);
+        let second = Duration::from_secs(1);
+        assert_eq!(p.next_global(3, second * 3, second), Some(second));
+        assert_eq!(p.next_global(4, second * 4, second), None, "waits bounded");
     }
 
     #[test]

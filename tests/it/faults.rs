@@ -33,6 +33,97 @@ async fn a_429_is_retried_after_the_retry_after_seconds() {
     assert_eq!(run.output("purged_count"), "1");
 }
 
+/// Cloudflare's global limit (971, 1,200 requests per 5 minutes per token) spent by other tools when
+/// the run starts: every request waits as `Retry-After` says (here cut to the test policy's 100 ms)
+/// and the run goes on, instead of failing after four quick tries.
+#[tokio::test]
+async fn a_spent_global_limit_is_waited_out_and_the_run_goes_on() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    // Five requests every 150 ms, all five already spent: `Retry-After: 1` for the first ones,
+    // answered after a wait (100 ms here) and again after a second.
+    fake.enforce_budget(5, Duration::from_millis(150), 5);
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("zone", ZONE_ID)
+        .input("files", "https://example.com/a")
+        .run_with(RetryPolicy {
+            max_attempts: 2,
+            ..POLICY
+        })
+        .await;
+    run.assert_ok("purged");
+    run.assert_secret_hidden(CFUT_TOKEN);
+    let answered = fake.answered();
+    let statuses = |path: &str| -> Vec<u16> {
+        answered
+            .iter()
+            .filter(|(r, _)| r.path == path)
+            .map(|(_, status)| *status)
+            .collect()
+    };
+    // The credential check and the zone read go side by side and are refused together; the first
+    // to go again is refused again (the window lasts 150 ms) and goes a third time: waits for the
+    // global limit are not among the attempts, of which the policy gives two.
+    let mut reads = [
+        statuses("/user/tokens/verify"),
+        statuses(&format!("/zones/{ZONE_ID}")),
+    ];
+    reads.sort();
+    assert_eq!(reads, [vec![429, 200], vec![429, 429, 200]], "{answered:?}");
+    assert_eq!(fake.purges().len(), 1);
+    assert!(
+        run.stdout
+            .contains("Cloudflare's API limit for this credential")
+            && run.stdout.contains("waiting 1 s, as its Retry-After says"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        run.stdout.matches("is reached: waiting").count(),
+        2,
+        "{}",
+        run.stdout
+    );
+}
+
+/// A global limit that outlasts the waits the policy allows is `rate-limited`, named as the
+/// credential's limit shared with other tools, and nothing is purged.
+#[tokio::test]
+async fn a_global_limit_that_lasts_is_rate_limited_after_its_waits() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    fake.enforce_budget(0, Duration::from_secs(300), 0);
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("zone", ZONE_ID)
+        .input("files", "https://example.com/a")
+        .run()
+        .await;
+    run.assert_failed(1, "rate-limited");
+    run.assert_secret_hidden(CFUT_TOKEN);
+    let verifies = fake
+        .paths()
+        .iter()
+        .filter(|p| *p == "GET /user/tokens/verify")
+        .count();
+    assert_eq!(
+        verifies,
+        1 + POLICY.max_attempts as usize,
+        "one try, then a try after each wait"
+    );
+    assert!(fake.purges().is_empty());
+    // A line for each hold (requests refused while one is in force share it): the credential
+    // check's four at least, the zone read's too when they fall outside those (the test's waits are
+    // shorter than a token of the budget's refill).
+    let holds = run.stdout.matches("is reached: waiting").count();
+    assert!((4..=8).contains(&holds), "{holds} lines: {}", run.stdout);
+    let (title, text) = run.error();
+    assert!(title.contains("Rate limited"), "{title}");
+    assert!(
+        text.contains("API limit for this credential") && text.contains("after 5 attempts"),
+        "{text}"
+    );
+}
+
 #[tokio::test]
 async fn a_retry_after_date_is_honoured_too() {
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;

@@ -352,8 +352,8 @@ async fn a_rate_limited_zone_does_not_hold_back_another_accounts_batches() {
     // Nine Free batches answered 429 hold every request slot of their lane while they wait to be
     // sent again; the Enterprise zone is another lane, so its batches go out at once.
     let fake = fake().await;
-    let limited =
-        Reply::json(429, observed("global API rate limit (2026)")).header("retry-after", "1");
+    // The Free account's purge bucket (1134), not the global limit that holds every request.
+    let limited = Reply::json(429, purge_rate_limit()).header("retry-after", "1");
     let free = format!("/zones/{ZONE_ID}/purge_cache");
     fake.script(move |r| r.path == free, None, limited);
     let run = action(&fake, &format!("example.com {ENT_ZONE_NAME}"))

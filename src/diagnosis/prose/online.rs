@@ -170,11 +170,22 @@ pub(in crate::diagnosis) fn rejected(
 }
 
 pub(in crate::diagnosis) fn rate_limited(attempts: u32, errors: &[CfMessage]) -> Explained {
-    seen(format!(
-        "Cloudflare still refused for its rate limit (429 Too Many Requests, or 1134 for purges) after {}{}",
-        plural(attempts as usize, "attempt"),
-        quoted(errors)
-    ))
+    let global = errors.iter().any(|e| e.has_code(971) || e.has_code(10100));
+    if !global {
+        return seen(format!(
+            "Cloudflare still refused for its rate limit (429 Too Many Requests, or 1134 for purges) after {}{}",
+            plural(attempts as usize, "attempt"),
+            quoted(errors)
+        ));
+    }
+    seen_and_fix(
+        format!(
+            "Cloudflare's API limit for this credential (1,200 requests per 5 minutes, every tool that uses it counted) was still reached after {}{}",
+            plural(attempts as usize, "attempt"),
+            quoted(errors)
+        ),
+        "Re-run the job once other jobs and tools using this credential are done (the limit lasts 5 minutes), or give this job a token of its own".to_string(),
+    )
 }
 
 pub(in crate::diagnosis) fn unavailable(status: u16, attempts: u32, html: bool) -> Explained {

@@ -21,13 +21,15 @@ use cloudflare_purge::{Cancel, Config, Env, Grace, Log, RetryPolicy, WaitClock};
 pub use fake::*;
 
 /// The production policy's shape (4 attempts, exponential backoff, `Retry-After` honoured up to a
-/// cap) in milliseconds, so tests do not sleep through production delays.
+/// cap; the global limit's `Retry-After` up to 100 ms, 1 s in all) in milliseconds, so tests do not sleep through production delays.
 pub const POLICY: RetryPolicy = RetryPolicy {
     max_attempts: 4,
     base: Duration::from_millis(2),
     cap: Duration::from_millis(8),
     retry_after_cap: Duration::from_millis(60),
     total_wait: Duration::from_secs(120),
+    global_wait_cap: Duration::from_millis(100),
+    global_wait_total: Duration::from_millis(1000),
 };
 
 /// What one second of `timeout_seconds` lasts in a test: `timeout_seconds: 1` times out in
@@ -41,8 +43,9 @@ pub const GRACE: Grace = Grace {
     abandon: Duration::from_millis(800),
 };
 
-/// How many times faster than Cloudflare's purge rates the client's buckets refill in a test, and
-/// the fake's when it enforces them (`Fake::enforce_paced_rates`): pacing still shows, sooner.
+/// How many times faster than Cloudflare's rates (purge buckets, global budget) the client's
+/// buckets refill in a test, and the fake's purge buckets when it enforces them
+/// (`Fake::enforce_paced_rates`): pacing still shows, sooner.
 /// (The client still holds back what refills in its 50 ms of skew: at 5, a quarter of a Free bucket.)
 pub const PACE: f64 = 5.0;
 
