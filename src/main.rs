@@ -26,86 +26,99 @@ fn start(env: &Env, runner: &Arc<Log>) -> anyhow::Result<u8> {
     let command = parse_args(std::env::args_os().skip(1));
     let mut runtime = tokio::runtime::Builder::new_current_thread();
     // `--help` and `--version` only print: no handlers, no timers, no sockets.
+    let mut signals = None;
     if let Command::Run(_) = command {
         // Before any work: as PID 1 (the container's entry point) a signal without a handler is
         // ignored, and elsewhere it would kill the run with no report. The handlers are in place
         // when this returns, before the runtime is even built.
-        watch_signals(config.cancel.clone())?;
+        signals = Some(Signals::register().context("listening for SIGTERM and SIGINT")?);
         runtime.enable_all();
     }
     let runtime = runtime.build().context("starting the runtime")?;
-    Ok(runtime.block_on(respond(env, command, runner.clone(), &config)))
+    runtime.block_on(async {
+        if let Some(signals) = signals {
+            signals
+                .watch(config.cancel.clone())
+                .context("listening for SIGTERM and SIGINT")?;
+        }
+        Ok(respond(env, command, runner.clone(), &config).await)
+    })
 }
 
-/// Listen for the runner's signals on a thread of their own, so that a run blocked in a read
-/// cannot keep them from being heard. The handlers are registered before it returns.
-///
 /// After the first signal the run stops sending, reports and exits, within its grace for requests
-/// in flight. Should it not, a second signal or the grace's `abandon` ends the process without the
-/// report.
-fn watch_signals(cancel: Cancel) -> anyhow::Result<()> {
-    let mut signals = Signals::register().context("listening for SIGTERM and SIGINT")?;
-    std::thread::Builder::new()
-        .name("signals".into())
+/// in flight; should it not, the grace's `abandon` ends the process without the report.
+fn cancelled(cancel: &Cancel) {
+    cancel.cancel();
+    let abandon = cancel.grace().abandon;
+    // Should this thread not start, a second signal still ends the process.
+    let _ = std::thread::Builder::new()
+        .name("abandon".into())
         .spawn(move || {
-            signals.next();
-            cancel.cancel();
-            let abandon = cancel.grace().abandon;
-            // Should this thread not start, the second signal still ends the process.
-            let _ = std::thread::Builder::new()
-                .name("abandon".into())
-                .spawn(move || {
-                    std::thread::sleep(abandon);
-                    stop_without_report()
-                });
-            signals.next();
-            stop_without_report()
-        })
-        .context("starting the signal watcher")?;
-    Ok(())
+            std::thread::sleep(abandon);
+            eprintln!(
+                "cloudflare-purge: cancelled, and the run did not end: stopped without a report"
+            );
+            std::process::exit(1);
+        });
 }
 
-fn stop_without_report() {
-    eprintln!("cloudflare-purge: cancelled, and the run did not end: stopped without a report");
-    std::process::exit(1);
-}
-
-/// The runner cancels a step with SIGTERM (docker stop) or SIGINT. The handlers only write to a
-/// pipe; the watcher thread blocks on it, with no runtime of its own.
+/// The runner cancels a step with SIGTERM (docker stop) or SIGINT. The handlers only set a flag and
+/// write to a socket the run's runtime listens on: no thread of their own. A second signal ends the
+/// process at once (exit 1) in the handler itself, so a run blocked in a read still ends.
 #[cfg(unix)]
-struct Signals(signal_hook::iterator::Signals);
+struct Signals(std::os::unix::net::UnixStream);
 
 #[cfg(unix)]
 impl Signals {
     fn register() -> std::io::Result<Self> {
         use signal_hook::consts::{SIGINT, SIGTERM};
-        signal_hook::iterator::Signals::new([SIGTERM, SIGINT]).map(Signals)
+        use signal_hook::{flag, low_level::pipe};
+        use std::sync::atomic::AtomicBool;
+        let (heard, tell) = std::os::unix::net::UnixStream::pair()?;
+        let first = Arc::new(AtomicBool::new(false));
+        for signal in [SIGTERM, SIGINT] {
+            // Registered before the flag is set, so that it ends the process only from the second
+            // signal on (signal-hook runs a signal's actions in the order they were registered).
+            flag::register_conditional_shutdown(signal, 1, Arc::clone(&first))?;
+            flag::register(signal, Arc::clone(&first))?;
+            pipe::register(signal, tell.try_clone()?)?;
+        }
+        heard.set_nonblocking(true)?;
+        Ok(Signals(heard))
     }
 
-    /// Blocks until the next signal.
-    fn next(&mut self) {
-        let _ = self.0.forever().next();
+    /// Listen in the run's runtime: the first signal cancels the run.
+    fn watch(self, cancel: Cancel) -> std::io::Result<()> {
+        let heard = tokio::net::UnixStream::from_std(self.0)?;
+        tokio::spawn(async move {
+            if heard.readable().await.is_ok() {
+                cancelled(&cancel);
+            }
+        });
+        Ok(())
     }
 }
 
-/// Ctrl-C (Ctrl-Break) where there are no Unix signals, heard by a runtime of the watcher's own.
+/// Ctrl-C (Ctrl-Break) where there are no Unix signals: the first cancels the run, a second ends
+/// the process.
 #[cfg(not(unix))]
-struct Signals(tokio::runtime::Runtime);
+struct Signals;
 
 #[cfg(not(unix))]
 impl Signals {
     fn register() -> std::io::Result<Self> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        Ok(Signals(runtime))
+        Ok(Signals)
     }
 
-    fn next(&mut self) {
-        if self.0.block_on(tokio::signal::ctrl_c()).is_err() {
-            loop {
-                std::thread::park();
+    fn watch(self, cancel: Cancel) -> std::io::Result<()> {
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                cancelled(&cancel);
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    std::process::exit(1);
+                }
             }
-        }
+        });
+        Ok(())
     }
 }
