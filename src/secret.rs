@@ -2,6 +2,7 @@
 //! that keeps any credential, or any 8-character piece of one in any case, out of printed text.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// A credential or any value that must not be printed. `Debug` shows its length only.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -32,17 +33,20 @@ pub(crate) const PIECE: usize = 8;
 /// piece of [`PIECE`] characters is hidden too. Matching ignores ASCII case.
 #[derive(Clone, Default)]
 pub(crate) struct Redactor {
-    whole: Vec<Vec<u8>>,
-    pieces: HashSet<Vec<u8>>,
+    /// Every value hidden, and whether its pieces find it already (a credential of a piece or
+    /// more: wherever it stands whole, its pieces stand too, and their spans merge into its own).
+    whole: Vec<(Vec<u8>, bool)>,
+    /// Every piece, its 8 bytes read as one number.
+    pieces: HashSet<u64, BuildHasherDefault<PieceHasher>>,
 }
 
 impl Redactor {
     /// Hide this value wherever it stands whole; `false` when it was hidden already.
     pub(crate) fn hide(&mut self, value: &str) -> bool {
         let value = value.as_bytes().to_ascii_lowercase();
-        let new = !value.is_empty() && !self.whole.contains(&value);
+        let new = !value.is_empty() && !self.whole.iter().any(|(v, _)| *v == value);
         if new {
-            self.whole.push(value);
+            self.whole.push((value, false));
         }
         new
     }
@@ -51,7 +55,12 @@ impl Redactor {
     pub(crate) fn hide_credential(&mut self, credential: &str) -> bool {
         let new = self.hide(credential);
         let bytes = credential.as_bytes().to_ascii_lowercase();
-        self.pieces.extend(bytes.windows(PIECE).map(<[u8]>::to_vec));
+        self.pieces.extend(bytes.windows(PIECE).filter_map(piece));
+        if bytes.len() >= PIECE {
+            for (value, by_pieces) in &mut self.whole {
+                *by_pieces |= *value == bytes;
+            }
+        }
         new
     }
 
@@ -86,12 +95,13 @@ impl Redactor {
         }
         let lower = text.to_ascii_lowercase();
         let mut found: Vec<(usize, usize)> = Vec::new();
-        for value in &self.whole {
+        for (value, _) in self.whole.iter().filter(|(_, by_pieces)| !by_pieces) {
             found.extend(find_all(&lower, value).map(|i| (i, i + value.len())));
         }
         if !self.pieces.is_empty() {
             let windows = lower.windows(PIECE).enumerate();
-            let pieces = windows.filter(|(_, w)| self.pieces.contains(*w));
+            let known = |w: &[u8]| piece(w).is_some_and(|p| self.pieces.contains(&p));
+            let pieces = windows.filter(|(_, w)| known(w));
             found.extend(pieces.map(|(i, _)| (i, i + PIECE)));
         }
         found.sort_unstable();
@@ -110,6 +120,35 @@ impl std::fmt::Debug for Redactor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "<{} values hidden>", self.whole.len())
     }
+}
+
+/// The hash of a piece: one wide multiplication, folded. Every position of every printed text is
+/// looked up, so SipHash's cost showed in every run; the keys are the credential's own pieces,
+/// not chosen by whoever writes the text looked up.
+#[derive(Default)]
+struct PieceHasher(u64);
+
+impl Hasher for PieceHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.write_u64(u64::from(*byte));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        let product = u128::from(n ^ self.0) * 0x9E37_79B9_7F4A_7C15;
+        self.0 = (product >> 64) as u64 ^ product as u64;
+    }
+}
+
+/// A piece's bytes as one number.
+fn piece(window: &[u8]) -> Option<u64> {
+    let bytes: [u8; PIECE] = window.try_into().ok()?;
+    Some(u64::from_le_bytes(bytes))
 }
 
 fn find_all<'a>(text: &'a [u8], value: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
@@ -157,6 +196,19 @@ mod tests {
         let mut odd = Redactor::default();
         odd.hide("éé");
         assert_eq!(odd.redact("aééb"), "a***b");
+    }
+
+    #[test]
+    fn a_credential_hidden_whole_first_or_too_short_for_a_piece_is_still_found_whole() {
+        let token = "Abcdefgh12345678";
+        let mut r = Redactor::default();
+        assert!(r.hide(token));
+        assert!(!r.hide_credential(token), "hidden whole already");
+        assert_eq!(r.redact(&format!("<{token}>")), "<***>");
+        assert_eq!(r.redact("x 12345678 y"), "x *** y", "its pieces too");
+        let mut short = Redactor::default();
+        short.hide_credential("Ab3");
+        assert_eq!(short.redact("xAB3y"), "x***y");
     }
 
     #[test]
