@@ -32,14 +32,13 @@ pub(crate) fn prefixed_pieces(value: &str) -> impl Iterator<Item = &str> {
     // Each is 44 characters or more, with a `_`: most values are not worth a search.
     let worth = value.len() >= 44 && value.contains('_');
     // In any case: lower-casing ASCII keeps every byte where it was.
-    let lower = if worth {
-        value.to_ascii_lowercase()
-    } else {
-        String::new()
-    };
+    let lower = worth.then(|| value.to_ascii_lowercase());
     let starts: Vec<(usize, usize)> = ["cfut_", "cfat_", "cfk_"]
         .into_iter()
-        .flat_map(|prefix| lower.match_indices(prefix).map(|(at, p)| (at, p.len())))
+        .flat_map(|prefix| {
+            let found = lower.as_deref().map(|lower| lower.match_indices(prefix));
+            found.into_iter().flatten().map(|(at, p)| (at, p.len()))
+        })
         .collect();
     starts.into_iter().filter_map(move |(at, prefix)| {
         let rest = &value[at + prefix..];

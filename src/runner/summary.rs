@@ -173,11 +173,18 @@ fn confirmed(md: &mut String, confirm: &ConfirmReport) {
 /// quoted answers must not push the summary past the 1 MiB GitHub accepts (over it, the whole
 /// summary is dropped).
 fn cell(text: &str) -> String {
-    cut(text, MAX_MESSAGE)
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-        .replace('<', "&lt;")
-        // Names come from the API: no link or image may be made of them.
-        .replace('[', "\\[")
-        .replace(']', "\\]")
+    let text = cut(text, MAX_MESSAGE);
+    let mut cell = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' => cell.push_str("\\|"),
+            '\n' | '\r' => cell.push(' '),
+            '<' => cell.push_str("&lt;"),
+            // Names come from the API: no link or image may be made of them.
+            '[' => cell.push_str("\\["),
+            ']' => cell.push_str("\\]"),
+            c => cell.push(c),
+        }
+    }
+    cell
 }
