@@ -10,6 +10,9 @@
 #[path = "../tests/it/support/mod.rs"]
 mod support;
 
+#[path = "users_build.rs"]
+mod users_build;
+
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -18,8 +21,19 @@ use support::*;
 
 const SETTLE: Duration = Duration::from_secs(2);
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // The fake site and API run on a runtime of their own; the binary measured is the users' build
+    // (the support's `run_binary` takes it from IT_BINARY, set before any thread starts).
+    std::env::set_var("IT_BINARY", users_build::users_build());
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(bench())
+}
+
+async fn bench() -> ExitCode {
     let runs: usize = std::env::var("CONFIRM_BENCH_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -1,5 +1,6 @@
-//! `cargo bench --bench purge`: the built action purges thousands of URLs against the fake Cloudflare
-//! API, which enforces each account's and plan's purge rate with 429s as Cloudflare does. Cases: one
+//! `cargo bench --bench purge`: the action as released (its own release build, `users_build.rs`)
+//! purges thousands of URLs against the fake Cloudflare API, which enforces each account's and
+//! plan's purge rate with 429s as Cloudflare does. Cases: one
 //! Free zone, one Enterprise zone, two Free zones of one account (one shared bucket), a Free and an
 //! Enterprise zone (two buckets, paced at once); and an outage, every purge answered 503, where what
 //! counts is how many requests it costs. Prints Markdown tables; exits non-zero when any URL of the
@@ -22,6 +23,9 @@ mod support;
 
 #[path = "purge/goals.rs"]
 mod goals;
+
+#[path = "users_build.rs"]
+mod users_build;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -179,8 +183,7 @@ impl Measured {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> ExitCode {
-    let binary = std::env::var("PURGE_BENCH_BINARY")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_cloudflare-purge").to_string());
+    let binary = users_build::users_build();
     let profile = Path::new(&binary)
         .parent()
         .and_then(Path::file_name)
