@@ -10,7 +10,7 @@
 #[path = "../tests/it/support/mod.rs"]
 mod support;
 
-#[path = "users_build.rs"]
+#[path = "common/users_build.rs"]
 mod users_build;
 
 use std::process::ExitCode;

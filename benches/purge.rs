@@ -1,4 +1,4 @@
-//! `cargo bench --bench purge`: the action as released (its own release build, `users_build.rs`)
+//! `cargo bench --bench purge`: the action as released (its own release build, `common/users_build.rs`)
 //! purges thousands of URLs against the fake Cloudflare API, which enforces each account's and
 //! plan's purge rate with 429s as Cloudflare does. Cases: one
 //! Free zone, one Enterprise zone, two Free zones of one account (one shared bucket), a Free and an
@@ -24,7 +24,7 @@ mod support;
 #[path = "purge/goals.rs"]
 mod goals;
 
-#[path = "users_build.rs"]
+#[path = "common/users_build.rs"]
 mod users_build;
 
 use std::collections::{BTreeMap, HashSet};

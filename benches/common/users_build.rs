@@ -19,10 +19,12 @@ pub fn users_build() -> String {
         .output()
         .expect("running cargo build --release");
     assert!(output.status.success(), "cargo build --release failed");
-    String::from_utf8_lossy(&output.stdout)
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut executables = stdout
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter_map(|message| message["executable"].as_str().map(str::to_string))
-        .last()
+        .filter_map(|message| message["executable"].as_str().map(str::to_string));
+    executables
+        .next_back()
         .expect("cargo build named no executable")
 }
