@@ -153,10 +153,10 @@ mod tests {
     #[test]
     fn headers_make_objects() {
         let mut w = files(1);
-        w.files[0].headers = Some(BTreeMap::from([(
+        w.files[0].headers = Some(Box::new(BTreeMap::from([(
             "CF-IPCountry".to_string(),
             "US".to_string(),
-        )]));
+        )])));
         let body = serde_json::to_value(w.body(&plan(&w, &plan_named("free"))[0])).unwrap();
         assert_eq!(
             body,

@@ -71,7 +71,7 @@ pub(crate) fn decode(value: &Value) -> Result<Given, String> {
         return Err(format!("{} (no \"{url_key}\" string)", shown_value()));
     };
     let headers: Headers = match object.get("headers") {
-        None => Headers::new(),
+        None => Headers::default(),
         Some(headers) => serde_json::from_value(headers.clone()).map_err(|_| {
             format!(
                 "{} (\"headers\" is not an object of strings)",
@@ -135,7 +135,7 @@ mod tests {
                     1..3,
                 )),
             )
-                .prop_map(move |(t, h)| (kind, t, h))
+                .prop_map(move |(t, h)| (kind, t, h.map(Box::new)))
                 .boxed(),
         }
     }
