@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 pub(crate) struct TokenBucket {
     capacity: f64,
     rate: f64,
+    /// The tokens as of an instant: the last reservation's, or the end of a [`Self::hold`] (then
+    /// in the future: nothing refills, and nothing goes, before it).
     state: Mutex<(f64, Instant)>,
-    /// When the last [`Self::hold`] ends.
-    held_until: Mutex<Option<Instant>>,
 }
 
 impl TokenBucket {
@@ -21,7 +21,6 @@ impl TokenBucket {
             capacity,
             rate: rate_per_second,
             state: Mutex::new((capacity, Instant::now())),
-            held_until: Mutex::new(None),
         }
     }
 
@@ -35,27 +34,25 @@ impl TokenBucket {
             capacity,
             rate: rate_per_second,
             state: Mutex::new((start, Instant::now())),
-            held_until: Mutex::new(None),
         }
     }
 
     /// How long the caller must wait before spending `cost` tokens (reserving them now).
     pub(crate) fn reserve(&self, cost: f64) -> Duration {
-        let mut state = self
-            .state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut state = self.lock();
         let now = Instant::now();
         let (tokens, last) = *state;
+        // During a hold `last` is its end: the tokens are counted from there.
+        let from = now.max(last);
         let refilled =
-            (tokens + now.duration_since(last).as_secs_f64() * self.rate).min(self.capacity);
+            (tokens + from.duration_since(last).as_secs_f64() * self.rate).min(self.capacity);
         let left = refilled - cost;
-        *state = (left, now);
-        if left >= 0.0 {
-            Duration::ZERO
-        } else {
-            Duration::from_secs_f64(-left / self.rate)
-        }
+        *state = (left, from);
+        let debt = match left >= 0.0 {
+            true => Duration::ZERO,
+            false => Duration::from_secs_f64(-left / self.rate),
+        };
+        from.duration_since(now) + debt
     }
 
     /// Reserve `cost` and wait until it is covered. A caller that stops waiting (its batch was
@@ -73,35 +70,25 @@ impl TokenBucket {
         unspent.cost = None;
     }
 
-    /// Let nothing through for `wait`: the server said its budget is spent until then. One request
-    /// may go when it ends (the one that was refused), the others at the refill rate after it.
-    /// Whether no hold was in force already (requests refused together share one hold).
+    /// Let nothing through for `wait`: the server said its budget is spent until then, when its
+    /// window starts again, full. Whether no hold was in force already (requests refused together
+    /// share one hold, and the log tells of it once).
     pub(crate) fn hold(&self, wait: Duration) -> bool {
+        let mut state = self.lock();
         let now = Instant::now();
-        {
-            let mut state = self
-                .state
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            let (tokens, last) = *state;
-            let refilled =
-                (tokens + now.duration_since(last).as_secs_f64() * self.rate).min(self.capacity);
-            *state = (refilled.min(1.0 - wait.as_secs_f64() * self.rate), now);
-        }
-        let mut held = self
-            .held_until
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let in_force = held.is_some_and(|until| until > now);
-        *held = Some(held.map_or(now + wait, |until| until.max(now + wait)));
+        let in_force = state.1 > now;
+        *state = (self.capacity, state.1.max(now + wait));
         !in_force
     }
 
-    fn give_back(&self, cost: f64) {
-        let mut state = self
-            .state
+    fn lock(&self) -> std::sync::MutexGuard<'_, (f64, Instant)> {
+        self.state
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn give_back(&self, cost: f64) {
+        let mut state = self.lock();
         state.0 = (state.0 + cost).min(self.capacity);
     }
 }
@@ -154,19 +141,22 @@ mod tests {
     }
 
     #[test]
-    fn a_hold_lets_nothing_through_until_it_ends() {
+    fn a_hold_lets_nothing_through_until_it_ends_then_the_bucket_is_full() {
         let b = TokenBucket::new(10.0, 5.0);
+        assert_eq!(b.reserve(10.0), Duration::ZERO);
         assert!(b.hold(Duration::from_secs(3)));
-        assert!(!b.hold(Duration::from_secs(3)), "a hold in force");
-        let wait = b.reserve(1.0);
-        assert!(
-            wait > Duration::from_millis(2990) && wait <= Duration::from_secs(3),
-            "{wait:?}"
-        );
+        assert!(!b.hold(Duration::from_secs(2)), "a hold in force");
+        for _ in 0..10 {
+            let wait = b.reserve(1.0);
+            assert!(
+                wait > Duration::from_millis(2990) && wait <= Duration::from_secs(3),
+                "{wait:?}: the window starts again full"
+            );
+        }
         let wait = b.reserve(1.0);
         assert!(
             wait > Duration::from_millis(3190) && wait <= Duration::from_millis(3200),
-            "{wait:?}: the next one a token's refill later"
+            "{wait:?}: then at the refill rate"
         );
     }
 
