@@ -227,6 +227,8 @@ async fn online(
     let reads = Reads::new(&settings.zones, settings.options.account_id.as_deref());
     // The zones once resolved: a cancellation after that lists `failed` joined to them.
     let mut known: Vec<resolve::Resolved> = Vec::new();
+    // When the wait for the new build started: a cancellation during it still gives its row.
+    let mut waiting: Option<std::time::Instant> = None;
     let checks = async {
         let verify = authenticate::verify(&client, &settings, &reads, journal, config.now);
         let (verified, ()) = tokio::join!(verify, reads.ahead(&client));
@@ -239,6 +241,7 @@ async fn online(
         routable_before_wait(&settings, &resolved)?;
         let names = resolved.iter().filter_map(resolve::Resolved::name);
         site_proxies(&settings, &site_proxies_of, names)?;
+        waiting = wait::polls_site(&settings).then(std::time::Instant::now);
         wait::until_live(
             &settings,
             &resolved,
@@ -251,7 +254,12 @@ async fn online(
     };
     let (verified, resolved) = tokio::select! {
         checked = checks => checked?,
-        () = config.cancel.cancelled() => return Err(cancelled_before_purge(&settings, &known, journal)),
+        () = config.cancel.cancelled() => {
+            if let Some(started) = waiting {
+                wait::cancelled(journal, started);
+            }
+            return Err(cancelled_before_purge(&settings, &known, journal));
+        }
     };
     if settings.options.mode == Mode::Verify {
         outside_zones(&settings, &resolved)?;
@@ -416,7 +424,7 @@ fn connect(
             let status = status.map_or("no answer".to_string(), |s| s.to_string());
             runner.debug(&format!("{what} → {status} in {} ms", took.as_millis()));
         }
-        Event::GlobalLimit { wait } => runner.info(&global_limit_line(wait)),
+        Event::GlobalLimit { wait, asked } => runner.info(&global_limit_line(wait, asked)),
     });
     Ok(client
         .with_policy(config.policy.clone())
@@ -426,10 +434,34 @@ fn connect(
 }
 
 /// The log line of a wait for Cloudflare's global limit: not a failure, but minutes of waiting.
-fn global_limit_line(wait: Duration) -> String {
+fn global_limit_line(wait: Duration, asked: Duration) -> String {
+    let why = match asked > wait {
+        true => "the longest wait (its Retry-After asks for more)",
+        false => "as its Retry-After says",
+    };
     format!(
         "Cloudflare's API limit for this credential (1,200 requests per 5 minutes, shared by every \
-         tool that uses it) is reached: waiting {} s, as its Retry-After says, before any further request.",
+         tool that uses it) is reached: waiting {} s, {why}, before any further request.",
         wait.as_secs_f64().ceil()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_global_limit_wait_says_when_it_was_cut() {
+        let five_minutes = Duration::from_secs(300);
+        let line = global_limit_line(five_minutes, five_minutes);
+        assert!(
+            line.contains("waiting 300 s, as its Retry-After says"),
+            "{line}"
+        );
+        let line = global_limit_line(five_minutes, Duration::MAX);
+        assert!(
+            line.contains("waiting 300 s, the longest wait (its Retry-After asks for more)"),
+            "{line}"
+        );
+    }
 }

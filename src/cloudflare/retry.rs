@@ -17,8 +17,9 @@ pub struct RetryPolicy {
     /// `Retry-After` for the rest of its window: one such wait lasts at most this long (the window).
     pub global_wait_cap: Duration,
     /// ... and a request waits out the global limit for at most this long in all, in at most
-    /// `max_attempts` waits; these are not counted among its attempts.
+    /// `global_waits` waits; these are not counted among its attempts.
     pub global_wait_total: Duration,
+    pub global_waits: u32,
 }
 
 impl Default for RetryPolicy {
@@ -31,6 +32,7 @@ impl Default for RetryPolicy {
             total_wait: Duration::from_secs(120),
             global_wait_cap: Duration::from_secs(300),
             global_wait_total: Duration::from_secs(600),
+            global_waits: 4,
         }
     }
 }
@@ -60,7 +62,7 @@ impl RetryPolicy {
         retry_after: Duration,
     ) -> Option<Duration> {
         let wait = retry_after.min(self.global_wait_cap);
-        let go_on = waits < self.max_attempts && waited + wait <= self.global_wait_total;
+        let go_on = waits < self.global_waits && waited + wait <= self.global_wait_total;
         go_on.then_some(wait)
     }
 
@@ -89,6 +91,10 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
+    // Delay-seconds too large for a number: as long a wait as there is (the caps cut it).
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Duration::MAX);
+    }
     let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
@@ -110,6 +116,10 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(
+            parse_retry_after("99999999999999999999", now),
+            Some(Duration::MAX)
+        );
     }
 
     #[test]

@@ -94,8 +94,9 @@ pub(crate) enum Event<'a> {
         status: Option<u16>,
         took: Duration,
     },
-    /// Cloudflare's global limit was reached: every request waits this long, as `Retry-After` said.
-    GlobalLimit { wait: Duration },
+    /// Cloudflare's global limit was reached: every request waits `wait`, what `Retry-After`
+    /// asked (`asked`) up to the policy's cap.
+    GlobalLimit { wait: Duration, asked: Duration },
 }
 
 /// Called with each [`Event`] of every request.
@@ -316,7 +317,7 @@ impl Client {
             tries.global_waited += wait;
             let first = self.budget.hold(wait);
             if let (true, Some(log)) = (first, &self.log) {
-                log(Event::GlobalLimit { wait });
+                log(Event::GlobalLimit { wait, asked: after });
             }
             return Some(wait);
         }
@@ -450,14 +451,26 @@ fn interpret<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, ApiErro
 }
 
 fn redact(mut message: CfMessage, hidden: &Redactor) -> CfMessage {
-    message.message = hidden.redact(&message.message);
-    message.documentation_url = hidden.redact(&message.documentation_url);
+    message.message = printable(&hidden.redact(&message.message));
+    message.documentation_url = printable(&hidden.redact(&message.documentation_url));
     message.error_chain = message
         .error_chain
         .into_iter()
         .map(|e| redact(e, hidden))
         .collect();
     message
+}
+
+/// Text from the answer as it may be printed: control characters (an escape sequence would
+/// recolour or rewrite the log) become spaces; line breaks stay, the runner's escaping carries them.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\r' => c,
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
 }
 
 fn is_retryable(error: &ApiError) -> bool {

@@ -183,6 +183,8 @@ fn cell(text: &str) -> String {
             // Names come from the API: no link or image may be made of them.
             '[' => cell.push_str("\\["),
             ']' => cell.push_str("\\]"),
+            // An escape sequence from an answer (a zone's name, a message) shows as a space.
+            c if c.is_control() => cell.push(' '),
             c => cell.push(c),
         }
     }

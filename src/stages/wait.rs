@@ -47,6 +47,18 @@ pub(crate) async fn until_live(
     Err(journal.failed(Subject::NewBuildLive, cause))
 }
 
+/// Whether the run polls the site before the purge (a wait given, a purge that is no dry run).
+pub(crate) fn polls_site(settings: &Settings) -> bool {
+    let options = &settings.options;
+    options.wait.is_some() && options.mode == Mode::Purge && !options.dry_run
+}
+
+/// The summary's row of a wait the cancellation ended (contract §11: the row is always there).
+pub(crate) fn cancelled(journal: &mut Journal, started: Instant) {
+    let detail = format!("cancelled after {}", seconds(started.elapsed()));
+    journal.check(Subject::NewBuildLive, Mark::Fail, detail);
+}
+
 /// Every item, as `failed` names it once the zones are known (contract §3: a path joined to its
 /// base, once per zone it goes to); as given when they cannot be routed.
 pub(crate) fn unsent(settings: &Settings, zones: &[Resolved]) -> Vec<String> {

@@ -39,9 +39,9 @@ async fn a_429_is_retried_after_the_retry_after_seconds() {
 #[tokio::test]
 async fn a_spent_global_limit_is_waited_out_and_the_run_goes_on() {
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
-    // Five requests every 150 ms, all five already spent: `Retry-After: 1` for the first ones,
-    // answered after a wait (100 ms here) and again after a second.
-    fake.enforce_budget(5, Duration::from_millis(150), 5);
+    // Five requests every 250 ms, all five already spent: `Retry-After: 1` for the first ones,
+    // answered after a wait (100 ms here) and again after a second, until the window ends.
+    fake.enforce_budget(5, Duration::from_millis(250), 5);
     let run = Action::new(&fake)
         .token(CFUT_TOKEN)
         .input("zone", ZONE_ID)
@@ -61,34 +61,27 @@ async fn a_spent_global_limit_is_waited_out_and_the_run_goes_on() {
             .map(|(_, status)| *status)
             .collect()
     };
-    // The credential check and the zone read go side by side, are refused together, share one
-    // hold, and go again together when it ends: refused again (the window lasts 150 ms), they go a
-    // third time. Waits for the global limit are not among the attempts, of which the policy
-    // gives two.
-    let mut reads = [
-        statuses("/user/tokens/verify"),
-        statuses(&format!("/zones/{ZONE_ID}")),
-    ];
-    reads.sort();
-    assert_eq!(
-        reads,
-        [vec![429, 429, 200], vec![429, 429, 200]],
-        "{answered:?}"
-    );
+    // The credential check and the zone read go side by side and are refused together; each waits
+    // as long as the hold lasts, and goes again until the window (250 ms) ends: refused twice at
+    // least (at once, then after a 100 ms hold), then answered. Waits for the global limit are not
+    // among the attempts, of which the policy gives two.
+    for path in ["/user/tokens/verify", &format!("/zones/{ZONE_ID}")] {
+        let seen = statuses(path);
+        let refused = seen.iter().take_while(|s| **s == 429).count();
+        assert!(refused >= 2, "{path}: {seen:?}");
+        assert_eq!(seen[refused..], [200], "{path}: {seen:?}");
+    }
     assert_eq!(fake.purges().len(), 1);
     assert!(
         run.stdout
             .contains("Cloudflare's API limit for this credential")
-            && run.stdout.contains("waiting 1 s, as its Retry-After says"),
+            && run.stdout.contains("waiting 1 s, the longest wait"),
         "{}",
         run.stdout
     );
-    assert_eq!(
-        run.stdout.matches("is reached: waiting").count(),
-        2,
-        "{}",
-        run.stdout
-    );
+    // A line for each hold; requests refused while one is in force share it.
+    let holds = run.stdout.matches("is reached: waiting").count();
+    assert!((2..=6).contains(&holds), "{holds}: {}", run.stdout);
 }
 
 /// A global limit that outlasts the waits the policy allows is `rate-limited`, named as the
@@ -112,15 +105,17 @@ async fn a_global_limit_that_lasts_is_rate_limited_after_its_waits() {
         .count();
     assert_eq!(
         verifies,
-        1 + POLICY.max_attempts as usize,
+        1 + POLICY.global_waits as usize,
         "one try, then a try after each wait"
     );
     assert!(fake.purges().is_empty());
-    // A line for each hold: the credential check and the zone read, refused together, share each.
-    assert_eq!(
-        run.stdout.matches("is reached: waiting").count(),
-        POLICY.max_attempts as usize,
-        "{}",
+    // A line for each hold: the credential check and the zone read share one when the second is
+    // refused while the first one's is in force (on a loaded machine it may come after it ends).
+    let holds = run.stdout.matches("is reached: waiting").count();
+    let waits = POLICY.global_waits as usize;
+    assert!(
+        (waits..=2 * waits).contains(&holds),
+        "{holds}: {}",
         run.stdout
     );
     let (title, text) = run.error();

@@ -288,8 +288,7 @@ fn assert_no_forged_command(run: &Run, label: &str) {
 
 #[tokio::test]
 async fn cloudflare_messages_cannot_forge_commands_or_flood_the_log() {
-    let forged =
-        "Invalid API Token\n::error title=FORGED::pwned\r\n::set-output name=result::purged";
+    let forged = "Invalid API Token\n::error title=FORGED::pwned\r\n::set-output name=result::purged \u{1b}[2K\u{1b}[32mgreen\u{7}";
     // Over the summary's 1 MiB, which is what it must not reach.
     let long = "x".repeat(1_200_000);
     let errors: Vec<Value> = (0..2000)
@@ -324,6 +323,13 @@ async fn cloudflare_messages_cannot_forge_commands_or_flood_the_log() {
         run.summary.len()
     );
     assert!(run.summary.contains("`token-invalid`"));
+    // No escape sequence from the answer reaches the log or the summary.
+    for (channel, text) in [("log", &run.stdout), ("summary", &run.summary)] {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{channel}: {text}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -281,6 +281,14 @@ async fn a_sigterm_while_waiting_is_cancelled_with_nothing_purged() {
         run.output("failed"),
         "https://example.com/app.css\nhttps://example.com/index.html"
     );
+    // Contract §11: the summary has the wait's row, whatever ended it.
+    assert!(
+        run.summary
+            .contains("| New build live | ✗ | cancelled after "),
+        "{}",
+        run.summary
+    );
+    run.assert_secret_hidden(CFUT_TOKEN);
 }
 
 /// The built binary, with the production schedule: a first poll at once, the second 2 s later.

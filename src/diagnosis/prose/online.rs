@@ -282,6 +282,13 @@ pub(crate) fn foreign_body(foreign: &Foreign) -> String {
 }
 
 pub(in crate::diagnosis) fn cancelled(not_confirmed: usize) -> Explained {
+    if not_confirmed == 0 {
+        // The cancel came when the last answers were in: nothing is left to purge again.
+        return seen_and_fix(
+            "The runner cancelled the step as it ended: every item was purged before that".into(),
+            "Nothing is left to purge: the step failed only because it was cancelled".into(),
+        );
+    }
     seen(format!(
         "The runner cancelled the step: sending stopped, and {} {} not confirmed purged",
         plural(not_confirmed, "item"),

@@ -106,6 +106,35 @@ async fn a_request_in_flight_at_a_cancellation_is_abandoned_after_the_grace() {
     assert_eq!(run.output("purged_count"), "0");
 }
 
+/// A cancel that lands while the last request is in flight, answered within the grace: every item
+/// was purged, so the annotation says so instead of telling to re-run for what is left.
+#[tokio::test]
+async fn a_cancel_answered_in_full_says_nothing_is_left_to_purge() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let answer = GRACE.in_flight / 3;
+    fake.script(
+        |r| r.is_purge(),
+        None,
+        Reply::json(200, observed("purge success")).delay(answer),
+    );
+    let cancel = Cancel::with_grace(GRACE);
+    let action = Action::new(&fake).token(CFUT_TOKEN).input("tags", "t");
+    let signal = async {
+        until_purges(&fake, 1).await;
+        cancel.cancel();
+    };
+    let (run, ()) = tokio::join!(action.run_cancellable(cancel.clone()), signal);
+    run.assert_failed(1, "cancelled");
+    run.assert_secret_hidden(CFUT_TOKEN);
+    assert_eq!(run.output("purged_count"), "1");
+    assert_eq!(run.output("failed"), "");
+    let (_, text) = run.error();
+    assert!(
+        text.contains("every item was purged") && !text.contains("Re-run"),
+        "{text}"
+    );
+}
+
 #[tokio::test]
 async fn a_signal_during_the_checks_reports_every_item_as_not_purged() {
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;

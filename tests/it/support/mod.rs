@@ -30,6 +30,7 @@ pub const POLICY: RetryPolicy = RetryPolicy {
     total_wait: Duration::from_secs(120),
     global_wait_cap: Duration::from_millis(100),
     global_wait_total: Duration::from_millis(1000),
+    global_waits: 4,
 };
 
 /// What one second of `timeout_seconds` lasts in a test: `timeout_seconds: 1` times out in
