@@ -23,8 +23,11 @@ const SETTLE: Duration = Duration::from_secs(2);
 
 fn main() -> ExitCode {
     // The fake site and API run on a runtime of their own; the binary measured is the users' build
-    // (the support's `run_binary` takes it from IT_BINARY, set before any thread starts).
-    std::env::set_var("IT_BINARY", users_build::users_build());
+    // (the support's `run_binary` takes it from IT_BINARY, set before any thread starts), or the
+    // one IT_BINARY names already.
+    if std::env::var_os("IT_BINARY").is_none() {
+        std::env::set_var("IT_BINARY", users_build::users_build());
+    }
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
