@@ -71,9 +71,10 @@ impl RetryPolicy {
         matches!(status, 408 | 409 | 429) || status >= 500
     }
 
-    /// The wait before attempt `attempt + 1` (attempts count from 1).
+    /// The wait before attempt `attempt + 1` (attempts count from 1). A `Retry-After` of 0 is
+    /// taken as none: a refusal that says "now" is not tried again at once, but after the backoff.
     pub(crate) fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
-        if let Some(wait) = retry_after {
+        if let Some(wait) = retry_after.filter(|wait| !wait.is_zero()) {
             return wait.min(self.retry_after_cap);
         }
         let exp = self
@@ -134,6 +135,8 @@ mod tests {
             p.delay(1, Some(Duration::from_secs(3600))),
             Duration::from_secs(60)
         );
+        let zero = p.delay(1, Some(Duration::ZERO));
+        assert!(zero >= p.base / 2, "{zero:?}: a Retry-After of 0 backs off");
     }
 
     #[test]
