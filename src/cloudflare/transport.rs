@@ -25,6 +25,14 @@ pub(crate) const MAX_BODY: usize = 4 * 1024 * 1024;
 const BUDGET: f64 = 1150.0;
 const WINDOW: Duration = Duration::from_secs(300);
 
+/// The client's share of Cloudflare's global budget, refilling `pace` times as fast as Cloudflare's.
+fn budget(pace: f64) -> Arc<TokenBucket> {
+    Arc::new(TokenBucket::new(
+        BUDGET,
+        1200.0 / WINDOW.as_secs_f64() * pace,
+    ))
+}
+
 /// How requests authenticate.
 #[derive(Debug, Clone)]
 pub(crate) enum Auth {
@@ -215,14 +223,13 @@ impl Client {
                 at: SystemTime::now(),
                 since: Instant::now(),
             },
-            budget: Arc::new(TokenBucket::new(BUDGET, 1200.0 / WINDOW.as_secs_f64())),
+            budget: budget(1.0),
         })
     }
 
     /// Refill the budget `pace` times faster than Cloudflare's (tests; 1 in production).
     pub(crate) fn with_pace(mut self, pace: f64) -> Self {
-        let rate = 1200.0 / WINDOW.as_secs_f64() * pace;
-        self.budget = Arc::new(TokenBucket::new(BUDGET, rate));
+        self.budget = budget(pace);
         self
     }
 

@@ -13,7 +13,8 @@ use crate::support::*;
 async fn a_429_is_retried_after_the_retry_after_seconds() {
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     let limited =
-        Reply::json(429, observed("global API rate limit (2026)")).header("retry-after", "2");
+        // A purge bucket's limit (1134): the retry policy's own Retry-After, not the global hold.
+        Reply::json(429, purge_rate_limit()).header("retry-after", "2");
     fake.script(|r| r.is_purge(), Some(1), limited);
     let run = Action::new(&fake)
         .token(CFUT_TOKEN)
@@ -133,6 +134,7 @@ async fn a_retry_after_date_is_honoured_too() {
     fake.script(
         |r| r.is_purge(),
         Some(1),
+        // The global limit's older form (10100), waited out too, its date read as a date.
         Reply::json(429, observed("global API rate limit (2019-2022 form)"))
             .header("retry-after", &at),
     );
@@ -270,8 +272,7 @@ async fn a_retry_after_date_is_read_against_the_runs_clock() {
         now + time::Duration::seconds(10),
     ));
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
-    let limited =
-        Reply::json(429, observed("global API rate limit (2026)")).header("retry-after", &date);
+    let limited = Reply::json(429, purge_rate_limit()).header("retry-after", &date);
     fake.script(|r| r.is_purge(), Some(1), limited);
     let run = Action::new(&fake)
         .token(CFUT_TOKEN)
