@@ -1,6 +1,7 @@
 //! Cloudflare's JSON envelope, parsed leniently: only the fields the action reads, unknown ones ignored.
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// One entry of `errors[]` or `messages[]`, with its `error_chain` when Cloudflare sends one.
@@ -69,21 +70,23 @@ fn lenient_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::E
 }
 
 /// The envelope as read off the wire. Some answers (429, 1012) are a bare `{"code","message"}`.
+/// `result` stays text until its type is known: typed once, straight from the body.
 #[derive(Debug, Deserialize)]
-struct RawEnvelope {
+struct RawEnvelope<'a> {
     success: Option<Value>,
     #[serde(default)]
     errors: Option<Value>,
-    #[serde(default)]
-    result: Option<Value>,
+    #[serde(default, borrow)]
+    result: Option<&'a RawValue>,
     code: Option<Value>,
     message: Option<Value>,
 }
 
 /// What a body said, before the result is typed.
 #[derive(Debug)]
-pub(crate) enum Parsed {
-    Success(Value),
+pub(crate) enum Parsed<'a> {
+    /// `result`'s JSON text (`null` when there was none).
+    Success(&'a str),
     Errors(Vec<CfMessage>),
     /// Not Cloudflare's envelope.
     Foreign(BodyKind),
@@ -127,12 +130,12 @@ impl BodyKind {
     }
 }
 
-pub fn parse(body: &[u8]) -> Parsed {
+pub fn parse(body: &[u8]) -> Parsed<'_> {
     let Ok(raw) = serde_json::from_slice::<RawEnvelope>(body) else {
         return Parsed::Foreign(BodyKind::of(body));
     };
     match raw.success {
-        Some(Value::Bool(true)) => Parsed::Success(raw.result.unwrap_or(Value::Null)),
+        Some(Value::Bool(true)) => Parsed::Success(raw.result.map_or("null", RawValue::get)),
         Some(Value::Bool(false)) => Parsed::Errors(errors_of(raw.errors)),
         Some(_) => Parsed::Foreign(BodyKind::OddSuccess),
         None if raw.code.is_some() => {

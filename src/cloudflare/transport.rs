@@ -446,7 +446,7 @@ fn interpret<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, ApiErro
     }
     match envelope::parse(body) {
         Parsed::Success(result) if (200..300).contains(&status) => {
-            serde_json::from_value(result).map_err(|e| foreign(Foreign::WrongShape(e.to_string())))
+            serde_json::from_str(result).map_err(|e| foreign(Foreign::WrongShape(e.to_string())))
         }
         Parsed::Success(_) => Err(ApiError::Refused {
             status,
