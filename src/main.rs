@@ -2,6 +2,7 @@
 
 #![forbid(unsafe_code)]
 
+use std::convert::Infallible;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -11,17 +12,14 @@ use cloudflare_purge::{parse_args, respond, Cancel, Command, Config, Env, Log};
 fn main() -> ExitCode {
     let env = Env::from_process();
     let runner = Arc::new(Log::stdout(&env));
-    match start(&env, &runner) {
-        Ok(code) => ExitCode::from(code),
-        Err(error) => {
-            // Only starting the runtime or the signal handlers can fail here: no cause applies.
-            runner.info(&format!("error: {error:#}"));
-            ExitCode::FAILURE
-        }
-    }
+    let Err(error) = start(&env, &runner);
+    // Only starting the runtime or the signal handlers can fail: no cause applies.
+    runner.info(&format!("error: {error:#}"));
+    ExitCode::FAILURE
 }
 
-fn start(env: &Env, runner: &Arc<Log>) -> anyhow::Result<u8> {
+/// Run, then end the process with the run's status; returns only when the run could not start.
+fn start(env: &Env, runner: &Arc<Log>) -> anyhow::Result<Infallible> {
     let config = Config::production();
     let command = parse_args(std::env::args_os().skip(1));
     let mut runtime = tokio::runtime::Builder::new_current_thread();
@@ -35,14 +33,17 @@ fn start(env: &Env, runner: &Arc<Log>) -> anyhow::Result<u8> {
         runtime.enable_all();
     }
     let runtime = runtime.build().context("starting the runtime")?;
-    runtime.block_on(async {
+    let code = runtime.block_on(async {
         if let Some(signals) = signals {
             signals
                 .watch(config.cancel.clone())
                 .context("listening for SIGTERM and SIGINT")?;
         }
-        Ok(respond(env, command, runner.clone(), &config).await)
-    })
+        anyhow::Ok(respond(env, command, runner.clone(), &config).await)
+    })?;
+    // Everything is reported: the process ends here, without taking down the runtime, its
+    // connections and the run's memory piece by piece (the kernel does that at once).
+    std::process::exit(i32::from(code));
 }
 
 /// After the first signal the run stops sending, reports and exits, within its grace for requests
@@ -62,38 +63,41 @@ fn cancelled(cancel: &Cancel) {
         });
 }
 
-/// The runner cancels a step with SIGTERM (docker stop) or SIGINT. The handlers only set a flag and
-/// write to a socket the run's runtime listens on: no thread of their own. A second signal ends the
-/// process at once (exit 1) in the handler itself, so a run blocked in a read still ends.
+/// The runner cancels a step with SIGTERM (docker stop) or SIGINT. The handlers only set a flag,
+/// which the run's runtime looks at every [`HEED`]: no thread, no socket, nothing to set up but the
+/// handlers. A second signal ends the process at once (exit 1) in the handler itself, so a run
+/// blocked in a read still ends.
 #[cfg(unix)]
-struct Signals(std::os::unix::net::UnixStream);
+struct Signals(Arc<std::sync::atomic::AtomicBool>);
+
+/// How often the run looks for a signal: well inside the runner's grace, and a wake-up too rare to
+/// cost anything while a run waits.
+#[cfg(unix)]
+const HEED: std::time::Duration = std::time::Duration::from_millis(50);
 
 #[cfg(unix)]
 impl Signals {
     fn register() -> std::io::Result<Self> {
         use signal_hook::consts::{SIGINT, SIGTERM};
-        use signal_hook::{flag, low_level::pipe};
-        use std::sync::atomic::AtomicBool;
-        let (heard, tell) = std::os::unix::net::UnixStream::pair()?;
-        let first = Arc::new(AtomicBool::new(false));
+        use signal_hook::flag;
+        let first = Arc::new(std::sync::atomic::AtomicBool::new(false));
         for signal in [SIGTERM, SIGINT] {
             // Registered before the flag is set, so that it ends the process only from the second
             // signal on (signal-hook runs a signal's actions in the order they were registered).
             flag::register_conditional_shutdown(signal, 1, Arc::clone(&first))?;
             flag::register(signal, Arc::clone(&first))?;
-            pipe::register(signal, tell.try_clone()?)?;
         }
-        heard.set_nonblocking(true)?;
-        Ok(Signals(heard))
+        Ok(Signals(first))
     }
 
-    /// Listen in the run's runtime: the first signal cancels the run.
+    /// Look in the run's runtime: the first signal cancels the run.
     fn watch(self, cancel: Cancel) -> std::io::Result<()> {
-        let heard = tokio::net::UnixStream::from_std(self.0)?;
+        use std::sync::atomic::Ordering;
         tokio::spawn(async move {
-            if heard.readable().await.is_ok() {
-                cancelled(&cancel);
+            while !self.0.load(Ordering::SeqCst) {
+                tokio::time::sleep(HEED).await;
             }
+            cancelled(&cancel);
         });
         Ok(())
     }
