@@ -1,6 +1,7 @@
 //! A secret string: handed out where the value is needed, never shown by `Debug`; and the redactor
 //! that keeps any credential, or any 8-character piece of one in any case, out of printed text.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -38,7 +39,13 @@ pub(crate) struct Redactor {
     whole: Vec<(Vec<u8>, bool)>,
     /// Every piece, its 8 bytes read as one number.
     pieces: HashSet<u64, BuildHasherDefault<PieceHasher>>,
+    /// One bit for each piece's hash ([`FILTER_WORDS`] words once there is a piece): a window of
+    /// printed text whose bit is clear is no piece, and most are ruled out by that one load.
+    filter: Vec<u64>,
 }
+
+/// The filter's size in 64-bit words: 4,096 bits, of which a credential sets about 45.
+const FILTER_WORDS: usize = 64;
 
 impl Redactor {
     /// Hide this value wherever it stands whole; `false` when it was hidden already.
@@ -55,8 +62,14 @@ impl Redactor {
     pub(crate) fn hide_credential(&mut self, credential: &str) -> bool {
         let new = self.hide(credential);
         let bytes = credential.as_bytes().to_ascii_lowercase();
-        self.pieces.extend(bytes.windows(PIECE).filter_map(piece));
         if bytes.len() >= PIECE {
+            self.filter.resize(FILTER_WORDS, 0);
+            self.pieces.reserve(bytes.len() + 1 - PIECE);
+            for piece in bytes.windows(PIECE).filter_map(piece) {
+                let (word, bit) = filter_bit(piece);
+                self.filter[word] |= bit;
+                self.pieces.insert(piece);
+            }
             for (value, by_pieces) in &mut self.whole {
                 *by_pieces |= *value == bytes;
             }
@@ -70,10 +83,10 @@ impl Redactor {
     }
 
     /// `text` with everything hidden replaced by `***`, as the runner's log masker writes it.
-    pub(crate) fn redact(&self, text: &str) -> String {
+    pub(crate) fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let spans = self.spans(text.as_bytes());
         if spans.is_empty() {
-            return text.to_string();
+            return Cow::Borrowed(text);
         }
         let mut out = String::with_capacity(text.len());
         let mut at = 0;
@@ -85,24 +98,20 @@ impl Redactor {
             at = end.max(at);
         }
         out.push_str(&text[at..]);
-        out
+        Cow::Owned(out)
     }
 
     /// The byte ranges to hide, merged where they touch, in order.
     fn spans(&self, text: &[u8]) -> Vec<(usize, usize)> {
-        if self.whole.is_empty() && self.pieces.is_empty() {
-            return Vec::new();
-        }
-        let lower = text.to_ascii_lowercase();
         let mut found: Vec<(usize, usize)> = Vec::new();
         for (value, _) in self.whole.iter().filter(|(_, by_pieces)| !by_pieces) {
-            found.extend(find_all(&lower, value).map(|i| (i, i + value.len())));
+            found.extend(find_all(text, value).map(|i| (i, i + value.len())));
         }
         if !self.pieces.is_empty() {
-            let windows = lower.windows(PIECE).enumerate();
-            let known = |w: &[u8]| piece(w).is_some_and(|p| self.pieces.contains(&p));
-            let pieces = windows.filter(|(_, w)| known(w));
-            found.extend(pieces.map(|(i, _)| (i, i + PIECE)));
+            found.extend(self.piece_ends(text).map(|end| (end - PIECE, end)));
+        }
+        if found.is_empty() {
+            return found;
         }
         found.sort_unstable();
         let mut merged: Vec<(usize, usize)> = Vec::with_capacity(found.len());
@@ -113,6 +122,22 @@ impl Redactor {
             }
         }
         merged
+    }
+}
+
+impl Redactor {
+    /// Where a piece ends in `text`: each window of [`PIECE`] bytes, lower-cased, read as one
+    /// number as it rolls along, then the filter, then the set.
+    fn piece_ends<'a>(&'a self, text: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+        let mut window = 0u64;
+        text.iter().enumerate().filter_map(move |(i, byte)| {
+            window = (window >> 8) | (u64::from(byte.to_ascii_lowercase()) << 56);
+            let (word, bit) = filter_bit(window);
+            let known = i + 1 >= PIECE
+                && self.filter.get(word).is_some_and(|w| w & bit != 0)
+                && self.pieces.contains(&window);
+            known.then_some(i + 1)
+        })
     }
 }
 
@@ -140,9 +165,19 @@ impl Hasher for PieceHasher {
     }
 
     fn write_u64(&mut self, n: u64) {
-        let product = u128::from(n ^ self.0) * 0x9E37_79B9_7F4A_7C15;
-        self.0 = (product >> 64) as u64 ^ product as u64;
+        self.0 = mix(n ^ self.0);
     }
+}
+
+fn mix(n: u64) -> u64 {
+    let product = u128::from(n) * 0x9E37_79B9_7F4A_7C15;
+    (product >> 64) as u64 ^ product as u64
+}
+
+/// A piece's place in the filter, a word and one bit of it: the top 12 bits of one multiplication.
+fn filter_bit(piece: u64) -> (usize, u64) {
+    let bit = piece.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52;
+    ((bit >> 6) as usize, 1 << (bit & 63))
 }
 
 /// A piece's bytes as one number.
@@ -151,10 +186,11 @@ fn piece(window: &[u8]) -> Option<u64> {
     Some(u64::from_le_bytes(bytes))
 }
 
+/// Where `value` (lower-case) stands in `text`, in any case.
 fn find_all<'a>(text: &'a [u8], value: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
     text.windows(value.len())
         .enumerate()
-        .filter(move |(_, w)| *w == value)
+        .filter(move |(_, w)| w.eq_ignore_ascii_case(value))
         .map(|(i, _)| i)
 }
 
@@ -209,6 +245,35 @@ mod tests {
         let mut short = Redactor::default();
         short.hide_credential("Ab3");
         assert_eq!(short.redact("xAB3y"), "x***y");
+    }
+
+    #[test]
+    fn the_rolling_window_finds_what_every_window_compared_finds() {
+        let token = "cfut_Qm4Rz8Tw2Yx6Vb1Nc5Hd9Jf3Gs7Ka0Pe4Lm8Ui2O1a2b3c4d";
+        let mut r = Redactor::default();
+        r.hide_credential(token);
+        let lower = token.to_ascii_lowercase();
+        let naive = |text: &str| -> Vec<usize> {
+            let bytes = text.as_bytes().to_ascii_lowercase();
+            let windows = bytes.windows(PIECE).enumerate();
+            let hidden = |w: &[u8]| lower.as_bytes().windows(PIECE).any(|p| p == w);
+            windows
+                .filter(|(_, w)| hidden(w))
+                .map(|(i, _)| i + PIECE)
+                .collect()
+        };
+        let alphabet: Vec<char> = "cfut_QmRz48é ab-CF".chars().collect();
+        let mut rng = fastrand::Rng::with_seed(22);
+        for _ in 0..500 {
+            let mut text: String = (0..rng.usize(0..40))
+                .map(|_| alphabet[rng.usize(..alphabet.len())])
+                .collect();
+            let (from, len) = (rng.usize(..40), rng.usize(0..14));
+            let at = text.char_indices().map(|(i, _)| i).nth(rng.usize(0..40));
+            text.insert_str(at.unwrap_or(text.len()), &token[from..from + len]);
+            let ends: Vec<usize> = r.piece_ends(text.as_bytes()).collect();
+            assert_eq!(ends, naive(&text), "{text:?}");
+        }
     }
 
     #[test]

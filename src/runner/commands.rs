@@ -13,10 +13,16 @@ pub(crate) const MAX_MESSAGE: usize = 4000;
 
 /// Message data: `%`, CR and LF (percent first).
 pub(crate) fn escape_data(value: &str) -> String {
-    value
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut escaped = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '%' => escaped.push_str("%25"),
+            '\r' => escaped.push_str("%0D"),
+            '\n' => escaped.push_str("%0A"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
 }
 
 /// Property values: as data, plus `:` and `,`.
@@ -58,7 +64,7 @@ impl Log {
     }
 
     fn emit(&self, line: &str) {
-        let line = self.redact(line);
+        let line = self.redactor().redact(line);
         self.write(&line);
     }
 
@@ -94,9 +100,13 @@ impl Log {
         }
     }
 
-    /// Text with every masked value and credential piece replaced by `***`.
-    pub(crate) fn redact(&self, text: &str) -> String {
-        self.redactor().redact(text)
+    /// Text with every masked value and credential piece replaced by `***` (no copy when
+    /// nothing in it is hidden).
+    pub(crate) fn redact_owned(&self, text: String) -> String {
+        match self.redactor().redact(&text) {
+            std::borrow::Cow::Owned(redacted) => redacted,
+            std::borrow::Cow::Borrowed(_) => text,
+        }
     }
 
     fn redactor(&self) -> std::sync::MutexGuard<'_, Redactor> {

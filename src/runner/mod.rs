@@ -61,7 +61,7 @@ pub(crate) fn publish(env: &Env, runner: &Log, report: &Report) -> Result<(), Pu
         // be fed back. Every other value may come from Cloudflare's answers.
         .map(|(output, value)| match output {
             Output::Failed => (output.name(), value),
-            _ => (output.name(), runner.redact(&value)),
+            _ => (output.name(), runner.redact_owned(value)),
         })
         .collect();
     let named = match file_error {
@@ -91,7 +91,7 @@ fn write_runner_files(
     let summary = match env.get("GITHUB_STEP_SUMMARY") {
         Some(path) => {
             let named = failed_file.as_ref().ok().copied().flatten();
-            let summary = runner.redact(&render_summary(report, named, runner.home()));
+            let summary = runner.redact_owned(render_summary(report, named, runner.home()));
             append(path.as_ref(), &summary).map_err(|error| PublishError {
                 file: "the file named by GITHUB_STEP_SUMMARY".into(),
                 error,
