@@ -97,14 +97,11 @@ fn strip_bearer(value: &str) -> Option<&str> {
 /// and cleaned forms, and each of its lines. All are registered as masks, except a known
 /// placeholder form: masked, it would hide the very example the fix gives (`api_token: ${{ secrets.X }}`).
 pub(crate) fn mask_forms(raw: &str, input: Input) -> Vec<String> {
-    if known_placeholder(&clean(raw, input).value) {
+    let cleaned = clean(raw, input).value;
+    if known_placeholder(&cleaned) {
         return Vec::new();
     }
-    let mut forms = vec![
-        raw.to_string(),
-        raw.trim().to_string(),
-        clean(raw, input).value,
-    ];
+    let mut forms = vec![raw.to_string(), raw.trim().to_string(), cleaned];
     forms.extend(raw.lines().map(|l| l.trim().to_string()));
     forms.retain(|f| f.chars().count() >= 4);
     forms.sort();

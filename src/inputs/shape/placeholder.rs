@@ -38,18 +38,25 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
     if value.len() >= 3 && value.starts_with('<') && value.ends_with('>') {
         return true;
     }
-    let letters: String = value
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
     let mut chars = value.chars();
     let first = chars.next();
     let one_char_repeated = value.chars().count() >= 3 && chars.all(|c| Some(c) == first);
-    let x_run = letters.len() >= 3 && letters.chars().all(|c| c == 'x');
-    one_char_repeated
-        || x_run
-        || WORDS.contains(&letters.as_str())
-        || (letters.starts_with("your") && letters.len() < 40)
-        || (letters.starts_with("insert") && letters.len() < 40)
+    let letters = || {
+        let alphanumeric = value.chars().filter(char::is_ascii_alphanumeric);
+        alphanumeric.map(|c| c.to_ascii_lowercase())
+    };
+    let count = letters().count();
+    let x_run = count >= 3 && letters().all(|c| c == 'x');
+    if one_char_repeated || x_run {
+        return true;
+    }
+    // Every word, and every `your…` or `insert…` example, has fewer than 40 letters: a credential
+    // (40 or more) needs no copy made.
+    if count >= 40 {
+        return false;
+    }
+    let letters: String = letters().collect();
+    WORDS.contains(&letters.as_str())
+        || letters.starts_with("your")
+        || letters.starts_with("insert")
 }
