@@ -298,7 +298,8 @@ impl Report {
     /// Every output of the contract, in the table's order; `failed_file` names the file with the
     /// whole `failed` list when the output had to be cut.
     pub fn outputs(&self, failed_file: Option<&str>) -> Vec<(Output, String)> {
-        let purge = self.purge.clone().unwrap_or_default();
+        let none = PurgeReport::default();
+        let purge = self.purge.as_ref().unwrap_or(&none);
         let failed = self.failed_items();
         let zones =
             |f: fn(&ZoneNames) -> &str| self.zones.iter().map(f).collect::<Vec<_>>().join(",");

@@ -1,5 +1,7 @@
 //! The step summary: a health table of the checks, the cause and its fix, and what was purged.
 
+use std::fmt::Write;
+
 use super::commands::MAX_MESSAGE;
 use super::report::{ConfirmReport, Mark, PurgeReport, Report};
 use crate::cloudflare::Eviction;
@@ -26,10 +28,10 @@ pub(crate) fn render_summary(
         confirmed(&mut md, confirm);
     }
     if let Some(file) = failed_file {
-        md.push_str(&format!(
-            "\nThe `failed` output holds the first items not purged, up to 256 KiB; all {} are in `{file}` in the workspace (the `failed_file` output), one per line, ready for `files_from`.\n",
+        let _ = writeln!(md,
+            "\nThe `failed` output holds the first items not purged, up to 256 KiB; all {} are in `{file}` in the workspace (the `failed_file` output), one per line, ready for `files_from`.",
             thousands(report.failed_items().len())
-        ));
+        );
     }
     md
 }
@@ -40,12 +42,13 @@ fn checks(md: &mut String, report: &Report) {
     }
     md.push_str("| Check | | Detail |\n|---|:-:|---|\n");
     for check in &report.checks {
-        md.push_str(&format!(
-            "| {} | {} | {} |\n",
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} |",
             check.name,
             check.mark.symbol(),
             cell(&check.detail)
-        ));
+        );
     }
     md.push('\n');
 }
@@ -54,7 +57,8 @@ fn causes(md: &mut String, report: &Report, home: Option<&str>) {
     let errors = report.errors.iter().map(|c| (Mark::Fail, c));
     let warnings = report.warnings.iter().map(|c| (Mark::Warn, c));
     for (mark, cause) in errors.chain(warnings) {
-        md.push_str(&format!(
+        let _ = write!(
+            md,
             "{} **{}** (`{}`): {}.\n\n**Fix:** {}. [More]({})\n\n",
             mark.symbol(),
             cause.title(),
@@ -62,7 +66,7 @@ fn causes(md: &mut String, report: &Report, home: Option<&str>) {
             cell(&cause.seen()),
             cell(&cause.fix()),
             cause.link(home)
-        ));
+        );
     }
 }
 
@@ -74,50 +78,52 @@ fn purged(md: &mut String, purge: &PurgeReport) {
     };
     kinds(md, purge, did);
     zones(md, purge, did, not);
-    md.push_str(&format!("\n{}\n", totals(purge)));
+    let _ = writeln!(md, "\n{}", totals(purge));
 }
 
 /// A row per kind: requested and done.
 fn kinds(md: &mut String, purge: &PurgeReport, did: &str) {
     let done = purge.totals(true);
-    md.push_str(&format!("| Kind | Requested | {did} |\n|---|--:|--:|\n"));
+    let _ = writeln!(md, "| Kind | Requested | {did} |\n|---|--:|--:|");
     for (kind, requested) in purge.totals(false) {
         let purged = done.iter().find(|(k, _)| *k == kind).map_or(0, |(_, n)| *n);
         let (requested, purged) = (thousands(requested), thousands(purged));
-        md.push_str(&format!("| {} | {requested} | {purged} |\n", kind.noun()));
+        let _ = writeln!(md, "| {} | {requested} | {purged} |", kind.noun());
     }
 }
 
 /// A row per zone, then a line for each zone whose batches Cloudflare made smaller.
 fn zones(md: &mut String, purge: &PurgeReport, did: &str, not: &str) {
-    md.push_str(&format!(
-        "\n| Zone | ID | Plan | Requests accepted | {did} | {not} |\n"
-    ));
+    let _ = writeln!(
+        md,
+        "\n| Zone | ID | Plan | Requests accepted | {did} | {not} |"
+    );
     md.push_str("|---|---|---|--:|--:|--:|\n");
     for zone in &purge.zones {
         let failed = match zone.cause {
             Some(code) => format!("{} (`{code}`)", thousands(zone.failed.len())),
             None => thousands(zone.failed.len()),
         };
-        md.push_str(&format!(
-            "| {} | {} | {} | {}/{} | {} | {failed} |\n",
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {}/{} | {} | {failed} |",
             cell(&zone.label),
             zone.id,
             zone.plan,
             zone.batches_ok,
             zone.batches,
             thousands(zone.purged),
-        ));
+        );
     }
     for zone in &purge.zones {
         for (kind, limit, batches) in &zone.rebatched {
-            md.push_str(&format!(
-                "\n{}: Cloudflare took at most {limit} {} a request, so {} {} sent again in requests of {limit}.\n",
+            let _ = writeln!(md,
+                "\n{}: Cloudflare took at most {limit} {} a request, so {} {} sent again in requests of {limit}.",
                 cell(&zone.label),
                 kind.noun(),
                 plural(*batches, "batch"),
                 if *batches == 1 { "was" } else { "were" },
-            ));
+            );
         }
     }
 }
@@ -145,11 +151,12 @@ fn totals(purge: &PurgeReport) -> String {
 
 /// The URLs `confirm` checked, as the site answered them.
 fn confirmed(md: &mut String, confirm: &ConfirmReport) {
-    md.push_str(&format!(
+    let _ = write!(
+        md,
         "\nPurge checked at the site: {}/{} URLs evicted.\n\n",
         confirm.evicted,
         confirm.checked.len()
-    ));
+    );
     if confirm.checked.is_empty() {
         return;
     }
@@ -157,15 +164,16 @@ fn confirmed(md: &mut String, confirm: &ConfirmReport) {
     md.push_str("|---|--:|---|--:|---|\n");
     let or_dash = |v: Option<String>| v.unwrap_or_else(|| "–".to_string());
     for row in &confirm.checked {
-        md.push_str(&format!(
-            "| {} | {} | {} | {} | {} {} |\n",
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} {} |",
             cell(&row.url),
             or_dash(row.status.map(|s| s.to_string())),
             cell(&or_dash(row.cache_status.clone())),
             or_dash(row.age.map(|a| a.to_string())),
             row.mark.symbol(),
             row.verdict
-        ));
+        );
     }
 }
 
