@@ -210,6 +210,15 @@ async fn side_by_side(binary: &str) {
             mark(ratio <= 1.0),
             cpus[0] / base_cpu
         );
+        // Each pair ran back to back: its ratio is free of the machine's slower and faster spells.
+        let mut pairs: Vec<f64> = (builds[0].1.iter().zip(&builds[1].1))
+            .map(|(run, base)| run.wall / base.wall)
+            .collect();
+        println!(
+            "- median of the {} pairs' own ratios: {:.3}",
+            pairs.len(),
+            median(&mut pairs)
+        );
     }
 }
 
