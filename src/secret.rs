@@ -42,6 +42,9 @@ pub(crate) struct Redactor {
     /// One bit for each piece's hash ([`FILTER_WORDS`] words once there is a piece): a window of
     /// printed text whose bit is clear is no piece, and most are ruled out by that one load.
     filter: Vec<u64>,
+    /// Every byte the pieces hold: a window with any other byte is no piece, and prose, whose
+    /// spaces break every run, is passed over without a look at the filter.
+    alphabet: [u64; 4],
 }
 
 /// The filter's size in 64-bit words: 4,096 bits, of which a credential sets about 45.
@@ -65,6 +68,9 @@ impl Redactor {
         if bytes.len() >= PIECE {
             self.filter.resize(FILTER_WORDS, 0);
             self.pieces.reserve(bytes.len() + 1 - PIECE);
+            for byte in &bytes {
+                self.alphabet[usize::from(byte >> 6)] |= 1 << (byte & 63);
+            }
             for piece in bytes.windows(PIECE).filter_map(piece) {
                 let (word, bit) = filter_bit(piece);
                 self.filter[word] |= bit;
@@ -108,7 +114,7 @@ impl Redactor {
             found.extend(find_all(text, value).map(|i| (i, i + value.len())));
         }
         if !self.pieces.is_empty() {
-            found.extend(self.piece_ends(text).map(|end| (end - PIECE, end)));
+            self.find_pieces(text, &mut found);
         }
         if found.is_empty() {
             return found;
@@ -126,18 +132,28 @@ impl Redactor {
 }
 
 impl Redactor {
-    /// Where a piece ends in `text`: each window of [`PIECE`] bytes, lower-cased, read as one
-    /// number as it rolls along, then the filter, then the set.
-    fn piece_ends<'a>(&'a self, text: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+    /// Every piece in `text`, as the span it covers: each window of [`PIECE`] bytes, lower-cased,
+    /// read as one number as it rolls along; a window of the pieces' bytes only is looked up in
+    /// the filter, then in the set.
+    fn find_pieces(&self, text: &[u8], found: &mut Vec<(usize, usize)>) {
         let mut window = 0u64;
-        text.iter().enumerate().filter_map(move |(i, byte)| {
-            window = (window >> 8) | (u64::from(byte.to_ascii_lowercase()) << 56);
-            let (word, bit) = filter_bit(window);
-            let known = i + 1 >= PIECE
-                && self.filter.get(word).is_some_and(|w| w & bit != 0)
-                && self.pieces.contains(&window);
-            known.then_some(i + 1)
-        })
+        // How many bytes in a row, up to this one, are of the pieces' alphabet.
+        let mut run = 0;
+        for (i, byte) in text.iter().enumerate() {
+            let byte = byte.to_ascii_lowercase();
+            window = (window >> 8) | (u64::from(byte) << 56);
+            let known = self.alphabet[usize::from(byte >> 6)] & (1 << (byte & 63)) != 0;
+            run = if known { run + 1 } else { 0 };
+            if run >= PIECE && self.is_piece(window) {
+                found.push((i + 1 - PIECE, i + 1));
+            }
+        }
+    }
+
+    /// Whether 8 bytes read as one number are a piece: the filter first, then the set.
+    fn is_piece(&self, window: u64) -> bool {
+        let (word, bit) = filter_bit(window);
+        self.filter.get(word).is_some_and(|w| w & bit != 0) && self.pieces.contains(&window)
     }
 }
 
@@ -271,7 +287,9 @@ mod tests {
             let (from, len) = (rng.usize(..40), rng.usize(0..14));
             let at = text.char_indices().map(|(i, _)| i).nth(rng.usize(0..40));
             text.insert_str(at.unwrap_or(text.len()), &token[from..from + len]);
-            let ends: Vec<usize> = r.piece_ends(text.as_bytes()).collect();
+            let mut found = Vec::new();
+            r.find_pieces(text.as_bytes(), &mut found);
+            let ends: Vec<usize> = found.iter().map(|(_, end)| *end).collect();
             assert_eq!(ends, naive(&text), "{text:?}");
         }
     }

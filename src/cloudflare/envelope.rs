@@ -1,5 +1,6 @@
 //! Cloudflare's JSON envelope, parsed leniently: only the fields the action reads, unknown ones ignored.
 
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -130,6 +131,19 @@ impl BodyKind {
     }
 }
 
+/// A successful envelope's result typed in one pass over the body: the common answer. `None`
+/// for anything else (a refusal, another shape), which [`parse`] then reads leniently.
+pub(crate) fn success<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+    #[derive(Deserialize)]
+    struct Typed<T> {
+        success: bool,
+        result: T,
+    }
+    serde_json::from_slice::<Typed<T>>(body)
+        .ok()
+        .and_then(|typed| typed.success.then_some(typed.result))
+}
+
 pub fn parse(body: &[u8]) -> Parsed<'_> {
     let Ok(raw) = serde_json::from_slice::<RawEnvelope>(body) else {
         return Parsed::Foreign(BodyKind::of(body));
@@ -168,6 +182,21 @@ mod tests {
         };
         assert!(errors[0].has_code(6111));
         assert_eq!(errors[0].flatten().len(), 2);
+    }
+
+    #[test]
+    fn a_success_is_typed_in_one_pass_and_anything_else_left_to_the_lenient_reading() {
+        #[derive(Debug, Deserialize, PartialEq)]
+        struct Id {
+            id: String,
+        }
+        let ok = br#"{"success":true,"errors":[],"messages":[],"result":{"id":"a1","extra":[1]}}"#;
+        assert_eq!(success::<Id>(ok), Some(Id { id: "a1".into() }));
+        let refused = br#"{"success":false,"errors":[{"code":10000,"message":"Authentication error"}],"result":null}"#;
+        assert_eq!(success::<Id>(refused), None);
+        assert_eq!(success::<Id>(br#"{"success":true,"result":null}"#), None);
+        assert_eq!(success::<Option<Id>>(br#"{"success":true}"#), Some(None));
+        assert_eq!(success::<Id>(b"<html>502</html>"), None);
     }
 
     #[test]

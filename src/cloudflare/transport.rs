@@ -444,6 +444,11 @@ fn interpret<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, ApiErro
     if (300..400).contains(&status) {
         return Err(foreign(Foreign::Redirect));
     }
+    if (200..300).contains(&status) {
+        if let Some(result) = envelope::success(body) {
+            return Ok(result);
+        }
+    }
     match envelope::parse(body) {
         Parsed::Success(result) if (200..300).contains(&status) => {
             serde_json::from_str(result).map_err(|e| foreign(Foreign::WrongShape(e.to_string())))
