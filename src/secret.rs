@@ -2,8 +2,6 @@
 //! that keeps any credential, or any 8-character piece of one in any case, out of printed text.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// A credential or any value that must not be printed. `Debug` shows its length only.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -37,10 +35,11 @@ pub(crate) struct Redactor {
     /// Every value hidden, and whether its pieces find it already (a credential of a piece or
     /// more: wherever it stands whole, its pieces stand too, and their spans merge into its own).
     whole: Vec<(Vec<u8>, bool)>,
-    /// Every piece, its 8 bytes read as one number.
-    pieces: HashSet<u64, BuildHasherDefault<PieceHasher>>,
+    /// The credentials, lower-cased: every window of [`PIECE`] bytes of one is a piece.
+    credentials: Vec<Vec<u8>>,
     /// One bit for each piece's hash ([`FILTER_WORDS`] words once there is a piece): a window of
-    /// printed text whose bit is clear is no piece, and most are ruled out by that one load.
+    /// printed text whose bit is clear is no piece, and nearly all are ruled out by that one load;
+    /// the few let through are looked for in the credentials.
     filter: Vec<u64>,
     /// Every byte the pieces hold: a window with any other byte is no piece, and prose, whose
     /// spaces break every run, is passed over without a look at the filter.
@@ -67,18 +66,17 @@ impl Redactor {
         let bytes = credential.as_bytes().to_ascii_lowercase();
         if bytes.len() >= PIECE {
             self.filter.resize(FILTER_WORDS, 0);
-            self.pieces.reserve(bytes.len() + 1 - PIECE);
             for byte in &bytes {
                 self.alphabet[usize::from(byte >> 6)] |= 1 << (byte & 63);
             }
             for piece in bytes.windows(PIECE).filter_map(piece) {
                 let (word, bit) = filter_bit(piece);
                 self.filter[word] |= bit;
-                self.pieces.insert(piece);
             }
             for (value, by_pieces) in &mut self.whole {
                 *by_pieces |= *value == bytes;
             }
+            self.credentials.push(bytes);
         }
         new
     }
@@ -113,7 +111,7 @@ impl Redactor {
         for (value, _) in self.whole.iter().filter(|(_, by_pieces)| !by_pieces) {
             found.extend(find_all(text, value).map(|i| (i, i + value.len())));
         }
-        if !self.pieces.is_empty() {
+        if !self.credentials.is_empty() {
             self.find_pieces(text, &mut found);
         }
         if found.is_empty() {
@@ -150,10 +148,11 @@ impl Redactor {
         }
     }
 
-    /// Whether 8 bytes read as one number are a piece: the filter first, then the set.
+    /// Whether 8 bytes read as one number are a piece: the filter first, then the credentials.
     fn is_piece(&self, window: u64) -> bool {
         let (word, bit) = filter_bit(window);
-        self.filter.get(word).is_some_and(|w| w & bit != 0) && self.pieces.contains(&window)
+        let of = |credential: &Vec<u8>| credential.windows(PIECE).any(|w| piece(w) == Some(window));
+        self.filter.get(word).is_some_and(|w| w & bit != 0) && self.credentials.iter().any(of)
     }
 }
 
@@ -161,33 +160,6 @@ impl std::fmt::Debug for Redactor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "<{} values hidden>", self.whole.len())
     }
-}
-
-/// The hash of a piece: one wide multiplication, folded. Every position of every printed text is
-/// looked up, so SipHash's cost showed in every run; the keys are the credential's own pieces,
-/// not chosen by whoever writes the text looked up.
-#[derive(Default)]
-struct PieceHasher(u64);
-
-impl Hasher for PieceHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.write_u64(u64::from(*byte));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = mix(n ^ self.0);
-    }
-}
-
-fn mix(n: u64) -> u64 {
-    let product = u128::from(n) * 0x9E37_79B9_7F4A_7C15;
-    (product >> 64) as u64 ^ product as u64
 }
 
 /// A piece's place in the filter, a word and one bit of it: the top 12 bits of one multiplication.

@@ -76,6 +76,10 @@ pub(crate) fn one_line(value: &str) -> String {
 
 /// At most `max` characters, with "…" when something was cut.
 pub(crate) fn cut(value: &str, max: usize) -> String {
+    // No more bytes than `max`: no more characters either.
+    if value.len() <= max {
+        return value.to_string();
+    }
     match value.char_indices().nth(max) {
         Some((at, _)) => format!("{}…", &value[..at]),
         None => value.to_string(),
