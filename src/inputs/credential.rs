@@ -1,7 +1,7 @@
 //! The credential: which one was given (its shape judged by `shape`), the email beside a Global API Key,
 //! and every form of it that must be masked.
 
-use super::shape::{classify, clean, mask_forms, problem, Shape};
+use super::shape::{classify, clean, is_placeholder, mask_forms, problem, Shape};
 
 use super::context::RunContext;
 use super::quote::{prefixed_pieces, shape_of, shaped_pieces};
@@ -141,18 +141,65 @@ pub(crate) fn secrets(raw: &RawInputs) -> Vec<String> {
     all
 }
 
-/// The credentials that will be sent, cleaned as they are: every piece of them is hidden. A value
-/// of the wrong shape is never sent (and may hold words such as a variable name): it is masked
-/// whole only.
+/// The credentials given, cleaned as they are, and whatever else in a credential input has a
+/// credential's look: every piece of them is hidden. A credential in the other input is one; so is
+/// a value one character short or with a stray character, and each part of a value cut by
+/// whitespace or pasted as a `NAME=value` line. A part that reads as a word (no digit, such as a
+/// variable name) or a placeholder is masked whole only: hiding its pieces would hide words such as
+/// "cloudflare" wherever they stand.
 pub(crate) fn credentials(raw: &RawInputs) -> Vec<String> {
-    [
-        (Input::ApiToken, Input::ApiToken),
-        (Input::GlobalApiKey, Input::GlobalApiKey),
-    ]
-    .into_iter()
-    .map(|(input, as_input)| (clean(raw.get(input), as_input).value, as_input))
-    .filter(|(value, _)| value.len() >= crate::secret::PIECE)
-    .filter(|(value, input)| problem(value, &classify(value, *input), *input).is_none())
-    .map(|(value, _)| value)
-    .collect()
+    let mut all = Vec::new();
+    for input in [Input::ApiToken, Input::GlobalApiKey] {
+        let value = clean(raw.get(input), input).value;
+        if value.len() < crate::secret::PIECE {
+            continue;
+        }
+        let shape = classify(&value, input);
+        if shape == Shape::Placeholder {
+            continue;
+        }
+        if problem(&value, &shape, input).is_none() {
+            all.push(value);
+            continue;
+        }
+        let parts =
+            value.split(|c: char| c.is_whitespace() || matches!(c, '=' | ':' | '"' | '\'' | '`'));
+        all.extend(parts.filter(|part| looks_random(part)).map(str::to_string));
+    }
+    all
+}
+
+/// A part of a credential input that may be a credential with a defect: long enough for a piece,
+/// letters and digits mixed, and no placeholder.
+fn looks_random(part: &str) -> bool {
+    part.len() >= crate::secret::PIECE
+        && part.chars().any(|c| c.is_ascii_digit())
+        && part.chars().any(|c| c.is_ascii_alphabetic())
+        && !is_placeholder(part)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::Env;
+
+    fn credentials_of(token: &str, key: &str) -> Vec<String> {
+        let env = Env::from_pairs([
+            ("INPUT_API_TOKEN".to_string(), token.to_string()),
+            ("INPUT_GLOBAL_API_KEY".to_string(), key.to_string()),
+        ]);
+        credentials(&RawInputs::read(&env))
+    }
+
+    #[test]
+    fn a_credential_with_a_defect_is_hidden_piece_by_piece_but_words_and_placeholders_are_not() {
+        let short_key = "7a1b2c3d4e5f60718293a4b5c6d7e8f90123";
+        assert_eq!(credentials_of("", short_key), [short_key]);
+        let cut_token = "Xy7Kq2Lm9Np4Rs8Tv3Wz6Bc1Df5Gh0Jk2";
+        let line = format!("CLOUDFLARE_API_TOKEN={cut_token}");
+        assert_eq!(credentials_of(&line, ""), [cut_token]);
+        assert!(credentials_of("CLOUDFLARE_API_TOKEN", "").is_empty());
+        assert!(credentials_of("${{ secrets.CF_TOKEN_2 }}", "").is_empty());
+        assert!(credentials_of("your-api-token-here", "").is_empty());
+    }
 }

@@ -435,3 +435,52 @@ async fn a_token_in_a_name_value_line_of_files_from_is_hidden() {
     run.assert_secret_hidden(LEGACY_TOKEN);
     assert!(fake.received().is_empty());
 }
+
+/// A second credential input beside the token used: a key one character short, or a token given as
+/// the key. Neither is sent, but each is a credential all the same: no piece of it is printed, even
+/// when an answer quotes one, and an item holding a piece of it is refused before anything is sent.
+#[tokio::test]
+async fn a_second_credential_of_the_wrong_shape_keeps_every_piece_hidden() {
+    let short_key = &GLOBAL_KEY[..GLOBAL_KEY.len() - 1];
+    for key in [short_key, CFAT_TOKEN] {
+        let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+        let quoted = format!("Invalid url {}", &key[12..24]);
+        let refusal = serde_json::json!({
+            "success": false,
+            "errors": [{ "code": 1012, "message": quoted }],
+            "messages": [],
+            "result": null,
+        });
+        fake.script(
+            |r| r.path.ends_with("/purge_cache"),
+            None,
+            Reply::json(400, refusal),
+        );
+        let run = Action::new(&fake)
+            .token(CFUT_TOKEN)
+            .input("global_api_key", key)
+            .input("files", "https://example.com/a.css")
+            .run()
+            .await;
+        run.assert_failed(1, "purge-rejected");
+        assert!(
+            run.stdout.contains("Invalid url ***"),
+            "the answer is quoted, its piece hidden:\n{}",
+            run.stdout
+        );
+        run.assert_secret_hidden(key);
+        run.assert_secret_hidden(CFUT_TOKEN);
+
+        let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+        let run = Action::new(&fake)
+            .token(CFUT_TOKEN)
+            .input("global_api_key", key)
+            .input("files", &format!("https://example.com/{}.css", &key[4..30]))
+            .run()
+            .await;
+        run.assert_failed(2, "invalid-input");
+        assert_eq!(run.error().0, "Credential among the items to purge");
+        assert!(fake.received().is_empty(), "nothing is sent");
+        run.assert_secret_hidden(key);
+    }
+}

@@ -4,7 +4,7 @@ mod placeholder;
 
 use crate::diagnosis::{Cause, InnerWhitespace, ShapeProblem};
 use crate::names::Input;
-use placeholder::is_placeholder;
+pub(crate) use placeholder::is_placeholder;
 
 /// What a credential value looks like.
 #[derive(Debug, Clone, PartialEq, Eq)]
