@@ -114,6 +114,8 @@ pub enum Unexpected {
     NoRoute(Vec<CfMessage>),
     /// A zone whose id or name is not the shape of one.
     ZoneShape,
+    /// A zone read by ID whose answer is another zone (its ID is another one).
+    OtherZone,
     /// A token status Cloudflare does not document (at most 40 characters of it).
     TokenStatus(String),
     /// A token's `expires_on` or `not_before` that is no RFC 3339 time (at most 40 characters).

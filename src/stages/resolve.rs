@@ -102,6 +102,13 @@ fn is(zone: &Zone, named: &ZoneRef) -> bool {
 
 async fn by_id(client: &Client, reads: &Reads, id: &str) -> Result<Resolved, Cause> {
     let failure = match reads.by_id(client, id).await {
+        // The purge goes to the zone's own ID: an answer about another zone must not send it there.
+        Ok(zone) if !zone.id.eq_ignore_ascii_case(id) => {
+            return Err(Cause::UnexpectedResponse {
+                what: Unexpected::OtherZone,
+                status: 200,
+            })
+        }
         Ok(zone) => return checked(zone).map(Resolved::known),
         Err(failure) => failure,
     };

@@ -248,6 +248,7 @@ pub(in crate::diagnosis) fn unexpected(what: &Unexpected, status: u16) -> Explai
         Unexpected::NoRoute(_) => String::new(),
         Unexpected::Answer(foreign) => foreign_body(foreign),
         Unexpected::ZoneShape => "a zone whose id or name is not the shape of one".into(),
+        Unexpected::OtherZone => "another zone than the one asked for by its ID".into(),
         Unexpected::TokenStatus(status) => {
             format!("a token status \"{status}\" that Cloudflare does not document")
         }

@@ -294,3 +294,36 @@ async fn a_proxy_that_does_not_resolve_is_blamed_for_a_plain_http_api_url() {
     assert!(text.contains("proxy's host"), "{text}");
     assert!(fake.received().is_empty());
 }
+
+/// A zone read by its ID answered with another zone (a proxy at `api_url` that rewrites, a cache
+/// that mixes answers up): nothing is purged there, and the answer is named unexpected.
+#[tokio::test]
+async fn a_zone_read_by_id_that_answers_another_zone_purges_nothing() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::everywhere()).await;
+    let other = zone_json(MOVED, ZONE_NAME, "free", "active", ACCOUNT_ID);
+    let answer = serde_json::json!({
+        "success": true, "errors": [], "messages": [], "result": other,
+    });
+    fake.script(
+        |r| r.path == format!("/zones/{ZONE_ID}"),
+        None,
+        Reply::json(200, answer),
+    );
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("zone", ZONE_ID)
+        .input("files", "https://example.com/a.css")
+        .run()
+        .await;
+    run.assert_failed(1, "unexpected-response");
+    assert!(
+        run.error().1.contains("another zone than the one asked for"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        fake.received().iter().all(|r| !r.path.ends_with("/purge_cache")),
+        "nothing purged"
+    );
+    run.assert_secret_hidden(CFUT_TOKEN);
+}
