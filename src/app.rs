@@ -350,7 +350,9 @@ async fn by_mode(
             if settings.options.check_purge_permission {
                 tokio::select! {
                     proven = permission::prove_all(client, resolved, journal) => proven?,
-                    () = config.cancel.cancelled() => return Err(Cause::Cancelled { not_confirmed: 0 }),
+                    () = config.cancel.cancelled() => {
+                        return Err(Cause::Cancelled { not_confirmed: 0, verifying: true })
+                    }
                 }
             }
             if let Some(cause) = lifetime.and_then(|l| l.expiring_soon(warn_within, true)) {
@@ -375,6 +377,7 @@ fn cancelled_before_purge(
         Mode::Verify => Vec::new(),
     };
     let cause = Cause::Cancelled {
+        verifying: settings.options.mode == Mode::Verify,
         not_confirmed: unsent.len(),
     };
     journal.report.unsent = unsent;

@@ -643,12 +643,13 @@ catalogue! {
             "The runner's files could not be written: on a self-hosted runner check the free disk space and the permissions of its work directory (_work/_temp), then re-run; the purge itself went as the log above says",
             seen(format!("Writing {file} failed ({})", crate::text::shown(error)))),
         examples [{ file: "the file named by GITHUB_OUTPUT".into(), error: "No space left on device (os error 28)".into() }];
-    /// The runner cancelled the step; `not_confirmed` items were not confirmed purged.
-    Cancelled { not_confirmed: usize }
+    /// The runner cancelled the step; `not_confirmed` items were not confirmed purged. `verifying`:
+    /// the run only checked (`mode: verify`), nothing was to be purged.
+    Cancelled { not_confirmed: usize, verifying: bool }
         => entry("cancelled", "Cancelled", Runner, DOC_CANCEL,
             "Re-run the job; to purge only what is left, give the `failed` output to `files` (or the file named by `failed_file` to `files_from`): each line is read back as the item it names",
-            online::cancelled(*not_confirmed)),
-        examples [{ not_confirmed: 200 }];
+            online::cancelled(*not_confirmed, *verifying)),
+        examples [{ not_confirmed: 200, verifying: false }];
 }
 
 impl Cause {

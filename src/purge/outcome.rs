@@ -109,6 +109,7 @@ pub(super) fn summarise(job: &Job, results: Vec<Option<Sent>>, peer: &Peer) -> O
     }
     if cancelled && outcome.cause.is_none() {
         outcome.cause = Some(Cause::Cancelled {
+            verifying: false,
             not_confirmed: outcome.failed.len(),
         });
     }

@@ -209,6 +209,7 @@ fn report(
     );
     if cancel.is_cancelled() {
         first = Some(Cause::Cancelled {
+            verifying: false,
             not_confirmed: purge.failed_count(),
         });
     } else if purge.zones.len() > 1 {

@@ -282,7 +282,13 @@ pub(crate) fn foreign_body(foreign: &Foreign) -> String {
     }
 }
 
-pub(in crate::diagnosis) fn cancelled(not_confirmed: usize) -> Explained {
+pub(in crate::diagnosis) fn cancelled(not_confirmed: usize, verifying: bool) -> Explained {
+    if verifying {
+        return seen_and_fix(
+            "The runner cancelled the step before the checks ended: nothing was purged (mode: verify)".into(),
+            "Re-run the job to check the credential and the zones again".into(),
+        );
+    }
     if not_confirmed == 0 {
         // The cancel came when the last answers were in: nothing is left to purge again.
         return seen_and_fix(

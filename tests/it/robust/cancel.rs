@@ -165,6 +165,34 @@ async fn a_signal_during_the_checks_reports_every_item_as_not_purged() {
     assert!(fake.purges().is_empty());
 }
 
+/// In `mode: verify` nothing is to be purged: a cancel during the checks says the checks did not
+/// end, not that every item was purged.
+#[tokio::test]
+async fn a_signal_during_a_health_check_says_the_checks_did_not_end() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    fake.script(
+        |r| r.path == "/user/tokens/verify",
+        None,
+        Reply::json(200, observed("verify ok (user)")).delay(Duration::from_secs(5)),
+    );
+    let spawned = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("mode", "verify")
+        .spawn_binary();
+    let started = Instant::now();
+    while fake.received().is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(10));
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    spawned.signal("TERM");
+    let run = spawned.wait().await;
+    run.assert_failed(1, "cancelled");
+    let (_, message) = run.error();
+    assert!(message.contains("before the checks ended: nothing was purged"), "{message}");
+    assert!(!message.contains("every item was purged"), "{message}");
+    run.assert_secret_hidden(CFUT_TOKEN);
+}
+
 #[tokio::test]
 async fn as_pid_1_a_sigterm_is_not_ignored() {
     // The FROM scratch image runs the binary as PID 1, where a signal without a handler is ignored.

@@ -317,12 +317,16 @@ async fn a_zone_read_by_id_that_answers_another_zone_purges_nothing() {
         .await;
     run.assert_failed(1, "unexpected-response");
     assert!(
-        run.error().1.contains("another zone than the one asked for"),
+        run.error()
+            .1
+            .contains("another zone than the one asked for"),
         "{}",
         run.stdout
     );
     assert!(
-        fake.received().iter().all(|r| !r.path.ends_with("/purge_cache")),
+        fake.received()
+            .iter()
+            .all(|r| !r.path.ends_with("/purge_cache")),
         "nothing purged"
     );
     run.assert_secret_hidden(CFUT_TOKEN);
