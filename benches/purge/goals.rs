@@ -156,9 +156,19 @@ async fn side_by_side(binary: &str) {
     let fake = Fake::start().await;
     fake.add_token(CFUT_TOKEN, Token::everywhere());
     let dir = workspace(&two_urls());
-    let mut builds: Vec<(&str, Vec<Timed>)> = vec![(binary, vec![])];
-    if let Some(baseline) = &baseline {
-        builds.push((baseline, vec![]));
+    // Both builds run from fresh copies, side by side: a binary's start-up depends on how its file
+    // sits in the page cache (a file the kernel has folded into huge pages starts with a fifth
+    // fewer page faults than the same bytes just written), which must not differ between the two.
+    let staged = |path: &str, name: &str| {
+        let copy = dir.path().join(name);
+        std::fs::copy(path, &copy).expect("copying a build to measure");
+        (path.to_string(), copy.to_string_lossy().into_owned())
+    };
+    let this = staged(binary, "this-build");
+    let base = baseline.as_deref().map(|b| staged(b, "baseline-build"));
+    let mut builds: Vec<(&str, &str, Vec<Timed>)> = vec![(&this.0, &this.1, vec![])];
+    if let Some(base) = &base {
+        builds.push((&base.0, &base.1, vec![]));
     } else {
         eprintln!("{SIDE}: no PURGE_BENCH_BASELINE: this build only, no ratio");
     }
@@ -168,9 +178,9 @@ async fn side_by_side(binary: &str) {
         for k in 0..n {
             let b = (k + i) % n;
             let before = fake.received().len();
-            let mut run = timed_run(builds[b].0, dir.path(), &fake, ZONE_ID);
+            let mut run = timed_run(builds[b].1, dir.path(), &fake, ZONE_ID);
             run.requests = fake.received().len() - before;
-            builds[b].1.push(run);
+            builds[b].2.push(run);
         }
     }
     println!();
@@ -180,7 +190,7 @@ async fn side_by_side(binary: &str) {
     println!("|---|---:|---:|---:|---:|---:|");
     let mut walls = vec![];
     let mut cpus = vec![];
-    for (build, runs) in &builds {
+    for (build, _, runs) in &builds {
         let wall = median(&mut runs.iter().map(|r| r.wall).collect::<Vec<_>>());
         let cpu = median(&mut runs.iter().map(|r| r.cpu).collect::<Vec<_>>());
         let mean_cpu = runs.iter().map(|r| r.cpu).sum::<f64>() / runs.len() as f64;
@@ -211,7 +221,7 @@ async fn side_by_side(binary: &str) {
             cpus[0] / base_cpu
         );
         // Each pair ran back to back: its ratio is free of the machine's slower and faster spells.
-        let mut pairs: Vec<f64> = (builds[0].1.iter().zip(&builds[1].1))
+        let mut pairs: Vec<f64> = (builds[0].2.iter().zip(&builds[1].2))
             .map(|(run, base)| run.wall / base.wall)
             .collect();
         println!(
