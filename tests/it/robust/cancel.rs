@@ -135,19 +135,20 @@ async fn a_cancel_answered_in_full_says_nothing_is_left_to_purge() {
     );
 }
 
-#[tokio::test]
-async fn a_signal_during_the_checks_reports_every_item_as_not_purged() {
+/// The binary with `inputs`, sent SIGTERM while the credential check waits for a slow answer:
+/// its report, how long it took from the start, and the fake.
+async fn signalled_during_the_checks(inputs: &[(&str, &str)]) -> (Run, Duration, Fake) {
     let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
     fake.script(
         |r| r.path == "/user/tokens/verify",
         None,
         Reply::json(200, observed("verify ok (user)")).delay(Duration::from_secs(5)),
     );
-    let spawned = Action::new(&fake)
-        .token(CFUT_TOKEN)
-        .input("files", "/a /b")
-        .input("tags", "t")
-        .spawn_binary();
+    let mut action = Action::new(&fake).token(CFUT_TOKEN);
+    for (name, value) in inputs {
+        action = action.input(name, value);
+    }
+    let spawned = action.spawn_binary();
     let started = Instant::now();
     while fake.received().is_empty() {
         assert!(started.elapsed() < Duration::from_secs(10));
@@ -155,10 +156,13 @@ async fn a_signal_during_the_checks_reports_every_item_as_not_purged() {
     }
     spawned.signal("TERM");
     let run = spawned.wait().await;
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "waited for the slow answer"
-    );
+    (run, started.elapsed(), fake)
+}
+
+#[tokio::test]
+async fn a_signal_during_the_checks_reports_every_item_as_not_purged() {
+    let (run, took, fake) = signalled_during_the_checks(&[("files", "/a /b"), ("tags", "t")]).await;
+    assert!(took < Duration::from_secs(3), "waited for the slow answer");
     run.assert_failed(1, "cancelled");
     // Each item in the form `files` reads back: a tag as {"tag": …}.
     assert_eq!(run.output("failed"), "/a\n/b\n{\"tag\":\"t\"}");
@@ -169,26 +173,13 @@ async fn a_signal_during_the_checks_reports_every_item_as_not_purged() {
 /// end, not that every item was purged.
 #[tokio::test]
 async fn a_signal_during_a_health_check_says_the_checks_did_not_end() {
-    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
-    fake.script(
-        |r| r.path == "/user/tokens/verify",
-        None,
-        Reply::json(200, observed("verify ok (user)")).delay(Duration::from_secs(5)),
-    );
-    let spawned = Action::new(&fake)
-        .token(CFUT_TOKEN)
-        .input("mode", "verify")
-        .spawn_binary();
-    let started = Instant::now();
-    while fake.received().is_empty() {
-        assert!(started.elapsed() < Duration::from_secs(10));
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    spawned.signal("TERM");
-    let run = spawned.wait().await;
+    let (run, _, _) = signalled_during_the_checks(&[("mode", "verify")]).await;
     run.assert_failed(1, "cancelled");
     let (_, message) = run.error();
-    assert!(message.contains("before the checks ended: nothing was purged"), "{message}");
+    assert!(
+        message.contains("before the checks ended: nothing was purged"),
+        "{message}"
+    );
     assert!(!message.contains("every item was purged"), "{message}");
     run.assert_secret_hidden(CFUT_TOKEN);
 }
