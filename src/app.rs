@@ -428,6 +428,10 @@ fn connect(
             runner.debug(&format!("{what} → {status} in {} ms", took.as_millis()));
         }
         Event::GlobalLimit { wait, asked } => runner.info(&global_limit_line(wait, asked)),
+        Event::LongWait { wait } => runner.info(&format!(
+            "Cloudflare asked for a wait (Retry-After): trying again in {} s.",
+            wait.as_secs_f64().ceil()
+        )),
     });
     Ok(client
         .with_policy(config.policy.clone())

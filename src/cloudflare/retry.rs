@@ -20,6 +20,9 @@ pub struct RetryPolicy {
     /// `global_waits` waits; these are not counted among its attempts.
     pub global_wait_total: Duration,
     pub global_waits: u32,
+    /// A wait before a retry this long or longer is said in the log: only a `Retry-After` asks
+    /// for one (a backoff stops at `cap`), and a step that prints nothing for a minute looks hung.
+    pub announce_after: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -33,6 +36,7 @@ impl Default for RetryPolicy {
             global_wait_cap: Duration::from_secs(300),
             global_wait_total: Duration::from_secs(600),
             global_waits: 4,
+            announce_after: Duration::from_secs(10),
         }
     }
 }
@@ -103,6 +107,16 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_retry_after_wait_is_long_enough_to_be_said() {
+        let policy = RetryPolicy::default();
+        assert!(
+            policy.cap < policy.announce_after,
+            "a backoff is never said"
+        );
+        assert!(policy.announce_after < policy.retry_after_cap);
+    }
 
     #[test]
     fn retry_after_reads_seconds_and_dates() {

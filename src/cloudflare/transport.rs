@@ -105,6 +105,8 @@ pub(crate) enum Event<'a> {
     /// Cloudflare's global limit was reached: every request waits `wait`, what `Retry-After`
     /// asked (`asked`) up to the policy's cap.
     GlobalLimit { wait: Duration, asked: Duration },
+    /// A request is tried again after a wait of the policy's `announce_after` or more.
+    LongWait { wait: Duration },
 }
 
 /// Called with each [`Event`] of every request.
@@ -334,6 +336,9 @@ impl Client {
             .next(tries.counted, tries.waited, retryable, retry_after)?;
         tries.counted += 1;
         tries.waited += wait;
+        if let (true, Some(log)) = (wait >= self.policy.announce_after, &self.log) {
+            log(Event::LongWait { wait });
+        }
         Some(wait)
     }
 

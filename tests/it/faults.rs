@@ -32,6 +32,9 @@ async fn a_429_is_retried_after_the_retry_after_seconds() {
     assert!(waited < Duration::from_secs(1), "retried after {waited:?}");
     assert!(run.summary.contains("1 retry,"), "{}", run.summary);
     assert_eq!(run.output("purged_count"), "1");
+    // A long wait is said as it starts (a step silent for a minute looks hung); a backoff is not.
+    let said = "Cloudflare asked for a wait (Retry-After): trying again in 1 s.";
+    assert_eq!(run.stdout.matches(said).count(), 1, "{}", run.stdout);
 }
 
 /// Cloudflare's global limit (971, 1,200 requests per 5 minutes per token) spent by other tools when

@@ -21,7 +21,8 @@ use cloudflare_purge::{Cancel, Config, Env, Grace, Log, RetryPolicy, WaitClock};
 pub use fake::*;
 
 /// The production policy's shape (4 attempts, exponential backoff, `Retry-After` honoured up to a
-/// cap; the global limit's `Retry-After` up to 100 ms, 1 s in all) in milliseconds, so tests do not sleep through production delays.
+/// cap; the global limit's `Retry-After` up to 100 ms, 1 s in all; a wait that reaches the
+/// `Retry-After` cap is said, a backoff is not) in milliseconds, so tests do not sleep through production delays.
 pub const POLICY: RetryPolicy = RetryPolicy {
     max_attempts: 4,
     base: Duration::from_millis(2),
@@ -31,6 +32,7 @@ pub const POLICY: RetryPolicy = RetryPolicy {
     global_wait_cap: Duration::from_millis(100),
     global_wait_total: Duration::from_millis(1000),
     global_waits: 4,
+    announce_after: Duration::from_millis(40),
 };
 
 /// What one second of `timeout_seconds` lasts in a test: `timeout_seconds: 1` times out in
