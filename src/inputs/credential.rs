@@ -170,11 +170,14 @@ pub(crate) fn credentials(raw: &RawInputs) -> Vec<String> {
 }
 
 /// A part of a credential input that may be a credential with a defect: long enough for a piece,
-/// letters and digits mixed, and no placeholder.
+/// letters and digits mixed, and no placeholder. A zone or account ID (32 hex) or a name with a dot
+/// pasted there is no credential: hiding its pieces would hide the zone in every output.
 fn looks_random(part: &str) -> bool {
     part.len() >= crate::secret::PIECE
         && part.chars().any(|c| c.is_ascii_digit())
         && part.chars().any(|c| c.is_ascii_alphabetic())
+        && !part.contains('.')
+        && !super::ids::is_hex_id(part)
         && !is_placeholder(part)
 }
 
@@ -201,5 +204,8 @@ mod tests {
         assert!(credentials_of("CLOUDFLARE_API_TOKEN", "").is_empty());
         assert!(credentials_of("${{ secrets.CF_TOKEN_2 }}", "").is_empty());
         assert!(credentials_of("your-api-token-here", "").is_empty());
+        // A zone's ID or name pasted into the key's input stays visible in the outputs.
+        assert!(credentials_of("", "023e105f4ecef8ad9ca31a8372d0c353").is_empty());
+        assert!(credentials_of("", "shop2.example.com").is_empty());
     }
 }
