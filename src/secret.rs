@@ -132,7 +132,7 @@ impl Redactor {
 impl Redactor {
     /// Every piece in `text`, as the span it covers: each window of [`PIECE`] bytes, lower-cased,
     /// read as one number as it rolls along; a window of the pieces' bytes only is looked up in
-    /// the filter, then in the set.
+    /// the filter, then in the credentials.
     fn find_pieces(&self, text: &[u8], found: &mut Vec<(usize, usize)>) {
         let mut window = 0u64;
         // How many bytes in a row, up to this one, are of the pieces' alphabet.

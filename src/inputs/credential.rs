@@ -4,7 +4,7 @@
 use super::shape::{classify, clean, is_placeholder, mask_forms, problem, Shape};
 
 use super::context::RunContext;
-use super::quote::{prefixed_pieces, shape_of, shaped_pieces};
+use super::quote::{may_have_shape, parts, prefixed_pieces, shape_of, shaped_pieces};
 use super::raw::RawInputs;
 use super::table::Input;
 use crate::diagnosis::Cause;
@@ -119,8 +119,7 @@ pub(crate) fn secrets(raw: &RawInputs) -> Vec<String> {
             continue;
         }
         let value = raw.get(spec.input);
-        // Nothing shorter has a credential's shape but an Origin CA key's prefix (see `shape_of`).
-        if value.len() < 37 && !value.contains("v1.0-") {
+        if !may_have_shape(value) {
             continue;
         }
         let whole = std::iter::once(value.trim());
@@ -162,9 +161,11 @@ pub(crate) fn credentials(raw: &RawInputs) -> Vec<String> {
             all.push(value);
             continue;
         }
-        let parts =
-            value.split(|c: char| c.is_whitespace() || matches!(c, '=' | ':' | '"' | '\'' | '`'));
-        all.extend(parts.filter(|part| looks_random(part)).map(str::to_string));
+        all.extend(
+            parts(&value)
+                .filter(|part| looks_random(part))
+                .map(str::to_string),
+        );
     }
     all
 }

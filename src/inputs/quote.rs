@@ -4,11 +4,16 @@
 use super::shape::{classify, clean, Shape};
 use crate::names::Input;
 
+/// Whether a value is long enough to have a credential's shape: every credential has 37
+/// characters or more, but for an Origin CA key (`v1.0-…`); cleaning only takes characters away,
+/// so a shorter value without `v1.0-` has none (most inputs' values).
+pub(crate) fn may_have_shape(value: &str) -> bool {
+    value.len() >= 37 || value.contains("v1.0-")
+}
+
 /// What a value (a whole item) would be taken for, when it has the shape of a credential.
 pub(crate) fn shape_of(value: &str) -> Option<&'static str> {
-    // Every credential has 37 characters or more, but for an Origin CA key (`v1.0-…`); cleaning
-    // only takes characters away, so a shorter value without `v1.0-` is none (most inputs' are).
-    if value.len() < 37 && !value.contains("v1.0-") {
+    if !may_have_shape(value) {
         return None;
     }
     let cleaned = clean(value, Input::ApiToken).value;
@@ -69,11 +74,17 @@ pub(crate) fn safe_quote(value: &str) -> String {
 /// have a credential's shape. A URL's path is not cut into pieces (a commit hash in it has a
 /// key's shape and is no secret).
 pub(crate) fn shaped_pieces(value: &str) -> impl Iterator<Item = (&str, &'static str)> {
-    value
-        .split(|c: char| c.is_whitespace() || matches!(c, '=' | ':' | '"' | '\'' | '`' | ',' | ';'))
+    parts(value)
         // Every credential has 37 characters or more; a short `v1.0-…` is a version, not a key.
         .filter(|piece| piece.len() >= 37)
         .filter_map(|piece| shape_of(piece).map(|shape| (piece, shape)))
+}
+
+/// A value cut where a pasted line or list separates its values: whitespace, the signs of
+/// `NAME=value`, `NAME: value` and `export NAME="value"`, commas and semicolons.
+pub(crate) fn parts(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split(|c: char| c.is_whitespace() || matches!(c, '=' | ':' | '"' | '\'' | '`' | ',' | ';'))
 }
 
 /// A URL as it may be quoted: anything between `://` and its last `@` becomes `***`. Not only the
