@@ -2,6 +2,7 @@
 //! variable; and the bounded read of a file it names.
 
 use std::collections::BTreeMap;
+use std::ops::Bound;
 
 /// Environment variables by name. No `Debug`: the values include credentials.
 #[derive(Clone, Default)]
@@ -12,12 +13,12 @@ pub struct Env {
 impl Env {
     /// This process's environment (names and values that are not UTF-8 are read lossily).
     pub fn from_process() -> Self {
-        Env::from_pairs(std::env::vars_os().map(|(k, v)| {
-            (
-                k.to_string_lossy().into_owned(),
-                v.to_string_lossy().into_owned(),
-            )
-        }))
+        // A UTF-8 string is taken as it is, not copied.
+        let text = |s: std::ffi::OsString| {
+            s.into_string()
+                .unwrap_or_else(|s| s.to_string_lossy().into_owned())
+        };
+        Env::from_pairs(std::env::vars_os().map(|(k, v)| (text(k), text(v))))
     }
 
     pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
@@ -39,9 +40,15 @@ impl Env {
         self.get(name) == Some(value)
     }
 
-    /// Every variable, for readers (envy) that take pairs.
-    pub(crate) fn pairs(&self) -> impl Iterator<Item = (String, String)> + '_ {
-        self.vars.iter().map(|(k, v)| (k.clone(), v.clone()))
+    /// The variables whose names start with `prefix`, for readers (envy) that take pairs.
+    pub(crate) fn prefixed<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = (String, String)> + 'a {
+        self.vars
+            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+            .take_while(move |(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k.clone(), v.clone()))
     }
 
     pub fn set(&mut self, name: &str, value: &str) {
@@ -78,5 +85,17 @@ mod tests {
         assert_eq!(env.get("B"), Some("1"));
         assert!(env.is("B", "1"));
         assert!(!env.is("C", ""));
+    }
+
+    #[test]
+    fn prefixed_gives_exactly_the_variables_with_the_prefix() {
+        let env = Env::from_pairs(
+            [
+                "INPUT", "INPUT_A", "INPUT_B", "INPUTX", "IN", "JNPUT_A", "HOME",
+            ]
+            .map(|k| (k.to_string(), format!("v-{k}"))),
+        );
+        let names: Vec<String> = env.prefixed("INPUT_").map(|(k, _)| k).collect();
+        assert_eq!(names, ["INPUT_A", "INPUT_B"]);
     }
 }

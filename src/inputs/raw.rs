@@ -1,7 +1,7 @@
 //! The inputs as strings, read by the table: `INPUT_*` (through envy), then the `CLOUDFLARE_*`
 //! fallbacks for local runs. Empty means unset.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::table::{Input, Kind, INPUTS};
 use crate::env::Env;
@@ -18,8 +18,8 @@ impl RawInputs {
     pub fn read(env: &Env) -> Self {
         // envy lower-cases the names it strips the prefix from: `INPUT_API_TOKEN` → `api_token`.
         // A map of strings cannot fail to deserialize from strings.
-        let given: HashMap<String, String> = envy::prefixed("INPUT_")
-            .from_iter(env.pairs())
+        let mut given: BTreeMap<String, String> = envy::prefixed("INPUT_")
+            .from_iter(env.prefixed("INPUT_"))
             .unwrap_or_default();
         let mut raw = RawInputs::default();
         let mut inputs = RawInputs::default();
@@ -28,8 +28,8 @@ impl RawInputs {
             if let Some(value) = fallback.filter(|v| !v.trim().is_empty()) {
                 raw.set(spec.input, value);
             }
-            if let Some(value) = given.get(spec.name) {
-                inputs.set(spec.input, value);
+            if let Some(value) = given.remove(spec.name) {
+                inputs.values.insert(spec.input, value);
             }
         }
         raw.overlay(&inputs);
