@@ -6,10 +6,19 @@ use std::collections::BTreeMap;
 use super::table::{Input, Kind, INPUTS};
 use crate::env::Env;
 
-/// Every input as given, untrimmed. `Debug` shows credentials only by length.
-#[derive(Clone, Default)]
+/// Every input as given, untrimmed, in the order of the table ("" when unset). `Debug` shows
+/// credentials only by length.
+#[derive(Clone)]
 pub struct RawInputs {
-    values: BTreeMap<Input, String>,
+    values: [String; INPUTS.len()],
+}
+
+impl Default for RawInputs {
+    fn default() -> Self {
+        RawInputs {
+            values: std::array::from_fn(|_| String::new()),
+        }
+    }
 }
 
 impl RawInputs {
@@ -29,7 +38,7 @@ impl RawInputs {
                 raw.set(spec.input, value);
             }
             if let Some(value) = given.remove(spec.name) {
-                inputs.values.insert(spec.input, value);
+                inputs.values[spec.input as usize] = value;
             }
         }
         raw.overlay(&inputs);
@@ -43,26 +52,26 @@ impl RawInputs {
     pub(crate) fn overlay(&mut self, higher: &RawInputs) {
         let given = |input| !higher.get(input).trim().is_empty();
         if given(Input::ApiToken) || given(Input::GlobalApiKey) {
-            self.values.remove(&Input::ApiToken);
-            self.values.remove(&Input::GlobalApiKey);
+            self.values[Input::ApiToken as usize].clear();
+            self.values[Input::GlobalApiKey as usize].clear();
             if given(Input::ApiToken) || given(Input::Email) {
-                self.values.remove(&Input::Email);
+                self.values[Input::Email as usize].clear();
             }
         }
-        for (input, value) in &higher.values {
+        for (mine, value) in self.values.iter_mut().zip(&higher.values) {
             if !value.trim().is_empty() {
-                self.set(*input, value);
+                mine.clone_from(value);
             }
         }
     }
 
     pub(crate) fn set(&mut self, input: Input, value: &str) {
-        self.values.insert(input, value.to_string());
+        self.values[input as usize] = value.to_string();
     }
 
     /// The value as given ("" when unset).
     pub fn get(&self, input: Input) -> &str {
-        self.values.get(&input).map(String::as_str).unwrap_or("")
+        &self.values[input as usize]
     }
 
     /// The value, trimmed, or the declared default when it is empty.
@@ -77,12 +86,11 @@ impl RawInputs {
 impl std::fmt::Debug for RawInputs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut map = f.debug_map();
-        for (input, value) in &self.values {
-            match input.spec().kind {
-                Kind::Secret => {
-                    map.entry(&input.name(), &crate::secret::Secret::new(value.clone()))
-                }
-                _ => map.entry(&input.name(), value),
+        for (spec, value) in INPUTS.iter().zip(&self.values) {
+            match spec.kind {
+                _ if value.is_empty() => continue,
+                Kind::Secret => map.entry(&spec.name, &crate::secret::Secret::new(value.clone())),
+                _ => map.entry(&spec.name, value),
             };
         }
         map.finish()
