@@ -188,8 +188,9 @@ fn offline(env: &Env, flags: &Flags, journal: &mut Journal) -> Option<Settings> 
     for secret in credential::secrets(&raw) {
         journal.runner().mask(&secret);
     }
-    for secret in credential::credentials(&raw) {
-        journal.runner().mask_credential(&secret);
+    let credentials = credential::credentials(&raw);
+    for secret in &credentials {
+        journal.runner().mask_credential(secret);
     }
     if !flags.problems.is_empty() {
         // What follows a flag that could not be read may be read wrongly (its value taken for a
@@ -199,7 +200,7 @@ fn offline(env: &Env, flags: &Flags, journal: &mut Journal) -> Option<Settings> 
         }
         return None;
     }
-    let validated = inputs::validate(&raw, &RunContext::read(env));
+    let validated = inputs::validate(&raw, &RunContext::read(env), &credentials);
     for cause in validated.warnings.into_iter().chain(validated.errors) {
         journal.note(cause);
     }

@@ -46,8 +46,9 @@ pub(crate) struct Validated {
     pub(crate) warnings: Vec<Cause>,
 }
 
-/// Check every input offline, reporting every problem found.
-pub(crate) fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
+/// Check every input offline, reporting every problem found. `credentials` are the credential
+/// inputs' values that must appear in no item ([`credential::credentials`] of `raw`).
+pub(crate) fn validate(raw: &RawInputs, ctx: &RunContext, credentials: &[String]) -> Validated {
     let mut v = Validated::default();
     if let Some(swap) = swapped(raw) {
         // Reported as a swap, not as two inputs of the wrong shape.
@@ -72,7 +73,7 @@ pub(crate) fn validate(raw: &RawInputs, ctx: &RunContext) -> Validated {
             (None, Some(partial))
         }
     };
-    if let Some(cause) = credential_in_lists(raw, purge.as_ref()) {
+    if let Some(cause) = credential_in_lists(raw, credentials, purge.as_ref()) {
         v.errors.insert(items_at, cause);
     }
     if let Some(read) = purge.as_ref().or(partial.as_ref()) {
@@ -142,10 +143,14 @@ fn names(zones: &[ZoneRef]) -> Option<Vec<&str>> {
 /// part, in any case) or a prefixed credential: it would be sent to Cloudflare and printed as an
 /// item, so it is refused before anything is sent. Percent-encoding and invisible characters do
 /// not hide it.
-fn credential_in_lists(raw: &RawInputs, purge: Option<&PurgeInputs>) -> Option<Cause> {
+fn credential_in_lists(
+    raw: &RawInputs,
+    credentials: &[String],
+    purge: Option<&PurgeInputs>,
+) -> Option<Cause> {
     let mut given = crate::secret::Redactor::default();
-    for value in credential::credentials(raw) {
-        given.hide_credential(&value);
+    for value in credentials {
+        given.hide_credential(value);
     }
     // Item by item, not the lists copied: they may hold 100,000 items.
     let look = |input: Input, item: &str| {

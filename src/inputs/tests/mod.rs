@@ -238,7 +238,8 @@ fn check_validated(pairs: &[(String, String)]) -> Result<(), TestCaseError> {
     let vars = vars(pairs);
     let env = Env::from_pairs(vars);
     let raw = RawInputs::read(&env);
-    let validated = inputs::validate(&raw, &RunContext::read(&env));
+    let credentials = super::credential::credentials(&raw);
+    let validated = inputs::validate(&raw, &RunContext::read(&env), &credentials);
     let codes = catalogue_codes();
     for cause in validated.errors.iter().chain(&validated.warnings) {
         prop_assert!(codes.contains(cause.code()), "not catalogued: {cause:?}");
