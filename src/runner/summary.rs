@@ -1,5 +1,6 @@
 //! The step summary: a health table of the checks, the cause and its fix, and what was purged.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use super::commands::MAX_MESSAGE;
@@ -180,7 +181,13 @@ fn confirmed(md: &mut String, confirm: &ConfirmReport) {
 /// Text made safe for one Markdown table cell or paragraph. A cell keeps what an annotation keeps:
 /// quoted answers must not push the summary past the 1 MiB GitHub accepts (over it, the whole
 /// summary is dropped).
-fn cell(text: &str) -> String {
+fn cell(text: &str) -> Cow<'_, str> {
+    // Most cells are short and hold nothing to escape: they are used as they are. A byte 0xC2
+    // may start a C1 control character, which is looked at below.
+    let plain = |b: &u8| !matches!(b, b'|' | b'<' | b'[' | b']' | 0..=0x1f | 0x7f | 0xc2);
+    if text.len() <= MAX_MESSAGE && text.as_bytes().iter().all(plain) {
+        return Cow::Borrowed(text);
+    }
     let text = cut(text, MAX_MESSAGE);
     let mut cell = String::with_capacity(text.len());
     for c in text.chars() {
@@ -196,5 +203,26 @@ fn cell(text: &str) -> String {
             c => cell.push(c),
         }
     }
-    cell
+    Cow::Owned(cell)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_escapes_what_markdown_or_a_terminal_would_read() {
+        assert_eq!(cell("example.com"), "example.com");
+        assert!(matches!(cell("example.com"), Cow::Borrowed(_)));
+        assert_eq!(cell("a|b<c>[d](e)"), "a\\|b&lt;c>\\[d\\](e)");
+        assert_eq!(cell("line\nnext\r\x1b[0m\x7f"), "line next  \\[0m ");
+        // C1 controls (two bytes from 0xC2) become spaces; other characters from 0xC2 stay.
+        assert_eq!(cell("a\u{85}b\u{9b}c é £"), "a b c é £");
+        let long = "x".repeat(MAX_MESSAGE + 5);
+        assert_eq!(
+            cell(&long).chars().count(),
+            MAX_MESSAGE + 1,
+            "cut, with its ellipsis"
+        );
+    }
 }
