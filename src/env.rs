@@ -1,13 +1,12 @@
 //! The run's environment as a value: read once at the edge, passed to everything that needs a
 //! variable; and the bounded read of a file it names.
 
-use std::collections::BTreeMap;
-use std::ops::Bound;
-
 /// Environment variables by name. No `Debug`: the values include credentials.
 #[derive(Clone, Default)]
 pub struct Env {
-    vars: BTreeMap<String, String>,
+    /// In the order given; of a name given twice, the later value counts. A run looks up a few
+    /// dozen names once each: a search along the list costs less than sorting it.
+    vars: Vec<(String, String)>,
 }
 
 impl Env {
@@ -30,8 +29,10 @@ impl Env {
     /// The value of a variable that is set and not empty.
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.vars
-            .get(name)
-            .map(String::as_str)
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
             .filter(|v| !v.is_empty())
     }
 
@@ -40,19 +41,20 @@ impl Env {
         self.get(name) == Some(value)
     }
 
-    /// The variables whose names start with `prefix`, for readers (envy) that take pairs.
+    /// The variables whose names start with `prefix`, in order, for readers (envy) that take pairs
+    /// (a later pair of the same name overrides an earlier one).
     pub(crate) fn prefixed<'a>(
         &'a self,
         prefix: &'a str,
     ) -> impl Iterator<Item = (String, String)> + 'a {
         self.vars
-            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
-            .take_while(move |(k, _)| k.starts_with(prefix))
+            .iter()
+            .filter(move |(k, _)| k.starts_with(prefix))
             .map(|(k, v)| (k.clone(), v.clone()))
     }
 
     pub fn set(&mut self, name: &str, value: &str) {
-        self.vars.insert(name.to_string(), value.to_string());
+        self.vars.push((name.to_string(), value.to_string()));
     }
 }
 
@@ -97,5 +99,15 @@ mod tests {
         );
         let names: Vec<String> = env.prefixed("INPUT_").map(|(k, _)| k).collect();
         assert_eq!(names, ["INPUT_A", "INPUT_B"]);
+    }
+
+    #[test]
+    fn of_a_name_given_twice_the_later_value_counts() {
+        let mut env = Env::from_pairs([("A".into(), "1".into()), ("A".into(), "2".into())]);
+        assert_eq!(env.get("A"), Some("2"));
+        env.set("A", "3");
+        assert_eq!(env.get("A"), Some("3"));
+        env.set("A", "");
+        assert_eq!(env.get("A"), None);
     }
 }
