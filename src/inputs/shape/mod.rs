@@ -97,6 +97,9 @@ fn strip_bearer(value: &str) -> Option<&str> {
 /// and cleaned forms, and each of its lines. All are registered as masks, except a known
 /// placeholder form: masked, it would hide the very example the fix gives (`api_token: ${{ secrets.X }}`).
 pub(crate) fn mask_forms(raw: &str, input: Input) -> Vec<String> {
+    if raw.is_empty() {
+        return Vec::new();
+    }
     let cleaned = clean(raw, input).value;
     if known_placeholder(&cleaned) {
         return Vec::new();
