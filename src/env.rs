@@ -41,16 +41,15 @@ impl Env {
         self.get(name) == Some(value)
     }
 
-    /// The variables whose names start with `prefix`, in order, for readers (envy) that take pairs
-    /// (a later pair of the same name overrides an earlier one).
-    pub(crate) fn prefixed<'a>(
+    /// The variables whose names start with `prefix`, named without it, in order, for readers
+    /// (envy) that take pairs (a later pair of the same name overrides an earlier one).
+    pub(crate) fn under<'a>(
         &'a self,
         prefix: &'a str,
     ) -> impl Iterator<Item = (String, String)> + 'a {
         self.vars
             .iter()
-            .filter(move |(k, _)| k.starts_with(prefix))
-            .map(|(k, v)| (k.clone(), v.clone()))
+            .filter_map(move |(k, v)| Some((k.strip_prefix(prefix)?.to_string(), v.clone())))
     }
 
     pub fn set(&mut self, name: &str, value: &str) {
@@ -90,15 +89,16 @@ mod tests {
     }
 
     #[test]
-    fn prefixed_gives_exactly_the_variables_with_the_prefix() {
+    fn under_gives_exactly_the_variables_with_the_prefix_named_without_it() {
         let env = Env::from_pairs(
             [
                 "INPUT", "INPUT_A", "INPUT_B", "INPUTX", "IN", "JNPUT_A", "HOME",
             ]
             .map(|k| (k.to_string(), format!("v-{k}"))),
         );
-        let names: Vec<String> = env.prefixed("INPUT_").map(|(k, _)| k).collect();
-        assert_eq!(names, ["INPUT_A", "INPUT_B"]);
+        let pairs: Vec<(String, String)> = env.under("INPUT_").collect();
+        let expected = [("A", "v-INPUT_A"), ("B", "v-INPUT_B")].map(|(k, v)| (k.into(), v.into()));
+        assert_eq!(pairs, expected);
     }
 
     #[test]

@@ -25,11 +25,10 @@ impl RawInputs {
     /// Read the environment: for each input of the table, `INPUT_<NAME>`, or when that is empty its
     /// first non-empty fallback variable. The credential is taken whole from the higher level.
     pub fn read(env: &Env) -> Self {
-        // envy lower-cases the names it strips the prefix from: `INPUT_API_TOKEN` → `api_token`.
+        // envy lower-cases the names, given without the prefix: `INPUT_API_TOKEN` → `api_token`.
         // A map of strings cannot fail to deserialize from strings.
-        let mut given: BTreeMap<String, String> = envy::prefixed("INPUT_")
-            .from_iter(env.prefixed("INPUT_"))
-            .unwrap_or_default();
+        let mut given: BTreeMap<String, String> =
+            envy::from_iter(env.under("INPUT_")).unwrap_or_default();
         let mut raw = RawInputs::default();
         let mut inputs = RawInputs::default();
         for spec in INPUTS {
