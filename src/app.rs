@@ -424,6 +424,8 @@ fn connect(
     })?;
     let runner = runner.clone();
     let log: RequestLog = Arc::new(move |event: Event<'_>| match event {
+        // Written only in a debug run (RUNNER_DEBUG): the line is not even made otherwise.
+        Event::Attempt { .. } if !runner.debugging() => {}
         Event::Attempt { what, status, took } => {
             let status = status.map_or("no answer".to_string(), |s| s.to_string());
             runner.debug(&format!("{what} → {status} in {} ms", took.as_millis()));

@@ -169,6 +169,11 @@ impl Log {
         }
     }
 
+    /// Whether debug lines are written (the runner's debug logging is on).
+    pub(crate) fn debugging(&self) -> bool {
+        self.debug
+    }
+
     pub(crate) fn debug(&self, line: &str) {
         if self.actions && self.debug {
             self.emit(&format!("::debug::{}", escape_data(line)));
