@@ -153,8 +153,16 @@ fn timed_run(binary: &str, dir: &Path, fake: &Fake, zone: &str) -> Timed {
 async fn side_by_side(binary: &str) {
     let baseline = std::env::var("PURGE_BENCH_BASELINE").ok();
     let pairs = env_number("PURGE_BENCH_PAIRS", 30);
+    // Answers late by this much stand in for an API some distance away (0: at once, on loopback).
+    let delay: u64 = std::env::var("PURGE_BENCH_SIDE_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let fake = Fake::start().await;
     fake.add_token(CFUT_TOKEN, Token::everywhere());
+    if delay > 0 {
+        fake.delay_answers(Duration::from_millis(delay));
+    }
     let dir = workspace(&two_urls());
     // Both builds run from fresh copies, side by side: a binary's start-up depends on how its file
     // sits in the page cache (a file the kernel has folded into huge pages starts with a fifth
@@ -184,7 +192,11 @@ async fn side_by_side(binary: &str) {
         }
     }
     println!();
-    println!("### {SIDE} ({pairs} runs of each, alternating; medians)");
+    let late = match delay {
+        0 => String::new(),
+        ms => format!(", answers {ms} ms late"),
+    };
+    println!("### {SIDE} ({pairs} runs of each, alternating; medians{late})");
     println!();
     println!("| build | wall | CPU (user+sys) | CPU, mean | requests a run | failed runs |");
     println!("|---|---:|---:|---:|---:|---:|");
