@@ -151,7 +151,7 @@ impl Redactor {
                 continue;
             };
             let (word, bit) = filter_bit(gram);
-            if self.grams[word] & bit == 0 {
+            if self.grams.get(word).is_none_or(|w| w & bit == 0) {
                 continue;
             }
             let at = i * GRAM;
