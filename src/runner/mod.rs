@@ -103,8 +103,8 @@ fn write_runner_files(
     let failed = failed_file.map(drop).and(summary);
     if let Some(path) = env.get("GITHUB_OUTPUT") {
         let outputs = match (&failed, report.cause()) {
-            (Err(_), None) => not_written(outputs),
-            _ => outputs.to_vec(),
+            (Err(_), None) => std::borrow::Cow::Owned(not_written(outputs)),
+            _ => std::borrow::Cow::Borrowed(outputs),
         };
         write_outputs(path.as_ref(), &outputs).map_err(|error| PublishError {
             file: "the file named by GITHUB_OUTPUT".into(),
