@@ -184,7 +184,12 @@ fn confirmed(md: &mut String, confirm: &ConfirmReport) {
 fn cell(text: &str) -> Cow<'_, str> {
     // Most cells are short and hold nothing to escape: they are used as they are. A byte 0xC2
     // may start a C1 control character, which is looked at below.
-    let plain = |b: &u8| !matches!(b, b'|' | b'<' | b'[' | b']' | 0..=0x1f | 0x7f | 0xc2);
+    let plain = |b: &u8| {
+        !matches!(
+            b,
+            b'|' | b'<' | b'[' | b']' | b'\\' | 0..=0x1f | 0x7f | 0xc2
+        )
+    };
     if text.len() <= MAX_MESSAGE && text.as_bytes().iter().all(plain) {
         return Cow::Borrowed(text);
     }
@@ -193,6 +198,8 @@ fn cell(text: &str) -> Cow<'_, str> {
     for c in text.chars() {
         match c {
             '|' => cell.push_str("\\|"),
+            // Escaped itself, or `\[` from an answer would become an escaped `\` and a live `[`.
+            '\\' => cell.push_str("\\\\"),
             '\n' | '\r' => cell.push(' '),
             '<' => cell.push_str("&lt;"),
             // Names come from the API: no link or image may be made of them.
@@ -215,6 +222,8 @@ mod tests {
         assert_eq!(cell("example.com"), "example.com");
         assert!(matches!(cell("example.com"), Cow::Borrowed(_)));
         assert_eq!(cell("a|b<c>[d](e)"), "a\\|b&lt;c>\\[d\\](e)");
+        // A backslash from an answer cannot undo the escape of a bracket.
+        assert_eq!(cell("x\\[y\\](u)"), "x\\\\\\[y\\\\\\](u)");
         assert_eq!(cell("line\nnext\r\x1b[0m\x7f"), "line next  \\[0m ");
         // C1 controls (two bytes from 0xC2) become spaces; other characters from 0xC2 stay.
         assert_eq!(cell("a\u{85}b\u{9b}c é £"), "a b c é £");
