@@ -13,12 +13,24 @@ pub(crate) const MAX_MESSAGE: usize = 4000;
 
 /// Message data: `%`, CR and LF (percent first).
 pub(crate) fn escape_data(value: &str) -> String {
+    escape(value, false)
+}
+
+/// Data the log shows (an annotation, a notice, a group's title, a debug line): as data, and every
+/// other control character a space, as outside Actions: an escape sequence from an answer would
+/// recolour or rewrite the log. A mask's value is escaped as data only, to stay the value it hides.
+pub(crate) fn escape_shown(value: &str) -> String {
+    escape(value, true)
+}
+
+fn escape(value: &str, shown: bool) -> String {
     let mut escaped = String::with_capacity(value.len());
     for c in value.chars() {
         match c {
             '%' => escaped.push_str("%25"),
             '\r' => escaped.push_str("%0D"),
             '\n' => escaped.push_str("%0A"),
+            c if shown && c.is_control() => escaped.push(' '),
             c => escaped.push(c),
         }
     }
@@ -27,7 +39,7 @@ pub(crate) fn escape_data(value: &str) -> String {
 
 /// Property values: as data, plus `:` and `,`.
 pub(crate) fn escape_property(value: &str) -> String {
-    escape_data(value).replace(':', "%3A").replace(',', "%2C")
+    escape_shown(value).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// The run's log, the one sink of its lines: workflow commands inside Actions, readable lines
@@ -144,7 +156,7 @@ impl Log {
             self.emit(&format!(
                 "::{level} title={}::{}",
                 escape_property(cause.title()),
-                escape_data(&message)
+                escape_shown(&message)
             ));
         } else {
             self.emit(&format!(
@@ -163,7 +175,7 @@ impl Log {
     /// A notice annotation: worth seeing, no cause of its own.
     pub(crate) fn notice(&self, line: &str) {
         if self.actions {
-            self.emit(&format!("::notice::{}", escape_data(line)));
+            self.emit(&format!("::notice::{}", escape_shown(line)));
         } else {
             self.emit(&format!("notice: {}", one_line(line)));
         }
@@ -176,7 +188,7 @@ impl Log {
 
     pub(crate) fn debug(&self, line: &str) {
         if self.actions && self.debug {
-            self.emit(&format!("::debug::{}", escape_data(line)));
+            self.emit(&format!("::debug::{}", escape_shown(line)));
         } else if self.debug {
             self.emit(&format!("debug: {}", one_line(line)));
         }
@@ -184,7 +196,7 @@ impl Log {
 
     pub(crate) fn group(&self, title: &str) {
         if self.actions {
-            self.emit(&format!("::group::{}", escape_data(title)));
+            self.emit(&format!("::group::{}", escape_shown(title)));
         } else {
             self.info(title);
         }
@@ -224,5 +236,16 @@ mod tests {
             "50%25 done%0D%0A::error::x"
         );
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+
+    #[test]
+    fn shown_data_has_no_control_character_and_a_mask_keeps_its_own() {
+        let value = "a\u{1b}[2J\tb\u{0}\u{7}\u{7f}\u{85}é%\r\n";
+        assert_eq!(escape_shown(value), "a [2J b    é%25%0D%0A");
+        assert_eq!(
+            escape_data(value),
+            "a\u{1b}[2J\tb\u{0}\u{7}\u{7f}\u{85}é%25%0D%0A"
+        );
+        assert_eq!(escape_property("t\u{1b}:"), "t %3A");
     }
 }

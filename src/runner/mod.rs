@@ -7,7 +7,7 @@ mod summary;
 
 pub use commands::Log;
 #[cfg(test)]
-pub(crate) use commands::{escape_data, escape_property};
+pub(crate) use commands::{escape_data, escape_property, escape_shown};
 #[cfg(test)]
 pub(crate) use outputs::render_outputs;
 pub(crate) use outputs::write_outputs;

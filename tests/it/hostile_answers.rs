@@ -411,3 +411,39 @@ async fn names_from_the_api_cannot_make_links_in_the_summary() {
         run.summary
     );
 }
+
+#[tokio::test]
+async fn a_backslash_from_the_api_cannot_undo_the_escape_of_a_link() {
+    let mut zone = zone_json(ZONE_ID, ZONE_NAME, "free", "active", ACCOUNT_ID);
+    zone["account"]["name"] = json!("x\\[Sign in\\](https://evil.example/)");
+    let fake = fake_answering(zone_path(), Reply::json(200, envelope(zone))).await;
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("tags", "blog")
+        .run()
+        .await;
+    run.assert_ok("purged");
+    // Each backslash escaped, then each bracket: Markdown reads `\\` `\[`, no link.
+    assert!(
+        run.summary
+            .contains("x\\\\\\[Sign in\\\\\\](https://evil.example/)"),
+        "{}",
+        run.summary
+    );
+}
+
+#[tokio::test]
+async fn control_characters_in_a_zone_or_token_status_reach_no_annotation() {
+    let status = "pend\u{1b}[2Jing\u{7}\u{0}\u{85}\u{7f}";
+    let zone = zone_json(ZONE_ID, ZONE_NAME, "free", status, ACCOUNT_ID);
+    let fake = fake_answering(zone_path(), Reply::json(200, envelope(zone))).await;
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("tags", "blog")
+        .run()
+        .await;
+    assert!(run.stdout.contains("pend [2Jing"), "{}", run.stdout);
+    for c in ['\u{1b}', '\u{7}', '\u{0}', '\u{85}', '\u{7f}'] {
+        assert!(!run.stdout.contains(c), "{c:?} in the log:\n{}", run.stdout);
+    }
+}

@@ -16,7 +16,7 @@ use crate::inputs::list::split_list;
 use crate::inputs::shape::{classify, clean, problem, Shape};
 use crate::inputs::{self, ids, zone, Credential, FileTarget, RawInputs, RunContext, ZoneRef};
 use crate::names::Input;
-use crate::runner::{escape_data, escape_property, render_outputs};
+use crate::runner::{escape_data, escape_property, escape_shown, render_outputs};
 use crate::text::one_line as sanitize_line;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
