@@ -388,10 +388,10 @@ async fn an_answer_that_echoes_the_token_does_not_make_it_print() {
     );
 }
 
-#[tokio::test]
-async fn names_from_the_api_cannot_make_links_in_the_summary() {
+/// A purge whose zone's account has this name, as its summary shows it.
+async fn summary_with_account_named(name: &str) -> String {
     let mut zone = zone_json(ZONE_ID, ZONE_NAME, "free", "active", ACCOUNT_ID);
-    zone["account"]["name"] = json!("[Re-authenticate here](https://evil.example/login)");
+    zone["account"]["name"] = json!(name);
     let fake = fake_answering(zone_path(), Reply::json(200, envelope(zone))).await;
     let run = Action::new(&fake)
         .token(CFUT_TOKEN)
@@ -399,36 +399,27 @@ async fn names_from_the_api_cannot_make_links_in_the_summary() {
         .run()
         .await;
     run.assert_ok("purged");
+    run.summary
+}
+
+#[tokio::test]
+async fn names_from_the_api_cannot_make_links_in_the_summary() {
+    let summary =
+        summary_with_account_named("[Re-authenticate here](https://evil.example/login)").await;
     assert!(
-        run.summary
-            .contains("\\[Re-authenticate here\\](https://evil.example/login)"),
-        "{}",
-        run.summary
+        summary.contains("\\[Re-authenticate here\\](https://evil.example/login)"),
+        "{summary}"
     );
-    assert!(
-        !run.summary.contains("[Re-authenticate here]("),
-        "{}",
-        run.summary
-    );
+    assert!(!summary.contains("[Re-authenticate here]("), "{summary}");
 }
 
 #[tokio::test]
 async fn a_backslash_from_the_api_cannot_undo_the_escape_of_a_link() {
-    let mut zone = zone_json(ZONE_ID, ZONE_NAME, "free", "active", ACCOUNT_ID);
-    zone["account"]["name"] = json!("x\\[Sign in\\](https://evil.example/)");
-    let fake = fake_answering(zone_path(), Reply::json(200, envelope(zone))).await;
-    let run = Action::new(&fake)
-        .token(CFUT_TOKEN)
-        .input("tags", "blog")
-        .run()
-        .await;
-    run.assert_ok("purged");
+    let summary = summary_with_account_named("x\\[Sign in\\](https://evil.example/)").await;
     // Each backslash escaped, then each bracket: Markdown reads `\\` `\[`, no link.
     assert!(
-        run.summary
-            .contains("x\\\\\\[Sign in\\\\\\](https://evil.example/)"),
-        "{}",
-        run.summary
+        summary.contains("x\\\\\\[Sign in\\\\\\](https://evil.example/)"),
+        "{summary}"
     );
 }
 
