@@ -18,8 +18,15 @@ pub(crate) struct Lifetime {
 /// The token's lifetime, and the cause that stops the run if it is not usable now.
 pub fn judge(token: &TokenStatus, now: OffsetDateTime) -> (Lifetime, Option<Cause>) {
     let expires = token.expires_on.as_deref().and_then(parse);
+    // The `token_status` output holds one of the statuses Cloudflare documents (contract §3), never
+    // another answer's text: a workflow may put it in a script.
+    let documented = ["active", "expired", "disabled"].contains(&token.status.as_str());
     let lifetime = Lifetime {
-        status: token.status.clone(),
+        status: if documented {
+            token.status.clone()
+        } else {
+            String::new()
+        },
         expires_on: expires.and_then(|e| e.format(&Rfc3339).ok()),
         days_left: expires.map(|e| (e - now).whole_days()),
     };
@@ -156,13 +163,9 @@ mod tests {
                 .code(),
             "token-not-yet-valid"
         );
-        assert_eq!(
-            judge(&token("revoked", None, None), now())
-                .1
-                .unwrap()
-                .code(),
-            "unexpected-response"
-        );
+        let (l, c) = judge(&token("revoked $(id)\u{1b}", None, None), now());
+        assert_eq!(c.unwrap().code(), "unexpected-response");
+        assert_eq!(l.status, "", "an undocumented status is no output");
         assert_eq!(
             judge(&token("", None, None), now()).1.unwrap().code(),
             "unexpected-response"

@@ -438,3 +438,24 @@ async fn control_characters_in_a_zone_or_token_status_reach_no_annotation() {
         assert!(!run.stdout.contains(c), "{c:?} in the log:\n{}", run.stdout);
     }
 }
+
+#[tokio::test]
+async fn an_undocumented_token_status_is_no_output() {
+    let status = "x$(id)`id`\u{1b}[2J";
+    let result = json!({"id": "6247ac8d9c10ba11154a2b82d35953b7", "status": status});
+    let fake = Fake::start().await;
+    fake.script(
+        |r| r.path.ends_with("/tokens/verify"),
+        None,
+        Reply::json(200, envelope(result)),
+    );
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("tags", "blog")
+        .run()
+        .await;
+    run.assert_failed(1, "unexpected-response");
+    // Outputs hold documented values only: a workflow may put `token_status` in a script.
+    assert_eq!(run.output("token_status"), "");
+    assert!(!run.outputs_raw.contains("$(id)"), "{}", run.outputs_raw);
+}
