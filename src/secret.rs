@@ -94,21 +94,19 @@ impl Redactor {
 
     /// `text` with everything hidden replaced by `***`, as the runner's log masker writes it.
     pub(crate) fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let spans = self.spans(text.as_bytes());
-        if spans.is_empty() {
-            return Cow::Borrowed(text);
+        replace(text, self.spans(text.as_bytes()))
+    }
+
+    /// `text` with every piece of a credential replaced by `***`, and nothing else: for the items
+    /// written back (`failed`), which must stay as given to be fed back (a value masked whole may
+    /// be a hash in a path), yet can hold a piece of a credential through the zone's name a path
+    /// was joined to.
+    pub(crate) fn redact_pieces<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let mut found = Vec::new();
+        if !self.credentials.is_empty() {
+            self.find_pieces(text.as_bytes(), &mut found);
         }
-        let mut out = String::with_capacity(text.len());
-        let mut at = 0;
-        for (start, end) in spans {
-            // A span can start or end inside a character only where a value was not ASCII.
-            let (start, end) = (floor(text, start.max(at)), ceil(text, end));
-            out.push_str(&text[at..start]);
-            out.push_str("***");
-            at = end.max(at);
-        }
-        out.push_str(&text[at..]);
-        Cow::Owned(out)
+        replace(text, merge(found))
     }
 
     /// The byte ranges to hide, merged where they touch, in order.
@@ -120,19 +118,42 @@ impl Redactor {
         if !self.credentials.is_empty() {
             self.find_pieces(text, &mut found);
         }
-        if found.is_empty() {
-            return found;
-        }
-        found.sort_unstable();
-        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(found.len());
-        for (start, end) in found {
-            match merged.last_mut() {
-                Some(last) if start <= last.1 => last.1 = last.1.max(end),
-                _ => merged.push((start, end)),
-            }
-        }
-        merged
+        merge(found)
     }
+}
+
+/// Byte ranges in order, merged where they touch.
+fn merge(mut found: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    if found.is_empty() {
+        return found;
+    }
+    found.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(found.len());
+    for (start, end) in found {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
+}
+
+/// `text` with each of `spans` (merged, in order) replaced by `***`; no copy when there is none.
+fn replace(text: &str, spans: Vec<(usize, usize)>) -> Cow<'_, str> {
+    if spans.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end) in spans {
+        // A span can start or end inside a character only where a value was not ASCII.
+        let (start, end) = (floor(text, start.max(at)), ceil(text, end));
+        out.push_str(&text[at..start]);
+        out.push_str("***");
+        at = end.max(at);
+    }
+    out.push_str(&text[at..]);
+    Cow::Owned(out)
 }
 
 impl Redactor {
@@ -252,6 +273,11 @@ mod tests {
         // Seven characters are not a piece; unrelated text stays.
         assert_eq!(r.redact("GOODTOK and 0123456"), "GOODTOK and 0123456");
         assert!(!r.finds("nothing here"));
+        // Items keep what is masked whole; a piece of the credential goes.
+        assert_eq!(
+            r.redact_pieces("https://goodtokeng.example/other-secret"),
+            "https://***.example/other-secret"
+        );
         assert_eq!(r.redact("é GOODTOKEN é"), "é *** é");
         let mut odd = Redactor::default();
         odd.hide("éé");

@@ -121,6 +121,14 @@ impl Log {
         }
     }
 
+    /// Items as written back (`failed`): only pieces of a credential hidden ([`Redactor::redact_pieces`]).
+    pub(crate) fn redact_items(&self, text: String) -> String {
+        match self.redactor().redact_pieces(&text) {
+            std::borrow::Cow::Owned(redacted) => redacted,
+            std::borrow::Cow::Borrowed(_) => text,
+        }
+    }
+
     fn redactor(&self) -> std::sync::MutexGuard<'_, Redactor> {
         self.hidden
             .lock()

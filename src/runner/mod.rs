@@ -48,7 +48,7 @@ pub(crate) const FAILED_FILE: &str = "cloudflare-purge-failed.txt";
 pub(crate) fn publish(env: &Env, runner: &Log, report: &Report) -> Result<(), PublishError> {
     let failed = report.failed_items();
     let (failed_file, file_error) = match capped(&failed) {
-        (_, true) => match write_failed_file(env, &failed) {
+        (_, true) => match write_failed_file(env, runner, &failed) {
             Ok(file) => (Some(file), None),
             Err(error) => (None, Some(error)),
         },
@@ -58,9 +58,10 @@ pub(crate) fn publish(env: &Env, runner: &Log, report: &Report) -> Result<(), Pu
         .outputs(failed_file.as_deref())
         .into_iter()
         // `failed` holds items, checked offline to hold no credential; they must stay as given to
-        // be fed back. Every other value may come from Cloudflare's answers.
+        // be fed back, but a path joined to a zone's name holds that name. Every other value may
+        // come from Cloudflare's answers.
         .map(|(output, value)| match output {
-            Output::Failed => (output.name(), value),
+            Output::Failed => (output.name(), runner.redact_items(value)),
             _ => (output.name(), runner.redact_owned(value)),
         })
         .collect();
@@ -125,9 +126,10 @@ fn not_written<'a>(outputs: &[(&'a str, String)]) -> Vec<(&'a str, String)> {
     outputs.iter().map(|(n, v)| (*n, value(n, v))).collect()
 }
 
-fn write_failed_file(env: &Env, failed: &[String]) -> Result<String, PublishError> {
+fn write_failed_file(env: &Env, runner: &Log, failed: &[String]) -> Result<String, PublishError> {
     let dir = std::path::PathBuf::from(env.get("GITHUB_WORKSPACE").unwrap_or("."));
     let text: String = failed.iter().map(|item| format!("{item}\n")).collect();
+    let text = runner.redact_items(text);
     write_new(&dir.join(FAILED_FILE), &text).map_err(|error| PublishError {
         file: format!("{FAILED_FILE} in the workspace"),
         error,

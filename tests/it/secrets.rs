@@ -484,3 +484,46 @@ async fn a_second_credential_of_the_wrong_shape_keeps_every_piece_hidden() {
         run.assert_secret_hidden(key);
     }
 }
+
+/// A path is joined to the zone's name, which Cloudflare gives for a zone read by ID: a name that
+/// holds a piece of the token must not print it through `failed` or the failed file, which keep
+/// the items as given otherwise.
+#[tokio::test]
+async fn a_zone_named_with_a_piece_of_the_token_prints_no_piece_in_failed() {
+    let name = format!("{}.com", CFUT_TOKEN[5..21].to_ascii_lowercase());
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let zone = zone_json(ZONE_ID, &name, "free", "active", ACCOUNT_ID);
+    let body = serde_json::json!({"success": true, "errors": [], "messages": [], "result": zone});
+    fake.script(
+        |r| r.path == format!("/zones/{ZONE_ID}"),
+        None,
+        Reply::json(200, body),
+    );
+    let refusal = serde_json::json!({
+        "success": false,
+        "errors": [{ "code": 1012, "message": "no" }],
+        "messages": [],
+        "result": null,
+    });
+    fake.script(
+        |r| r.path.ends_with("/purge_cache"),
+        None,
+        Reply::json(400, refusal),
+    );
+    // Enough paths for the failed file as well as the cut `failed` output.
+    let paths: Vec<String> = (0..3000)
+        .map(|i| format!("/assets/{i:04}/a-long-name.css"))
+        .collect();
+    let run = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("files", &paths.join("\n"))
+        .run()
+        .await;
+    run.assert_failed(1, "purge-rejected");
+    let failed = run.output("failed");
+    assert!(
+        failed.contains("https://***.com/assets/0000/a-long-name.css"),
+        "{failed:.300}"
+    );
+    // `.token()` looks for every piece, in any case, in every channel, the failed file included.
+}

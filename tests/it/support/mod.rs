@@ -483,9 +483,10 @@ impl Run {
         assert!(self.errors().is_empty(), "{}", self.stdout);
     }
 
-    /// No secret, nor any 8-character piece of it, in stdout (mask lines aside), stderr, outputs or
-    /// summary. A secret shorter than 8 characters is looked for whole, so no secret goes unchecked;
-    /// an empty one is refused, since it would check nothing.
+    /// No secret, nor any 8-character piece of it in any ASCII case (as the redactor promises), in
+    /// stdout (mask lines aside), stderr, outputs, summary or the failed-items file. A secret shorter
+    /// than 8 characters is looked for whole, so no secret goes unchecked; an empty one is refused,
+    /// since it would check nothing.
     pub fn assert_secret_hidden(&self, secret: &str) {
         let stdout: String = self
             .stdout
@@ -493,12 +494,17 @@ impl Run {
             .filter(|l| !l.starts_with("::add-mask::"))
             .collect::<Vec<_>>()
             .join("\n");
+        let failed_file =
+            std::fs::read_to_string(self.workspace.path().join("cloudflare-purge-failed.txt"))
+                .unwrap_or_default();
         let channels = [
-            ("stdout", &stdout),
-            ("stderr", &self.stderr),
-            ("GITHUB_OUTPUT", &self.outputs_raw),
-            ("summary", &self.summary),
-        ];
+            ("stdout", stdout),
+            ("stderr", self.stderr.clone()),
+            ("GITHUB_OUTPUT", self.outputs_raw.clone()),
+            ("summary", self.summary.clone()),
+            ("the failed file", failed_file),
+        ]
+        .map(|(channel, text)| (channel, text.to_ascii_lowercase()));
         let secret = secret.trim();
         assert!(
             !secret.is_empty(),
@@ -507,7 +513,7 @@ impl Run {
         let chars: Vec<char> = secret.chars().collect();
         let pieces: Vec<String> = chars
             .windows(8.min(chars.len()))
-            .map(|w| w.iter().collect::<String>())
+            .map(|w| w.iter().collect::<String>().to_ascii_lowercase())
             .filter(|piece| piece.trim().chars().count() == 8.min(chars.len()))
             .collect();
         assert!(
