@@ -511,7 +511,7 @@ async fn a_zone_named_with_a_piece_of_the_token_prints_no_piece_in_failed() {
         Reply::json(400, refusal),
     );
     // Enough paths for the failed file as well as the cut `failed` output.
-    let paths: Vec<String> = (0..3000)
+    let paths: Vec<String> = (0..7000)
         .map(|i| format!("/assets/{i:04}/a-long-name.css"))
         .collect();
     let run = Action::new(&fake)
@@ -525,5 +525,6 @@ async fn a_zone_named_with_a_piece_of_the_token_prints_no_piece_in_failed() {
         failed.contains("https://***.com/assets/0000/a-long-name.css"),
         "{failed:.300}"
     );
+    assert_eq!(run.output("failed_file"), "cloudflare-purge-failed.txt");
     // `.token()` looks for every piece, in any case, in every channel, the failed file included.
 }
