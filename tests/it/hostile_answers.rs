@@ -344,12 +344,7 @@ async fn a_zone_described_with_forged_text_cannot_forge_commands_or_outputs() {
         ACCOUNT_ID,
     );
     zone["account"]["name"] = json!(account);
-    let fake = fake_answering(zone_path(), Reply::json(200, envelope(zone))).await;
-    let run = Action::new(&fake)
-        .token(CFUT_TOKEN)
-        .input("tags", "blog")
-        .run()
-        .await;
+    let (fake, run) = purge_a_tag_in(zone).await;
     // A zone whose name is not a domain is refused before anything is purged.
     run.assert_failed(1, "unexpected-response");
     assert!(!run.stderr.contains("panicked"));
@@ -388,16 +383,22 @@ async fn an_answer_that_echoes_the_token_does_not_make_it_print() {
     );
 }
 
-/// A purge whose zone's account has this name, as its summary shows it.
-async fn summary_with_account_named(name: &str) -> String {
-    let mut zone = zone_json(ZONE_ID, ZONE_NAME, "free", "active", ACCOUNT_ID);
-    zone["account"]["name"] = json!(name);
+/// A tag purged in the zone Cloudflare describes as `zone` (read by its ID).
+async fn purge_a_tag_in(zone: Value) -> (Fake, Run) {
     let fake = fake_answering(zone_path(), Reply::json(200, envelope(zone))).await;
     let run = Action::new(&fake)
         .token(CFUT_TOKEN)
         .input("tags", "blog")
         .run()
         .await;
+    (fake, run)
+}
+
+/// A purge whose zone's account has this name, as its summary shows it.
+async fn summary_with_account_named(name: &str) -> String {
+    let mut zone = zone_json(ZONE_ID, ZONE_NAME, "free", "active", ACCOUNT_ID);
+    zone["account"]["name"] = json!(name);
+    let (_, run) = purge_a_tag_in(zone).await;
     run.assert_ok("purged");
     run.summary
 }
@@ -427,12 +428,7 @@ async fn a_backslash_from_the_api_cannot_undo_the_escape_of_a_link() {
 async fn control_characters_in_a_zone_or_token_status_reach_no_annotation() {
     let status = "pend\u{1b}[2Jing\u{7}\u{0}\u{85}\u{7f}";
     let zone = zone_json(ZONE_ID, ZONE_NAME, "free", status, ACCOUNT_ID);
-    let fake = fake_answering(zone_path(), Reply::json(200, envelope(zone))).await;
-    let run = Action::new(&fake)
-        .token(CFUT_TOKEN)
-        .input("tags", "blog")
-        .run()
-        .await;
+    let (_, run) = purge_a_tag_in(zone).await;
     assert!(run.stdout.contains("pend [2Jing"), "{}", run.stdout);
     for c in ['\u{1b}', '\u{7}', '\u{0}', '\u{85}', '\u{7f}'] {
         assert!(!run.stdout.contains(c), "{c:?} in the log:\n{}", run.stdout);

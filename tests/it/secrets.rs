@@ -445,17 +445,7 @@ async fn a_second_credential_of_the_wrong_shape_keeps_every_piece_hidden() {
     for key in [short_key, CFAT_TOKEN] {
         let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
         let quoted = format!("Invalid url {}", &key[12..24]);
-        let refusal = serde_json::json!({
-            "success": false,
-            "errors": [{ "code": 1012, "message": quoted }],
-            "messages": [],
-            "result": null,
-        });
-        fake.script(
-            |r| r.path.ends_with("/purge_cache"),
-            None,
-            Reply::json(400, refusal),
-        );
+        refuse_purges(&fake, &quoted);
         let run = Action::new(&fake)
             .token(CFUT_TOKEN)
             .input("global_api_key", key)
@@ -499,17 +489,7 @@ async fn a_zone_named_with_a_piece_of_the_token_prints_no_piece_in_failed() {
         None,
         Reply::json(200, body),
     );
-    let refusal = serde_json::json!({
-        "success": false,
-        "errors": [{ "code": 1012, "message": "no" }],
-        "messages": [],
-        "result": null,
-    });
-    fake.script(
-        |r| r.path.ends_with("/purge_cache"),
-        None,
-        Reply::json(400, refusal),
-    );
+    refuse_purges(&fake, "no");
     // Enough paths for the failed file as well as the cut `failed` output.
     let paths: Vec<String> = (0..7000)
         .map(|i| format!("/assets/{i:04}/a-long-name.css"))
@@ -527,4 +507,20 @@ async fn a_zone_named_with_a_piece_of_the_token_prints_no_piece_in_failed() {
     );
     assert_eq!(run.output("failed_file"), "cloudflare-purge-failed.txt");
     // `.token()` looks for every piece, in any case, in every channel, the failed file included.
+}
+
+/// Every purge refused with a 400 whose message is `message` (code 1012, as Cloudflare answers a
+/// URL it will not take).
+fn refuse_purges(fake: &Fake, message: &str) {
+    let refusal = serde_json::json!({
+        "success": false,
+        "errors": [{ "code": 1012, "message": message }],
+        "messages": [],
+        "result": null,
+    });
+    fake.script(
+        |r| r.path.ends_with("/purge_cache"),
+        None,
+        Reply::json(400, refusal),
+    );
 }
