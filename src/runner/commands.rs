@@ -115,15 +115,21 @@ impl Log {
     /// Text with every masked value and credential piece replaced by `***` (no copy when
     /// nothing in it is hidden).
     pub(crate) fn redact_owned(&self, text: String) -> String {
-        match self.redactor().redact(&text) {
-            std::borrow::Cow::Owned(redacted) => redacted,
-            std::borrow::Cow::Borrowed(_) => text,
-        }
+        self.redacted(text, Redactor::redact)
     }
 
     /// Items as written back (`failed`): only pieces of a credential hidden ([`Redactor::redact_pieces`]).
     pub(crate) fn redact_items(&self, text: String) -> String {
-        match self.redactor().redact_pieces(&text) {
+        self.redacted(text, Redactor::redact_pieces)
+    }
+
+    /// `text` as `redact` leaves it; `text` itself when there was nothing to hide.
+    fn redacted(
+        &self,
+        text: String,
+        redact: for<'a> fn(&Redactor, &'a str) -> std::borrow::Cow<'a, str>,
+    ) -> String {
+        match redact(&self.redactor(), &text) {
             std::borrow::Cow::Owned(redacted) => redacted,
             std::borrow::Cow::Borrowed(_) => text,
         }
