@@ -13,7 +13,7 @@
 //! `PURGE_BENCH_RUNS=n` repeats every case `n` times (default 1); `PURGE_BENCH_TRACE=1` lists every
 //! purge request as the fake saw it; `PURGE_BENCH_BINARY=path` measures another build of the action;
 //! `PURGE_BENCH_BASELINE=path` is the build the 2-URL case runs alternately with (`PURGE_BENCH_PAIRS`
-//! pairs, default 30); `PURGE_BENCH_CASES=outage` runs only the cases whose name holds the word
+//! pairs, default 500); `PURGE_BENCH_CASES=outage` runs only the cases whose name holds the word
 //! (`side`, `round`, `memory`, `300` for the goals).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
