@@ -50,7 +50,7 @@ pub fn users_build() -> String {
 }
 
 /// The release's target for this machine's architecture.
-fn musl_target() -> String {
+pub fn musl_target() -> String {
     format!("{}-unknown-linux-musl", std::env::consts::ARCH)
 }
 

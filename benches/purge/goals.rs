@@ -176,6 +176,15 @@ async fn side_by_side(binary: &str) {
     };
     let this = staged(binary, "this-build");
     let base = baseline.as_deref().map(|b| staged(b, "baseline-build"));
+    let linkage = match &base {
+        Some(base) if dynamic(&this.1) != dynamic(&base.1) => format!(
+            "\n**Warning: one build is linked dynamically and the other statically: the ratio \
+             compares their start-up, not the builds. Give the baseline built for the same target \
+             (`--target {}` for the released binary).**\n",
+            super::users_build::musl_target()
+        ),
+        _ => String::new(),
+    };
     let mut builds: Vec<(&str, &str, Vec<Timed>)> = vec![(&this.0, &this.1, vec![])];
     if let Some(base) = &base {
         builds.push((&base.0, &base.1, vec![]));
@@ -199,7 +208,7 @@ async fn side_by_side(binary: &str) {
         ms => format!(", answers {ms} ms late"),
     };
     println!("### {SIDE} ({pairs} runs of each, alternating; medians{late})");
-    println!();
+    println!("{linkage}");
     println!("| build | wall | CPU (user+sys) | CPU, mean | requests a run | failed runs |");
     println!("|---|---:|---:|---:|---:|---:|");
     let mut walls = vec![];
@@ -231,7 +240,10 @@ async fn side_by_side(binary: &str) {
         let ratio = walls[0] / base_wall;
         println!(
             "- ratio of median walls to the baseline's ≤ 1.00: {} ({ratio:.3}); ratio of mean CPU {:.3}",
-            mark(ratio <= 1.0),
+            match linkage.is_empty() {
+                true => mark(ratio <= 1.0),
+                false => "not comparable (linked differently)",
+            },
             cpus[0] / base_cpu
         );
         // Each pair ran back to back: its ratio is free of the machine's slower and faster spells.
@@ -248,6 +260,24 @@ async fn side_by_side(binary: &str) {
             quartile(3)
         );
     }
+}
+
+/// Whether the ELF file at `path` asks for a dynamic loader (a `PT_INTERP` program header): a
+/// glibc build does, the released static build does not.
+fn dynamic(path: &str) -> bool {
+    let Ok(elf) = std::fs::read(path) else {
+        return false;
+    };
+    let number = |at: usize, len: usize| -> usize {
+        elf.get(at..at + len).map_or(0, |b| {
+            b.iter()
+                .rev()
+                .fold(0, |n, byte| n << 8 | usize::from(*byte))
+        })
+    };
+    let (offset, size, count) = (number(0x20, 8), number(0x36, 2), number(0x38, 2));
+    const PT_INTERP: usize = 3;
+    (0..count).any(|i| number(offset + i * size, 4) == PT_INTERP)
 }
 
 /// Goal b: a token + zone-ID run of 2 URLs with every answer `RTT` late; the median of
