@@ -36,7 +36,8 @@ pub struct Cancel {
 
 #[derive(Default)]
 struct Inner {
-    cancelled: AtomicBool,
+    /// Set by `cancel`, or by a signal handler itself (`flag`).
+    cancelled: Arc<AtomicBool>,
     notify: Notify,
 }
 
@@ -51,6 +52,13 @@ impl Cancel {
 
     pub fn grace(&self) -> Grace {
         self.grace
+    }
+
+    /// The flag `is_cancelled` reads, for a signal handler to set: a request not sent yet sees it
+    /// at once, though the run's runtime looks at signals only every so often. Setting it wakes no
+    /// waiter: whoever sets it calls `cancel` soon after.
+    pub fn flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.inner.cancelled)
     }
 
     pub fn cancel(&self) {

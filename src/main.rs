@@ -29,7 +29,8 @@ fn start(env: &Env, runner: &Arc<Log>) -> anyhow::Result<Infallible> {
         // Before any work: as PID 1 (the container's entry point) a signal without a handler is
         // ignored, and elsewhere it would kill the run with no report. The handlers are in place
         // when this returns, before the runtime is even built.
-        signals = Some(Signals::register().context("listening for SIGTERM and SIGINT")?);
+        signals =
+            Some(Signals::register(&config.cancel).context("listening for SIGTERM and SIGINT")?);
         runtime.enable_all();
     }
     let runtime = runtime.build().context("starting the runtime")?;
@@ -63,10 +64,11 @@ fn cancelled(cancel: &Cancel) {
         });
 }
 
-/// The runner cancels a step with SIGTERM (docker stop) or SIGINT. The handlers only set a flag,
-/// which the run's runtime looks at every [`HEED`]: no thread, no socket, nothing to set up but the
-/// handlers. A second signal ends the process at once (exit 1) in the handler itself, so a run
-/// blocked in a read still ends.
+/// The runner cancels a step with SIGTERM (docker stop) or SIGINT. The handlers only set the run's
+/// cancellation flag: every request not sent yet sees it at once, and the run's runtime looks at it
+/// every [`HEED`] to wake what waits (no thread, no socket, nothing to set up but the handlers). A
+/// second signal ends the process at once (exit 1) in the handler itself, so a run blocked in a read
+/// still ends.
 #[cfg(unix)]
 struct Signals(Arc<std::sync::atomic::AtomicBool>);
 
@@ -77,10 +79,12 @@ const HEED: std::time::Duration = std::time::Duration::from_millis(50);
 
 #[cfg(unix)]
 impl Signals {
-    fn register() -> std::io::Result<Self> {
+    fn register(cancel: &Cancel) -> std::io::Result<Self> {
         use signal_hook::consts::{SIGINT, SIGTERM};
         use signal_hook::flag;
-        let first = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        // The run's own cancellation flag, which nothing but these handlers sets in production:
+        // set, it means a signal came.
+        let first = cancel.flag();
         for signal in [SIGTERM, SIGINT] {
             // Registered before the flag is set, so that it ends the process only from the second
             // signal on (signal-hook runs a signal's actions in the order they were registered).
@@ -110,7 +114,7 @@ struct Signals;
 
 #[cfg(not(unix))]
 impl Signals {
-    fn register() -> std::io::Result<Self> {
+    fn register(_: &Cancel) -> std::io::Result<Self> {
         Ok(Signals)
     }
 

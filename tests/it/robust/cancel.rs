@@ -159,6 +159,42 @@ async fn signalled_during_the_checks(inputs: &[(&str, &str)]) -> (Run, Duration,
     (run, started.elapsed(), fake)
 }
 
+/// A signal that comes while the credential check is answered: the purge that would follow is never
+/// sent, though the run's runtime looks for signals only every 50 ms (the check is answered right
+/// after the signal, well inside that). The handler's flag is what a request not sent yet reads.
+#[tokio::test]
+async fn nothing_is_sent_after_a_signal_even_before_the_run_looks_for_one() {
+    let fake = Fake::with_token(CFUT_TOKEN, Token::user()).await;
+    let gate = std::sync::Arc::new(tokio::sync::Notify::new());
+    fake.script(
+        |r| r.path == "/user/tokens/verify",
+        None,
+        Reply::json(200, observed("verify ok (user)")).after(gate.clone()),
+    );
+    let spawned = Action::new(&fake)
+        .token(CFUT_TOKEN)
+        .input("files", "/a")
+        .spawn_binary();
+    let started = Instant::now();
+    while !fake
+        .received()
+        .iter()
+        .any(|r| r.path == "/user/tokens/verify")
+    {
+        assert!(started.elapsed() < Duration::from_secs(10), "no check came");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    // The signal is pending before the answer is written: the binary's thread takes it first.
+    spawned.signal("TERM");
+    gate.notify_one();
+    let run = spawned.wait().await;
+    run.assert_failed(1, "cancelled");
+    assert!(fake.purges().is_empty(), "{:?}", fake.purges());
+    // The zone was read beside the check: the path is listed joined to it.
+    assert_eq!(run.output("failed"), format!("https://{ZONE_NAME}/a"));
+    run.assert_secret_hidden(CFUT_TOKEN);
+}
+
 #[tokio::test]
 async fn a_signal_during_the_checks_reports_every_item_as_not_purged() {
     let (run, took, fake) = signalled_during_the_checks(&[("files", "/a /b"), ("tags", "t")]).await;

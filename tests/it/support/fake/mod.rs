@@ -168,6 +168,8 @@ pub struct Reply {
     pub content_type: &'static str,
     pub headers: Vec<(&'static str, String)>,
     pub delay: Duration,
+    /// Answered only once the test lets it through (`Reply::after`).
+    pub gate: Option<Arc<tokio::sync::Notify>>,
 }
 
 impl Reply {
@@ -178,6 +180,7 @@ impl Reply {
             content_type: "application/json",
             headers: vec![],
             delay: Duration::ZERO,
+            gate: None,
         }
     }
 
@@ -189,6 +192,7 @@ impl Reply {
             content_type: "text/html",
             headers: vec![],
             delay: Duration::ZERO,
+            gate: None,
         }
     }
 
@@ -199,6 +203,7 @@ impl Reply {
             content_type: "application/json",
             headers: vec![],
             delay: Duration::ZERO,
+            gate: None,
         }
     }
 
@@ -209,6 +214,12 @@ impl Reply {
 
     pub fn delay(mut self, delay: Duration) -> Self {
         self.delay = delay;
+        self
+    }
+
+    /// Held until `gate` is notified (`notify_one`: a notification before the request keeps).
+    pub fn after(mut self, gate: Arc<tokio::sync::Notify>) -> Self {
+        self.gate = Some(gate);
         self
     }
 }
@@ -615,6 +626,9 @@ async fn handle(
         (reply, w.latency)
     };
     let (reply, latency) = reply;
+    if let Some(gate) = &reply.gate {
+        gate.notified().await;
+    }
     let delay = reply.delay + latency;
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
