@@ -183,7 +183,19 @@ impl Log {
     }
 
     pub fn info(&self, line: &str) {
-        self.emit(&one_line(line));
+        let line = one_line(line);
+        let line = self.redactor().redact(&line).into_owned();
+        if self.actions && reads_as_command(&line) {
+            // A line the runner would take for a command (text from a site, an item) is shown with
+            // command processing stopped around it, as it is: a stray `##[error]` would be a
+            // second annotation, a `##[stop-commands]` would swallow the real one.
+            let token = stop_token();
+            self.write(&format!("::stop-commands::{token}"));
+            self.write(&line);
+            self.write(&format!("::{token}::"));
+        } else {
+            self.write(&line);
+        }
     }
 
     /// A notice annotation: worth seeing, no cause of its own.
@@ -223,6 +235,19 @@ impl Log {
     }
 }
 
+/// Whether the runner reads `line` as a workflow command: `::` at its start (after spaces), or the
+/// older `##[` anywhere in it (actions/runner's `ActionCommand.TryParse`).
+fn reads_as_command(line: &str) -> bool {
+    line.trim_start().starts_with("::") || line.contains("##[")
+}
+
+/// A token no text printed can know ahead: the process's random hash keys, through a fresh state.
+fn stop_token() -> String {
+    use std::hash::BuildHasher;
+    let random = std::collections::hash_map::RandomState::new().hash_one(0u8);
+    format!("cloudflare-purge-{random:016x}")
+}
+
 /// `GITHUB_SERVER_URL/GITHUB_ACTION_REPOSITORY`, both as the runner sets them for an action's step;
 /// none when either is missing or not of its shape (a local run, or a workflow's own step).
 fn home(env: &Env) -> Option<String> {
@@ -250,6 +275,47 @@ mod tests {
             "50%25 done%0D%0A::error::x"
         );
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+
+    /// The log's lines, written inside Actions.
+    fn actions_log() -> (Log, std::sync::Arc<Mutex<Vec<u8>>>) {
+        struct Shared(std::sync::Arc<Mutex<Vec<u8>>>);
+        impl Write for Shared {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let written = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let env = Env::from_pairs([("GITHUB_ACTIONS".to_string(), "true".to_string())]);
+        let log = Log::new(&env, Box::new(Shared(written.clone())));
+        (log, written)
+    }
+
+    #[test]
+    fn a_line_the_runner_would_read_as_a_command_is_shown_with_commands_stopped() {
+        let (log, written) = actions_log();
+        log.info("confirm: HTTP 302 to ##[error]x, CF-Cache-Status ##[STOP-COMMANDS]y");
+        log.info("  ::error::z");
+        log.info("request 1: 2 tags (a, b)");
+        let text = String::from_utf8(written.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 7, "{text}");
+        for (at, shown) in [(0, lines[1]), (3, lines[4])] {
+            let token = lines[at].strip_prefix("::stop-commands::").unwrap();
+            assert!(token.len() > 20 && !shown.contains(token), "{text}");
+            assert_eq!(lines[at + 2], format!("::{token}::"));
+        }
+        assert_eq!(
+            lines[1],
+            "confirm: HTTP 302 to ##[error]x, CF-Cache-Status ##[STOP-COMMANDS]y"
+        );
+        assert_eq!(lines[4], "  ::error::z");
+        assert_ne!(lines[0], lines[3], "the token is the same twice");
+        assert_eq!(lines[6], "request 1: 2 tags (a, b)");
     }
 
     #[test]

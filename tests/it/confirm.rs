@@ -560,3 +560,41 @@ async fn the_advice_of_a_failed_check_follows_its_problem() {
         assert!(!text.contains("bot protection"), "{path}: {text}");
     }
 }
+
+/// Text from the site that the runner would read as a workflow command (`##[` anywhere in a line)
+/// is shown with command processing stopped around its line: it adds no annotation and cannot stop
+/// the step's own.
+#[tokio::test]
+async fn a_site_answer_cannot_forge_workflow_commands() {
+    let (fake, site) = started().await;
+    site.page(
+        "/a",
+        Page::cloudflare(302, Some("##[stop-commands]x"), Some(5))
+            .header("location", "##[error]forged"),
+    );
+    let run = action(&fake, &site)
+        .token(CFUT_TOKEN)
+        .input("files", &www(&["/a"]))
+        .run()
+        .await;
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let mut shown = 0;
+    for (at, line) in lines.iter().enumerate() {
+        if line.contains("##[") && !line.starts_with("::") {
+            shown += 1;
+            let token = at
+                .checked_sub(1)
+                .and_then(|before| lines[before].strip_prefix("::stop-commands::"))
+                .unwrap_or_else(|| panic!("not stopped around: {line}\n{}", run.stdout));
+            assert_eq!(lines.get(at + 1), Some(&format!("::{token}::").as_str()));
+        }
+    }
+    assert!(
+        shown > 0,
+        "the site's answer was not logged: {}",
+        run.stdout
+    );
+    assert_eq!(run.output("warnings"), "purged-redirect");
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    run.assert_secret_hidden(CFUT_TOKEN);
+}
