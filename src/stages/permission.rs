@@ -47,13 +47,23 @@ pub(crate) async fn prove_all(
     zones: &[Resolved],
     journal: &mut Journal,
 ) -> Result<(), Cause> {
-    let mut first = None;
+    let mut failed = Vec::new();
     for zone in zones {
         if let Err(cause) = prove(client, zone, journal).await {
-            first.get_or_insert(cause);
+            failed.push((zone.label(), cause));
         }
     }
-    first.map_or(Ok(()), Err)
+    // Several zones: every zone that failed gets its own annotation, as in a purge (contract §7);
+    // the first, in the order given, is the run's cause.
+    if zones.len() > 1 {
+        for (zone, cause) in &failed {
+            journal.note_in(zone, cause.clone());
+        }
+    }
+    failed
+        .into_iter()
+        .next()
+        .map_or(Ok(()), |(_, cause)| Err(cause))
 }
 
 async fn prove(client: &Client, zone: &Resolved, journal: &mut Journal) -> Result<(), Cause> {

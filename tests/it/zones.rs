@@ -299,6 +299,40 @@ async fn verify_mode_proves_the_permission_in_every_zone() {
     );
 }
 
+/// A health check of several zones: each zone whose permission is not proven gets its own
+/// annotation naming it, as in a purge; `cause` is the first in the order given.
+#[tokio::test]
+async fn verify_mode_annotates_every_zone_whose_permission_fails() {
+    let fake = Fake::with_token(
+        CFUT_TOKEN,
+        Token {
+            read: vec![ZONE_ID, SHOP_ZONE_ID, ENT_ZONE_ID],
+            purge: vec![ZONE_ID],
+            ..Token::user()
+        },
+    )
+    .await;
+    let run = action(
+        &fake,
+        &format!("{SHOP_ZONE_NAME} example.com {ENT_ZONE_NAME}"),
+    )
+    .input("mode", "verify")
+    .run()
+    .await;
+    run.assert_failed(1, "purge-permission-missing");
+    let errors = run.errors();
+    assert_eq!(errors.len(), 2, "{}", run.stdout);
+    for ((title, text), zone) in errors.iter().zip([SHOP_ZONE_NAME, ENT_ZONE_NAME]) {
+        assert_eq!(
+            title, "Token lacks Cache Purge permission",
+            "{}",
+            run.stdout
+        );
+        assert!(text.starts_with(&format!("In the zone {zone}: ")), "{text}");
+    }
+    run.assert_secret_hidden(CFUT_TOKEN);
+}
+
 #[tokio::test]
 async fn a_dry_run_prints_the_plan_of_each_zone() {
     let fake = fake().await;
