@@ -183,8 +183,8 @@ impl Log {
     }
 
     pub fn info(&self, line: &str) {
-        let line = one_line(line);
-        let line = self.redactor().redact(&line).into_owned();
+        let shown = one_line(line);
+        let line = self.redactor().redact(&shown);
         if self.actions && reads_as_command(&line) {
             // A line the runner would take for a command (text from a site, an item) is shown with
             // command processing stopped around it, as it is: a stray `##[error]` would be a
