@@ -113,7 +113,7 @@ pub(crate) async fn run(
         true => site::Mode::Invalidate,
         false => site::Mode::Purge,
     };
-    report(answered, journal, mode)
+    report(answered, journal, mode, cancelled.then_some(chosen))
 }
 
 /// The notices and log lines about what is not checked.
@@ -187,8 +187,14 @@ async fn request(
 }
 
 /// A row and a log line per URL, a cause per verdict that is not `evicted` (only the first
-/// `purge-no-effect` is the step's error: one failure, one annotation), and the check row.
-fn report(answered: Vec<Answered>, journal: &mut Journal, mode: site::Mode) -> Result<(), Cause> {
+/// `purge-no-effect` is the step's error: one failure, one annotation), and the check row, which
+/// says how many of the `chosen` were checked when a cancellation cut the checks short.
+fn report(
+    answered: Vec<Answered>,
+    journal: &mut Journal,
+    mode: site::Mode,
+    cut_short_of: Option<usize>,
+) -> Result<(), Cause> {
     let mut confirm = ConfirmReport::default();
     let mut no_effect: Option<Cause> = None;
     let mut warnings: Vec<(Cause, Vec<String>)> = Vec::new();
@@ -220,14 +226,19 @@ fn report(answered: Vec<Answered>, journal: &mut Journal, mode: site::Mode) -> R
         }
         journal.note(warning);
     }
-    let detail = match confirm.checked.len() {
+    let checked = confirm.checked.len();
+    let detail = match (cut_short_of, checked) {
+        (Some(chosen), _) => format!(
+            "cancelled: {checked} of {chosen} URLs checked, {} evicted",
+            confirm.evicted
+        ),
         // Tags without `confirm_urls`: no URL to check, so no proof either way.
-        0 => "nothing checked (no URL to check)".to_string(),
-        checked => format!("{}/{checked} checked URLs evicted", confirm.evicted),
+        (None, 0) => "nothing checked (no URL to check)".to_string(),
+        (None, _) => format!("{}/{checked} checked URLs evicted", confirm.evicted),
     };
-    let mark = match (&no_effect, confirm.evicted == confirm.checked.len()) {
+    let mark = match (&no_effect, confirm.evicted == checked) {
         (Some(_), _) => Mark::Fail,
-        (None, true) if !confirm.checked.is_empty() => Mark::Ok,
+        (None, true) if checked > 0 && cut_short_of.is_none() => Mark::Ok,
         (None, _) => Mark::Warn,
     };
     journal.check(Subject::Confirm, mark, detail);

@@ -406,6 +406,45 @@ async fn a_cancellation_during_the_checks_keeps_the_purge_and_reports_what_was_c
     assert_eq!(run.output("purged_count"), "2");
     assert_eq!(run.output("confirmed"), "1/1");
     assert!(run.stdout.contains("confirm: cancelled; 1 of 2 checked"));
+    assert!(
+        run.summary
+            .contains("| Purge took effect | ⚠ | cancelled: 1 of 2 URLs checked, 1 evicted |"),
+        "{}",
+        run.summary
+    );
+}
+
+/// Cancelled before any check was answered: the row says the URLs were not checked, not that
+/// there was none to check.
+#[tokio::test]
+async fn a_cancellation_before_any_check_is_answered_says_none_was() {
+    let (fake, site) = started().await;
+    site.page("/a", Page::fault(Fault::Hang));
+    site.page("/b", Page::fault(Fault::Hang));
+    let run = action(&fake, &site)
+        .token(CFUT_TOKEN)
+        .input("files", &www(&["/a", "/b"]))
+        .run_cancelled_when(async {
+            while !fake
+                .answered()
+                .iter()
+                .any(|(r, s)| r.is_purge() && *s == 200)
+            {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            // The answer is read well within this; the checks wait for the settle time, then hang.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        })
+        .await;
+    run.assert_ok("purged");
+    assert_eq!(run.output("confirmed"), "0/0");
+    assert!(
+        run.summary
+            .contains("| Purge took effect | ⚠ | cancelled: 0 of 2 URLs checked, 0 evicted |"),
+        "{}",
+        run.summary
+    );
+    run.assert_secret_hidden(CFUT_TOKEN);
 }
 
 #[tokio::test]
